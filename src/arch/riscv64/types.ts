@@ -1,0 +1,85 @@
+import { EXIT_CODES, ZeroOSError, hex } from '../../errors.js';
+import type { GuestMemory } from '../memory/types.js';
+
+/** Why `Hart.run` returned to the kernel. */
+export const StopReason = {
+  /** An `ecall`: pc still points at it; the kernel serves it and advances pc by 4. */
+  Ecall: 1,
+  /** An `ebreak`/`c.ebreak`: pc points at it. */
+  Ebreak: 2,
+  /** The instruction budget given to `run` is used up (exactly). */
+  Budget: 3,
+  /** The pc stalled (`j .`: a jump to itself), the zkVM convention for "done". */
+  Halt: 4,
+} as const;
+export type StopReason = (typeof StopReason)[keyof typeof StopReason];
+
+/**
+ * Where an `ecall` goes. `host`: back to the TypeScript kernel (the default: ZeroOS serves
+ * the syscall). `machine`: as on a bare-metal zkVM: mepc = pc, mcause = 11, mtval = 0,
+ * jump to mtvec; the guest's own trap handler runs and returns with `mret`.
+ */
+export type TrapMode = 'host' | 'machine';
+
+/** A thread's saved register state: x0..x31 as unsigned 64-bit values, and pc. */
+export interface HartContext {
+  readonly x: BigUint64Array; // length 32; x[0] is ignored
+  pc: number;
+}
+
+/** RISC-V ISA extension letters emulated (for misa and AT_HWCAP). */
+export const ISA_EXTENSIONS = 'imac';
+/** AT_HWCAP bits for the extensions the hart emulates: one bit per letter ('a' = bit 0). */
+export const HWCAP_RV64IMAC = 0x1105;
+
+/**
+ * One RV64IMAC hart with Zicsr and the machine-mode CSRs a zkVM platform uses.
+ * Registers are 64-bit; the accessors here are the slow path (BigInt) for the kernel.
+ */
+export interface Hart {
+  readonly memory: GuestMemory;
+  pc: number;
+  /** Instructions retired, exact to one instruction (an ecall that stopped `run` counts). */
+  readonly instret: number;
+  trapMode: TrapMode;
+
+  /** Integer register as an unsigned 64-bit value; x0 reads 0. */
+  getX(index: number): bigint;
+  /** Sets a register from any bigint (taken modulo 2^64); writes to x0 are ignored. */
+  setX(index: number, value: bigint): void;
+  /** Integer register as a signed 64-bit value. */
+  getXSigned(index: number): bigint;
+
+  /**
+   * Runs until an ecall, ebreak, halt, or until exactly `maxInstructions` retired.
+   * Throws `IllegalInstruction` or `MemoryFault` (with pc) on a fault; the faulting
+   * instruction is not retired and pc points at it.
+   */
+  run(maxInstructions: number): StopReason;
+
+  saveContext(): HartContext;
+  restoreContext(context: HartContext): void;
+
+  readCsr(csr: number): bigint;
+  writeCsr(csr: number, value: bigint): void;
+
+  /** Forgets decoded/compiled code in [start, end) (all of it when omitted): fence.i, munmap, mprotect. */
+  flushCode(start?: number, end?: number): void;
+
+  /** The source of the `time` CSR (default: instret). The time subsystem replaces it. */
+  timeSource: () => bigint;
+}
+
+export class IllegalInstruction extends ZeroOSError {
+  readonly exitCode = EXIT_CODES.illegalInstruction;
+  constructor(
+    readonly pc: number,
+    readonly bits: number,
+    readonly length: 2 | 4,
+    detail?: string,
+  ) {
+    super(
+      `illegal instruction ${hex(bits >>> 0, length * 2)} at pc ${hex(pc)}` + (detail ? `: ${detail}` : ''),
+    );
+  }
+}

@@ -1,0 +1,66 @@
+import type { GuestMemory } from '../../arch/memory/types.js';
+import type { Hart } from '../../arch/riscv64/types.js';
+
+/** What a region of the address space is for; the kernel's subsystems look regions up by kind. */
+export type RegionKind = 'image' | 'heap' | 'mmap' | 'stack' | 'io' | 'guard' | 'reserved';
+
+/** One named region of a platform's memory layout (a linker-script line). `end` is exclusive. */
+export interface LayoutRegion {
+  readonly name: string;
+  readonly kind: RegionKind;
+  readonly start: number;
+  readonly end: number;
+  /** PERM_* bits the guest gets on pages of this region when they are mapped. */
+  readonly perms: number;
+}
+
+/** The address space a platform offers, as the kernel needs it. */
+export interface Layout {
+  readonly regions: readonly LayoutRegion[];
+  /** The first region of this kind, or undefined. */
+  find(kind: RegionKind): LayoutRegion | undefined;
+}
+
+/** Everything a platform's bootstrap hook may use to bring a program up. */
+export interface BootContext {
+  readonly memory: GuestMemory;
+  readonly hart: Hart;
+  /** The run's seed: AT_RANDOM, later the RNG and the scheduler derive from it. */
+  readonly seed: bigint;
+  readonly executable: Uint8Array;
+  /** The path the guest sees for its executable (AT_EXECFN, argv[0] default). */
+  readonly executablePath: string;
+  readonly argv: readonly string[];
+  readonly envp: readonly string[];
+}
+
+/** What bootstrap established, for the kernel's subsystems (brk, /proc, stats). */
+export interface BootInfo {
+  readonly entry: number;
+  readonly stackPointer: number;
+  /** First byte after the loaded image's last segment (page-aligned up): where brk starts. */
+  readonly imageEnd: number;
+  /** Address of the program headers in guest memory (AT_PHDR), if mapped. */
+  readonly programHeaders: number;
+  readonly loadedSegments: readonly { readonly start: number; readonly end: number; readonly perms: number }[];
+}
+
+/** How a process ended, handed to the platform's exit hook. */
+export interface ExitStatus {
+  /** The status a parent would see: code & 0xff, or 128 + signal. */
+  readonly code: number;
+  readonly signal?: number;
+}
+
+/**
+ * What each zkVM integration implements: a linker-style memory layout, the bootstrap
+ * hook that loads the program and builds its initial state, and what exiting means.
+ */
+export interface Platform {
+  readonly name: string;
+  readonly layout: Layout;
+  /** Loads the executable and sets up pc, sp and memory. Throws named errors on bad input. */
+  bootstrap(context: BootContext): BootInfo;
+  /** Called once when the process ends (e.g. Jolt writes its termination or panic word). */
+  onExit?(status: ExitStatus, context: BootContext): void;
+}
