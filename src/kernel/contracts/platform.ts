@@ -61,6 +61,11 @@ export interface Platform {
   readonly layout: Layout;
   /** Loads the executable and sets up pc, sp and memory. Throws named errors on bad input. */
   bootstrap(context: BootContext): BootInfo;
+  /**
+   * Whether a jump-to-self (`j .`) ends the run, as on zkVMs such as Jolt. On Linux it is
+   * an endless loop (the kernel reports it as a hang).
+   */
+  readonly haltEndsRun?: boolean;
   /** Called once when the process ends (e.g. Jolt writes its termination or panic word). */
   onExit?(status: ExitStatus, context: BootContext): void;
 }

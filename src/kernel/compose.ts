@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import { Container, type ContainerModule } from 'inversify';
+import type { Platform } from './contracts/platform.js';
+import { coreModule } from './modules/core-module.js';
+import { PLATFORM, type KernelConfig } from './tokens.js';
+
+/**
+ * Builds the container: the kernel core, the platform, then each subsystem's module in
+ * order, then the user's modules last so their `rebind` wins.
+ */
+export function composeContainer(
+  config: KernelConfig,
+  platform: Platform,
+  subsystems: readonly ContainerModule[],
+  userModules: readonly ContainerModule[] = [],
+): Container {
+  const container = new Container();
+  container.load(coreModule(config));
+  container.bind(PLATFORM).toConstantValue(platform);
+  container.load(...subsystems);
+  if (userModules.length) container.load(...userModules);
+  return container;
+}

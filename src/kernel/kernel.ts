@@ -1,0 +1,188 @@
+import { inject, injectable, multiInject } from 'inversify';
+import { MemoryFault } from '../arch/memory/types.js';
+import { IllegalInstruction, StopReason } from '../arch/riscv64/types.js';
+import { ZeroOSError } from '../errors.js';
+import type { Arch } from './contracts/arch.js';
+import type { BootContribution } from './contracts/boot.js';
+import type { BootContext, BootInfo, Platform } from './contracts/platform.js';
+import type { Scheduler } from './contracts/scheduler.js';
+import type { TrapHandler } from './contracts/trap-handler.js';
+import { GuestFault, GuestHang, InstructionBudgetExhausted, KernelPanic, KernelStateError } from './errors.js';
+import type { KernelEvents } from './events.js';
+import { ProcessLifecycle } from './lifecycle.js';
+import type { Process, Thread } from './process.js';
+import {
+  ARCH,
+  BOOT_CONTRIBUTION,
+  KERNEL_CONFIG,
+  KERNEL_EVENTS,
+  PLATFORM,
+  PROCESS,
+  SCHEDULER,
+  TRAP_HANDLER,
+  type KernelConfig,
+} from './tokens.js';
+
+export const SIGTRAP = 5;
+export const SIGILL = 4;
+export const SIGSEGV = 11;
+
+/** What to load: the executable's bytes and the process's arguments and environment. */
+export interface ProgramImage {
+  readonly executable: Uint8Array;
+  /** The path the guest sees for itself (argv[0] when argv is not given, AT_EXECFN). */
+  readonly path?: string;
+  readonly argv?: readonly string[];
+  readonly env?: readonly string[];
+}
+
+/** Where a bounded `runFor` left the process. */
+export type RunState = 'exited' | 'running';
+
+/**
+ * The run loop and the process lifecycle: boot through the platform, then hand the hart
+ * to the current thread until it traps, serve the trap, and switch threads when the
+ * scheduler says so, until the process exits, faults or uses up its budget.
+ */
+@injectable()
+export class Kernel {
+  #boot: { context: BootContext; info: BootInfo } | undefined;
+  #current: Thread | undefined;
+  #quantumLeft = Infinity;
+
+  constructor(
+    @inject(ARCH) readonly arch: Arch,
+    @inject(PLATFORM) readonly platform: Platform,
+    @inject(SCHEDULER) readonly scheduler: Scheduler,
+    @inject(TRAP_HANDLER) readonly trapHandler: TrapHandler,
+    @inject(KERNEL_EVENTS) readonly events: KernelEvents,
+    @inject(PROCESS) readonly process: Process,
+    @inject(KERNEL_CONFIG) readonly config: KernelConfig,
+    @inject(ProcessLifecycle) readonly lifecycle: ProcessLifecycle,
+    @multiInject(BOOT_CONTRIBUTION) private readonly bootContributions: BootContribution[],
+  ) {}
+
+  get bootInfo(): BootInfo | undefined {
+    return this.#boot?.info;
+  }
+
+  get instructions(): number {
+    return this.arch.hart.instret;
+  }
+
+  /** Loads the program through the platform's bootstrap hook and creates the main thread. */
+  load(image: ProgramImage): BootInfo {
+    if (this.#boot) throw new KernelStateError('a program is already loaded: create a new kernel per run');
+    const path = image.path ?? '/prog';
+    const context: BootContext = {
+      memory: this.arch.memory,
+      hart: this.arch.hart,
+      seed: this.config.seed,
+      executable: image.executable,
+      executablePath: path,
+      argv: image.argv ?? [path],
+      envp: image.env ?? [],
+    };
+    const info = this.platform.bootstrap(context);
+    this.#boot = { context, info };
+    this.lifecycle.booted(context);
+    const main = this.process.createThread();
+    this.scheduler.add(main);
+    this.#current = main;
+    for (const contribution of this.bootContributions) contribution.onBoot(this.process, info);
+    return info;
+  }
+
+  /** Runs to completion; throws InstructionBudgetExhausted when the configured budget runs out. */
+  run(): void {
+    const budget = this.config.maxInstructions;
+    const state = this.runFor(budget - this.arch.hart.instret);
+    if (state === 'running') {
+      throw new InstructionBudgetExhausted(budget, this.arch.hart.pc, this.#current?.tid ?? 0);
+    }
+  }
+
+  /** Runs at most `instructions` more instructions; resumable. */
+  runFor(instructions: number): RunState {
+    if (!this.#boot) throw new KernelStateError('no program loaded: call load() first');
+    const hart = this.arch.hart;
+    const end = hart.instret + Math.max(0, instructions);
+    while (!this.process.exited) {
+      const thread = this.#current;
+      if (!thread) throw new KernelPanic('no thread to run', undefined);
+      const left = end - hart.instret;
+      if (left <= 0) return 'running';
+      const slice = Math.min(left, this.#quantumLeft, 2 ** 40);
+      const before = hart.instret;
+      let reason: StopReason;
+      try {
+        reason = hart.run(slice);
+      } catch (error) {
+        throw this.guestFault(error, thread);
+      }
+      this.#quantumLeft -= hart.instret - before;
+      switch (reason) {
+        case StopReason.Ecall:
+          this.trapHandler.onEcall(thread);
+          break;
+        case StopReason.Ebreak: {
+          const fault = new GuestFault(thread.tid, SIGTRAP, hart.pc, new Error(`breakpoint (ebreak) at pc 0x${hart.pc.toString(16)}`));
+          this.lifecycle.exitProcess(0, thread, SIGTRAP);
+          throw fault;
+        }
+        case StopReason.Halt:
+          if (this.haltEnds(thread)) return 'exited';
+          break;
+        case StopReason.Budget:
+          break;
+      }
+      if (this.process.exited) break;
+      if (thread.state !== 'runnable' || this.#quantumLeft <= 0) this.switchThread(thread);
+    }
+    return 'exited';
+  }
+
+  private switchThread(from: Thread): void {
+    const next = this.scheduler.pickNext(from);
+    if (!next) {
+      // Nobody can run: the scheduler issue turns this into a deadlock report listing waiters.
+      throw new KernelPanic(`no runnable thread after thread ${from.tid} stopped (${from.blockedOn ?? from.state})`, undefined);
+    }
+    this.#quantumLeft = this.scheduler.quantum ?? Infinity;
+    if (next === from) return;
+    const hart = this.arch.hart;
+    if (from.state !== 'exited') from.context = hart.saveContext();
+    if (next.context) hart.restoreContext(next.context);
+    this.#current = next;
+    this.events.emitThreadSwitch({ instret: hart.instret, tid: next.tid, from: from.tid, to: next.tid });
+  }
+
+  /** A jump-to-self: the end of a zkVM program, or a thread that can never make progress. */
+  private haltEnds(thread: Thread): boolean {
+    if (this.platform.haltEndsRun) {
+      this.lifecycle.exitProcess(0, thread);
+      return true;
+    }
+    if (this.process.liveThreads().length > 1) {
+      this.#quantumLeft = 0;
+      return false;
+    }
+    throw new GuestHang(this.arch.hart.pc, thread.tid);
+  }
+
+  /** Linux would kill the process with a signal: end it the same way, then report the fault. */
+  private guestFault(error: unknown, thread: Thread): Error {
+    let fault: GuestFault | undefined;
+    if (error instanceof MemoryFault) {
+      fault = new GuestFault(thread.tid, SIGSEGV, error.pc ?? this.arch.hart.pc, error);
+    } else if (error instanceof IllegalInstruction) {
+      fault = new GuestFault(thread.tid, SIGILL, error.pc, error);
+    }
+    if (fault) {
+      this.lifecycle.exitProcess(0, thread, fault.signal);
+      return fault;
+    }
+    if (error instanceof ZeroOSError) return error;
+    return new KernelPanic(`the hart failed at pc 0x${this.arch.hart.pc.toString(16)}: ${(error as Error)?.message}`, error);
+  }
+}

@@ -1,0 +1,55 @@
+import type { HartContext } from '../arch/riscv64/types.js';
+import { FileTable } from './files.js';
+
+export type ThreadState = 'runnable' | 'blocked' | 'exited';
+
+/**
+ * A thread control block. While a thread runs, its registers live in the hart; when the
+ * scheduler switches away, they are saved in `context`.
+ */
+export class Thread {
+  state: ThreadState = 'runnable';
+  context: HartContext | undefined;
+  /** set_tid_address / CLONE_CHILD_CLEARTID: zeroed and futex-woken when the thread exits. */
+  clearChildTid = 0;
+  /** What a blocked thread waits on, for deadlock reports. */
+  blockedOn: string | undefined;
+  exitCode: number | undefined;
+
+  constructor(
+    readonly tid: number,
+    readonly process: Process,
+  ) {}
+}
+
+/** How the process ended: an exit status, or a fatal signal. */
+export interface ProcessExit {
+  /** What a parent sees: code & 0xff, or 128 + signal for a fatal signal. */
+  readonly code: number;
+  readonly signal?: number;
+  /** The thread that ended it. */
+  readonly tid: number;
+}
+
+/** The one process a run hosts (pid 1); its threads share the address space. */
+export class Process {
+  readonly pid = 1;
+  readonly threads = new Map<number, Thread>();
+  readonly files = new FileTable();
+  exit: ProcessExit | undefined;
+  #nextTid = 1;
+
+  get exited(): boolean {
+    return this.exit !== undefined;
+  }
+
+  createThread(): Thread {
+    const thread = new Thread(this.#nextTid++, this);
+    this.threads.set(thread.tid, thread);
+    return thread;
+  }
+
+  liveThreads(): Thread[] {
+    return [...this.threads.values()].filter((t) => t.state !== 'exited');
+  }
+}

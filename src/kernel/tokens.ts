@@ -1,0 +1,41 @@
+import type { ServiceIdentifier } from 'inversify';
+import type { Allocator } from './contracts/allocator.js';
+import type { Arch } from './contracts/arch.js';
+import type { BootContribution } from './contracts/boot.js';
+import type { Device } from './contracts/device.js';
+import type { Platform } from './contracts/platform.js';
+import type { Scheduler } from './contracts/scheduler.js';
+import type { SyscallProvider, SyscallTable, UnknownSyscallPolicy } from './contracts/syscall.js';
+import type { TrapHandler } from './contracts/trap-handler.js';
+import type { KernelEvents } from './events.js';
+import type { Process } from './process.js';
+
+/**
+ * Service tokens. Each names a contract; a subsystem's ContainerModule binds the default
+ * implementation and a user replaces it with `rebind(TOKEN).to(Theirs)` in their own module.
+ */
+export const ARCH = Symbol.for('zeroos.Arch') as ServiceIdentifier<Arch>;
+export const TRAP_HANDLER = Symbol.for('zeroos.TrapHandler') as ServiceIdentifier<TrapHandler>;
+export const SYSCALL_TABLE = Symbol.for('zeroos.SyscallTable') as ServiceIdentifier<SyscallTable>;
+export const SCHEDULER = Symbol.for('zeroos.Scheduler') as ServiceIdentifier<Scheduler>;
+export const ALLOCATOR = Symbol.for('zeroos.Allocator') as ServiceIdentifier<Allocator>;
+export const PLATFORM = Symbol.for('zeroos.Platform') as ServiceIdentifier<Platform>;
+/** Plural: every device bound here is available to the VFS. */
+export const DEVICE = Symbol.for('zeroos.Device') as ServiceIdentifier<Device>;
+/** Plural: every subsystem contributes its syscalls here; the table collects them once. */
+export const SYSCALL_PROVIDER = Symbol.for('zeroos.SyscallProvider') as ServiceIdentifier<SyscallProvider>;
+/** Plural: subsystems' steps when a process comes up. */
+export const BOOT_CONTRIBUTION = Symbol.for('zeroos.BootContribution') as ServiceIdentifier<BootContribution>;
+export const KERNEL_EVENTS = Symbol.for('zeroos.KernelEvents') as ServiceIdentifier<KernelEvents>;
+export const PROCESS = Symbol.for('zeroos.Process') as ServiceIdentifier<Process>;
+export const KERNEL_CONFIG = Symbol.for('zeroos.KernelConfig') as ServiceIdentifier<KernelConfig>;
+
+/** Settings of one run that several services read. */
+export interface KernelConfig {
+  readonly seed: bigint;
+  /** Instructions the whole run may execute before InstructionBudgetExhausted; Infinity for none. */
+  readonly maxInstructions: number;
+  readonly unknownSyscall: UnknownSyscallPolicy;
+  /** How many recent syscalls an UnknownSyscall error lists. */
+  readonly recentSyscalls: number;
+}

@@ -1,0 +1,2 @@
+export { Console, bytesInput, type ConsoleOptions, type InputSource, type OutputSink } from './console.js';
+export { consoleModule } from './module.js';

@@ -1,0 +1,2 @@
+export { processModule } from './module.js';
+export { ProcessSyscalls } from './syscalls.js';

@@ -1,0 +1,35 @@
+import { injectable } from 'inversify';
+import type { Scheduler } from '../../kernel/contracts/scheduler.js';
+import type { Thread } from '../../kernel/process.js';
+
+/**
+ * Round-robin over the runnable threads, switching only when the running thread blocks,
+ * yields or exits (as the original ZeroOS does), or every `quantum` instructions when one
+ * is set, so a spin-waiting thread cannot starve the others.
+ */
+@injectable()
+export class CooperativeScheduler implements Scheduler {
+  readonly name: string = 'cooperative';
+  readonly #threads: Thread[] = [];
+
+  constructor(readonly quantum: number | undefined = undefined) {}
+
+  add(thread: Thread): void {
+    if (!this.#threads.includes(thread)) this.#threads.push(thread);
+  }
+
+  remove(thread: Thread): void {
+    const index = this.#threads.indexOf(thread);
+    if (index >= 0) this.#threads.splice(index, 1);
+  }
+
+  pickNext(current: Thread | undefined): Thread | undefined {
+    const threads = this.#threads;
+    const start = current ? threads.indexOf(current) : -1;
+    for (let step = 1; step <= threads.length; step++) {
+      const candidate = threads[(start + step + threads.length) % threads.length];
+      if (candidate?.state === 'runnable') return candidate;
+    }
+    return undefined;
+  }
+}

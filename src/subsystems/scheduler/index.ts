@@ -1,0 +1,2 @@
+export { CooperativeScheduler } from './cooperative.js';
+export { schedulerModule, type SchedulerOptions } from './module.js';

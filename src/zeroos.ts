@@ -1,0 +1,148 @@
+import type { ContainerModule, Container } from 'inversify';
+import type { TrapMode } from './arch/riscv64/types.js';
+import type { Platform } from './kernel/contracts/platform.js';
+import type { UnknownSyscallPolicy } from './kernel/contracts/syscall.js';
+import { composeContainer } from './kernel/compose.js';
+import type { KernelEvents } from './kernel/events.js';
+import { Kernel, type ProgramImage, type RunState } from './kernel/kernel.js';
+import { archModule } from './kernel/modules/arch-module.js';
+import type { Process } from './kernel/process.js';
+import { KERNEL_EVENTS, PROCESS, TRAP_HANDLER, type KernelConfig } from './kernel/tokens.js';
+import type { SyscallTrapHandler } from './kernel/syscall/trap-handler.js';
+import { createPlatform, type PlatformName } from './platform/index.js';
+import { Console, consoleModule, type ConsoleOptions } from './subsystems/console/index.js';
+import { processModule } from './subsystems/process/index.js';
+import { schedulerModule } from './subsystems/scheduler/index.js';
+import { vfsModule } from './subsystems/vfs/index.js';
+
+export interface KernelOptions {
+  /** A platform object, or the name of a built-in one. Default: 'linux'. */
+  readonly platform?: Platform | PlatformName;
+  /** The run's seed (AT_RANDOM; later the RNG and the random scheduler). Default 0. */
+  readonly seed?: bigint | number;
+  /** Stop with InstructionBudgetExhausted after this many instructions. Default: no limit. */
+  readonly maxInstructions?: number;
+  /** 'fail' (default): an unprovided syscall stops the run with UnknownSyscall. 'enosys': return -ENOSYS and emit an event. */
+  readonly unknownSyscall?: UnknownSyscallPolicy;
+  /** stdin, stdout, stderr and whether they look like a terminal. Default: no input, output captured. */
+  readonly console?: ConsoleOptions;
+  /** Preemption quantum in instructions for the scheduler; default cooperative. */
+  readonly quantum?: number;
+  /** Where ecall goes: 'host' (ZeroOS serves syscalls, the default) or 'machine' (the guest's mtvec). */
+  readonly trapMode?: TrapMode;
+  /** How many recent syscalls an UnknownSyscall report lists. Default 8. */
+  readonly recentSyscalls?: number;
+  /** Your own ContainerModules, loaded last: `rebind(SCHEDULER).to(Mine)` and the like. */
+  readonly modules?: readonly ContainerModule[];
+}
+
+/** How a run ended, with what it printed when output was captured. */
+export interface RunResult {
+  /** The exit status (0–255), or 128 + signal when a signal ended it. */
+  readonly exitCode: number;
+  readonly signal?: number;
+  readonly instructions: number;
+  readonly syscalls: number;
+  readonly stdout: Uint8Array;
+  readonly stderr: Uint8Array;
+}
+
+/** The statistics `--stats` prints. */
+export interface RunStats {
+  readonly instructions: number;
+  readonly syscalls: number;
+  /** Calls per syscall name, most frequent first. */
+  readonly syscallCounts: readonly (readonly [string, number])[];
+  readonly residentPages: number;
+}
+
+/**
+ * A kernel ready to run one guest: the composed container plus the calls a user needs.
+ * Everything the CLI does goes through this.
+ */
+export class ZeroOS {
+  readonly kernel: Kernel;
+  readonly events: KernelEvents;
+  readonly console: Console;
+  readonly process: Process;
+
+  constructor(readonly container: Container) {
+    this.kernel = container.get(Kernel);
+    this.events = container.get(KERNEL_EVENTS);
+    this.console = container.get(Console);
+    this.process = container.get(PROCESS);
+  }
+
+  /** Loads a static RISC-V ELF with its arguments and environment. */
+  load(image: ProgramImage): this {
+    this.kernel.load(image);
+    return this;
+  }
+
+  /** Runs to exit. Throws the named error of whatever stopped it otherwise (fault, unknown syscall, budget). */
+  run(): RunResult {
+    this.kernel.run();
+    return this.result();
+  }
+
+  /** Runs at most `instructions` more; 'running' means it can be resumed. */
+  runFor(instructions: number): RunState {
+    return this.kernel.runFor(instructions);
+  }
+
+  /** The result so far (exitCode is -1 while the process has not exited). */
+  result(): RunResult {
+    const exit = this.process.exit;
+    return {
+      exitCode: exit?.code ?? -1,
+      ...(exit?.signal === undefined ? {} : { signal: exit.signal }),
+      instructions: this.kernel.instructions,
+      syscalls: this.trapHandler().totalSyscalls,
+      stdout: this.console.stdout,
+      stderr: this.console.stderr,
+    };
+  }
+
+  stats(): RunStats {
+    const handler = this.trapHandler();
+    return {
+      instructions: this.kernel.instructions,
+      syscalls: handler.totalSyscalls,
+      syscallCounts: [...handler.counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
+      residentPages: this.kernel.arch.memory.residentPages,
+    };
+  }
+
+  /** Completes the event streams. */
+  dispose(): void {
+    this.events.dispose();
+  }
+
+  private trapHandler(): SyscallTrapHandler {
+    return this.container.get(TRAP_HANDLER) as SyscallTrapHandler;
+  }
+}
+
+/** The default subsystems, in load order. */
+export function defaultSubsystems(options: KernelOptions = {}): ContainerModule[] {
+  return [
+    archModule(options.trapMode === undefined ? {} : { trapMode: options.trapMode }),
+    schedulerModule(options.quantum === undefined ? {} : { quantum: options.quantum }),
+    processModule(),
+    consoleModule(options.console ?? {}),
+    vfsModule(),
+  ];
+}
+
+/** Composes a kernel from the default subsystems, the chosen platform and your own modules. */
+export function createKernel(options: KernelOptions = {}): ZeroOS {
+  const config: KernelConfig = {
+    seed: BigInt.asUintN(64, BigInt(options.seed ?? 0)),
+    maxInstructions: options.maxInstructions ?? Number.POSITIVE_INFINITY,
+    unknownSyscall: options.unknownSyscall ?? 'fail',
+    recentSyscalls: options.recentSyscalls ?? 8,
+  };
+  const platform =
+    typeof options.platform === 'object' ? options.platform : createPlatform(options.platform ?? 'linux');
+  return new ZeroOS(composeContainer(config, platform, defaultSubsystems(options), options.modules ?? []));
+}
