@@ -1,0 +1,2 @@
+export { LinuxPlatform, type LinuxPlatformOptions } from './linux-platform.js';
+export * from './layout.js';
