@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# guests/build.sh — rebuild the RISC-V guest programs and their reference outputs.
+#
+#   bash guests/build.sh
+#
+# 1. installs the Debian packages it needs (qemu-user, the riscv64 cross gcc/binutils),
+# 2. builds musl 1.2.3 (Debian's source package + a one-line fix) for rv64imac/lp64
+#    into a cache directory, once,
+# 3. compiles every guests/src/*.c as a static, non-PIE, stripped rv64imac/lp64
+#    (soft-float) musl executable -> guests/bin/<name>,
+# 4. checks each binary (RVC flag, soft-float ABI, no PT_INTERP, no F/D instructions),
+# 5. runs each one under qemu-riscv64 and records guests/expected/<name>.stdout,
+#    .stderr, .exit (exit status as a number; 128+signal when killed by a signal)
+#    and .syscalls (syscall names with counts, from qemu's -strace).
+#
+# Per-program inputs (all optional) in guests/src/:
+#   <name>.args   one argument per line
+#   <name>.env    KEY=VALUE lines; the program runs with `env -i` plus exactly these
+#   <name>.stdin  standard input (otherwise /dev/null)
+#
+# Environment:
+#   GUESTS_CACHE   toolchain cache (default ${XDG_CACHE_HOME:-~/.cache}/zeroos-guests)
+#   SKIP_APT=1     never call apt-get (fail if a package is missing)
+#   RUN=0          build only; leave guests/expected/ untouched
+set -euo pipefail
+
+GUESTS=$(cd "$(dirname "$0")" && pwd)
+SRC=$GUESTS/src
+BIN=$GUESTS/bin
+EXP=$GUESTS/expected
+CACHE=${GUESTS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/zeroos-guests}
+RUN=${RUN:-1}
+MUSL_DEB_VERSION=1.2.3-1          # Debian bookworm's musl source package
+MARCH=rv64imac
+MABI=lp64
+CFLAGS_GUEST="-O2 -Wall -fno-pie -no-pie"
+JOBS=$(nproc)
+
+mkdir -p "$CACHE"/{src,logs,bin} "$BIN"
+log() { printf '[guests %s] %s\n' "$(date +%T)" "$*" >&2; }
+
+# ------------------------------------------------------------ apt helpers
+# Other processes may hold the dpkg/apt locks: wait for them (and retry) rather than fail.
+APT_OPTS=(-o DPkg::Lock::Timeout=600 -o Acquire::Retries=3)
+apt_retry() { # apt_retry LOGFILE apt-get-args...
+  local logf=$1; shift
+  local i
+  for i in 1 2 3 4 5 6; do
+    if apt-get "${APT_OPTS[@]}" "$@" >"$logf" 2>&1; then return 0; fi
+    if grep -qiE 'lock|Could not get lock|dpkg was interrupted' "$logf"; then
+      log "apt/dpkg busy (try $i), waiting"; sleep 20; continue
+    fi
+    return 1
+  done
+  return 1
+}
+
+# ----------------------------------------------------------- 1. packages
+pkgs=(qemu-user gcc-riscv64-unknown-elf binutils-riscv64-linux-gnu dpkg-dev make perl)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  [ "${SKIP_APT:-0}" = 1 ] && { log "missing packages: ${missing[*]}"; exit 1; }
+  log "apt-get install ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  if ! apt_retry "$CACHE/logs/apt-install.log" install -y --no-install-recommends "${missing[@]}"; then
+    apt_retry "$CACHE/logs/apt-update.log" update || { tail -20 "$CACHE/logs/apt-update.log"; exit 1; }
+    apt_retry "$CACHE/logs/apt-install.log" install -y --no-install-recommends "${missing[@]}" ||
+      { tail -20 "$CACHE/logs/apt-install.log"; exit 1; }
+  fi
+fi
+
+GCC_ELF=riscv64-unknown-elf-gcc
+GCC_INC=$($GCC_ELF -print-file-name=include)
+LIBGCC=$(dirname "$($GCC_ELF -march=$MARCH -mabi=$MABI -print-libgcc-file-name)")
+LIBGCC_DEFAULT=$(dirname "$($GCC_ELF -march=rv64imafdc -mabi=lp64d -print-libgcc-file-name)")
+[ -f "$LIBGCC/libgcc.a" ] && [ "$LIBGCC" != "$LIBGCC_DEFAULT" ] ||
+  { log "no $MARCH/$MABI multilib in $GCC_ELF"; exit 1; }
+
+# -------------------------------------------------- 2. musl source (once)
+MUSL_SRC=$CACHE/src/musl-${MUSL_DEB_VERSION%-*}
+if [ ! -f "$MUSL_SRC/.patched" ]; then
+  if [ ! -f "$CACHE/src/musl_$MUSL_DEB_VERSION.dsc" ]; then
+    srcfile=/etc/apt/sources.list.d/zeroos-guests-bookworm-src.sources
+    if ! grep -rqsE '^(Types:.*deb-src|deb-src )' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+      [ "${SKIP_APT:-0}" = 1 ] && { log "no deb-src configured"; exit 1; }
+      log "adding deb-src for bookworm main ($srcfile)"
+      printf '%s\n' 'Types: deb-src' 'URIs: http://deb.debian.org/debian' 'Suites: bookworm' \
+        'Components: main' 'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' > "$srcfile"
+    fi
+    log "apt-get source --download-only musl=$MUSL_DEB_VERSION"
+    if ! (cd "$CACHE/src" && apt_retry "$CACHE/logs/apt-source.log" source --download-only "musl=$MUSL_DEB_VERSION"); then
+      apt_retry "$CACHE/logs/apt-update.log" update || { tail -20 "$CACHE/logs/apt-update.log"; exit 1; }
+      (cd "$CACHE/src" && apt_retry "$CACHE/logs/apt-source.log" source --download-only "musl=$MUSL_DEB_VERSION") ||
+        { tail "$CACHE/logs/apt-source.log"; exit 1; }
+    fi
+  fi
+  rm -rf "$MUSL_SRC"
+  (cd "$CACHE/src" && dpkg-source -x "musl_$MUSL_DEB_VERSION.dsc" "$MUSL_SRC") >"$CACHE/logs/dpkg-source.log" 2>&1
+  # musl 1.2.3 bug: __riscv_flush_icache() falls off its end when there is no vDSO
+  # __vdso_flush_icache; add the plain syscall fallback.
+  perl -0pi -e 's/(if \(r != -ENOSYS\) return __syscall_ret\(r\);\n\t\}\n)\}/$1\treturn syscall(SYS_riscv_flush_icache, start, end, flags);\n}/' \
+    "$MUSL_SRC/src/linux/cache.c"
+  grep -q 'return syscall(SYS_riscv_flush_icache' "$MUSL_SRC/src/linux/cache.c" || { log "cache.c patch failed"; exit 1; }
+  touch "$MUSL_SRC/.patched"
+fi
+
+# ------------------------------------------------ 3. musl build + wrapper
+PREFIX=$CACHE/musl-$MARCH
+stamp="musl $MUSL_DEB_VERSION+flushicache-fix; $GCC_ELF $($GCC_ELF -dumpversion); -march=$MARCH -mabi=$MABI -mcmodel=medany"
+if [ ! -f "$PREFIX/.stamp" ] || [ "$(cat "$PREFIX/.stamp")" != "$stamp" ]; then
+  log "building musl ($MARCH/$MABI)"
+  rm -rf "$CACHE/build-musl" "$PREFIX"; mkdir -p "$CACHE/build-musl"
+  ( cd "$CACHE/build-musl" &&
+    "$MUSL_SRC/configure" --target=riscv64-linux-musl --prefix="$PREFIX" --disable-shared \
+      CC=$GCC_ELF CROSS_COMPILE=riscv64-unknown-elf- CFLAGS="-march=$MARCH -mabi=$MABI -mcmodel=medany" &&
+    make -j"$JOBS" && make install ) >"$CACHE/logs/musl.log" 2>&1 ||
+    { tail -20 "$CACHE/logs/musl.log"; exit 1; }
+  echo "$stamp" > "$PREFIX/.stamp"
+fi
+# Link with the Linux binutils ld (the bare-metal one rejects Linux link options).
+mkdir -p "$PREFIX/ldbin"
+ln -sf "$(command -v riscv64-linux-gnu-ld.bfd)" "$PREFIX/ldbin/ld"
+cat > "$PREFIX/lib/musl-gcc.specs" <<SPECS
+%rename cpp_options old_cpp_options
+
+*cpp_options:
+-nostdinc -isystem $PREFIX/include -isystem $GCC_INC %(old_cpp_options)
+
+*cc1:
+%(cc1_cpu) -D__linux__ -D__linux -D__unix__ -D__unix -nostdinc -isystem $PREFIX/include -isystem $GCC_INC
+
+*link_libgcc:
+-L$PREFIX/lib
+
+*libgcc:
+$LIBGCC/libgcc.a
+
+*lib:
+--start-group -lc $LIBGCC/libgcc.a --end-group
+
+*startfile:
+$PREFIX/lib/crt1.o $PREFIX/lib/crti.o $LIBGCC/crtbegin.o
+
+*endfile:
+$LIBGCC/crtend.o $PREFIX/lib/crtn.o
+
+*link:
+-melf64lriscv -nostdlib -static %{mno-relax:--no-relax} %{rdynamic:-export-dynamic}
+
+SPECS
+CC=$CACHE/bin/$MARCH-musl-gcc
+cat > "$CC" <<WRAP
+#!/bin/sh
+# C compiler driver: static $MARCH/$MABI Linux executables linked against musl ($PREFIX)
+exec $GCC_ELF -B$PREFIX/ldbin/ -specs=$PREFIX/lib/musl-gcc.specs -march=$MARCH -mabi=$MABI -mcmodel=medany -static "\$@"
+WRAP
+chmod +x "$CC"
+
+# ---------------------------------------------------------------- helpers
+fpcount() { # number of F/D/Q instructions or FP CSR accesses in an ELF
+  riscv64-linux-gnu-objdump -d -M no-aliases "$1" | awk -F'\t' 'NF>=3 {m=$3; gsub(/ /,"",m);
+    if ((m ~ /^f/ && m !~ /^fence/) || m ~ /^c\.f/ || $4 ~ /(fflags|frm|fcsr)/) n++} END {print n+0}'
+}
+syscalls_of() { # "name count" lines from a qemu-riscv64 -strace log; calls qemu has
+  # no name for ("Unknown syscall N") are listed as unknown_N
+  { grep -oE '(^|[^0-9a-z_])[0-9]+ ([a-z_][a-z0-9_]*\(|Unknown syscall [0-9]+)' "$1" || true; } |
+    sed -E 's/^[^0-9]*[0-9]+ //; s/\($//; s/^Unknown syscall /unknown_/' | sort | uniq -c | sort -k1,1nr -k2 |
+    awk '{printf "%s %s\n", $2, $1}'
+}
+
+# --------------------------------------------------------------- 4. compile
+shopt -s nullglob
+cfiles=("$SRC"/*.c)
+[ ${#cfiles[@]} -gt 0 ] || { log "no sources in $SRC"; exit 1; }
+fail=0
+log "compiling ${#cfiles[@]} guests"
+for f in "${cfiles[@]}"; do
+  n=$(basename "$f" .c)
+  # shellcheck disable=SC2086
+  if ! "$CC" $CFLAGS_GUEST -o "$CACHE/$n.elf" "$f" 2>"$CACHE/logs/$n.build.log"; then
+    log "FAILED: $n"; sed 's/^/    /' "$CACHE/logs/$n.build.log" >&2; fail=1; continue
+  fi
+  [ -s "$CACHE/logs/$n.build.log" ] && sed 's/^/    /' "$CACHE/logs/$n.build.log" >&2
+  riscv64-linux-gnu-strip -o "$BIN/$n" "$CACHE/$n.elf"
+  chmod 755 "$BIN/$n"
+  # checks: RVC + soft-float ABI flags, static (no PT_INTERP), not PIE, no FP instructions
+  hdr=$(riscv64-linux-gnu-readelf -h "$BIN/$n")
+  grep -q 'Flags:.*RVC, soft-float ABI' <<<"$hdr" || { log "$n: unexpected ELF flags"; fail=1; }
+  grep -q 'Type:.*EXEC' <<<"$hdr" || { log "$n: not ET_EXEC"; fail=1; }
+  phdrs=$(riscv64-linux-gnu-readelf -lW "$BIN/$n")
+  grep -q INTERP <<<"$phdrs" && { log "$n: has PT_INTERP"; fail=1; }
+  grep -q DYNAMIC <<<"$phdrs" && { log "$n: has PT_DYNAMIC"; fail=1; }
+  fp=$(fpcount "$BIN/$n"); [ "$fp" = 0 ] || { log "$n: $fp FP instructions"; fail=1; }
+done
+
+# ------------------------------------------------- 5. qemu reference runs
+if [ "$RUN" = 1 ]; then
+  mkdir -p "$EXP"
+  QEMU=$(command -v qemu-riscv64)
+  for f in "${cfiles[@]}"; do
+    n=$(basename "$f" .c); [ -x "$BIN/$n" ] || continue
+    args=(); envs=()
+    [ -f "$SRC/$n.args" ] && mapfile -t args < "$SRC/$n.args"
+    [ -f "$SRC/$n.env" ] && mapfile -t envs < <(grep -v '^[[:space:]]*$' "$SRC/$n.env")
+    stdin=/dev/null; [ -f "$SRC/$n.stdin" ] && stdin=$SRC/$n.stdin
+    scratch=$(mktemp -d "$CACHE/run.XXXXXX")
+    # Run the program directly (no shell in between) so a fatal signal shows as 128+N.
+    set +e
+    # (the outer 2>/dev/null only silences bash's own "Segmentation fault" job report)
+    { (cd "$scratch" && ulimit -c 0 && exec timeout 600 env -i ${envs[@]+"${envs[@]}"} "$QEMU" \
+        -strace -D "$scratch/strace.log" "$BIN/$n" ${args[@]+"${args[@]}"} \
+        <"$stdin" >"$EXP/$n.stdout" 2>"$scratch/stderr"); } 2>/dev/null
+    rc=$?
+    set -e
+    # keep only what the guest wrote: drop qemu's own "uncaught target signal" report
+    grep -v '^qemu: uncaught target signal' "$scratch/stderr" > "$EXP/$n.stderr" || true
+    echo "$rc" > "$EXP/$n.exit"
+    syscalls_of "$scratch/strace.log" > "$EXP/$n.syscalls"
+    rm -rf "$scratch"
+    log "$(printf '%-10s exit=%-3s %6d bytes' "$n" "$rc" "$(stat -c %s "$BIN/$n")")"
+  done
+fi
+rm -f "$CACHE"/*.elf
+[ $fail = 0 ] && log "done" || log "done, with failures"
+exit $fail
