@@ -112,17 +112,21 @@ export class MemoryLayout implements Layout {
   }
 }
 
-/** A byte count the way people read it: "4 KiB", "64 MiB", "1.5 GiB", "12 B". */
+/**
+ * A byte count the way people read it: "4 KiB", "64 MiB", "1023.94 MiB", "12 B". When two
+ * decimals would round a fraction away (64 MiB - 4 KiB), a smaller unit shows it exactly.
+ */
 export function formatSize(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let unit = 0;
-  let value = bytes;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
+  let unit = units.length - 1;
+  while (unit > 0 && bytes < 1024 ** unit) unit--;
+  for (; unit > 0; unit--) {
+    const value = bytes / 1024 ** unit;
+    if (Number.isInteger(value)) return `${value} ${units[unit]!}`;
+    const rounded = Number(value.toFixed(2));
+    if (!Number.isInteger(rounded)) return `${rounded} ${units[unit]!}`;
   }
-  const shown = Number.isInteger(value) ? String(value) : String(Number(value.toFixed(2)));
-  return `${shown} ${units[unit]!}`;
+  return `${bytes} B`;
 }
 
 function describeRange(region: { start: number; end: number }): string {
