@@ -94,3 +94,19 @@ export interface GuestMemory {
   /** Host pages currently backing the guest (touched pages). */
   readonly residentPages: number;
 }
+
+/**
+ * A request to change the address space that cannot be honoured: an unaligned or
+ * out-of-range start, an overlap with an existing mapping (`map`), or pages that are not
+ * mapped (`protect`). The kernel turns it into -EINVAL / -ENOMEM.
+ */
+export class MappingError extends ZeroOSError {
+  readonly exitCode = EXIT_CODES.layout;
+  constructor(
+    message: string,
+    readonly start: number,
+    readonly length: number,
+  ) {
+    super(`${message}: [${hex(start)}, ${hex(start + length)})`);
+  }
+}

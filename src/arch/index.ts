@@ -1,0 +1,2 @@
+export * from './memory/index.js';
+export * from './riscv64/index.js';

@@ -1,0 +1,10 @@
+export * from './types.js';
+export {
+  CHANGED_CODE,
+  CHANGED_TRANSLATION,
+  Frame,
+  type MemoryObserver,
+  PAGE_LIMIT,
+  PagedMemory,
+  ZERO_FRAME,
+} from './paged-memory.js';
