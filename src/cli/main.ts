@@ -119,6 +119,7 @@ function encode(text: string): Uint8Array {
 export function buildProgram(): Command {
   const program = new Command('zeroos')
     .description('Run static RISC-V Linux programs deterministically on the ZeroOS library OS.')
+    .enablePositionalOptions()
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .exitOverride();

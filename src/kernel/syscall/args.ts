@@ -7,11 +7,12 @@ import type { ArgSpec } from '../contracts/syscall.js';
  * 64-bit) and how a trace prints it.
  */
 
-const TWO_53 = 2n ** 53n;
-
-/** An unsigned 64-bit value as a number; values past 2^53 become Infinity, which every address check rejects. */
-function toNumberOrInfinity(raw: bigint): number {
-  return raw < TWO_53 ? Number(raw) : Number.POSITIVE_INFINITY;
+/**
+ * An unsigned 64-bit value as a number: exact below 2^53; above it the nearest double,
+ * still at least 2^53, which no mapping reaches, so every access check rejects it.
+ */
+function toNumber(raw: bigint): number {
+  return Number(BigInt.asUintN(64, raw));
 }
 
 /** C `int` (and `pid_t`, fds): the low 32 bits, signed. */
@@ -29,19 +30,19 @@ export function fd(name = 'fd'): ArgSpec<number> {
   return { name, type: 'fd', decode: (raw) => Number(BigInt.asIntN(32, raw)), format: String };
 }
 
-/** A guest pointer (unsigned 64-bit; Infinity when it lies past any mappable address). */
+/** A guest pointer (unsigned 64-bit; at or past 2^53 it cannot be mapped). */
 export function ptr(name: string): ArgSpec<number> {
   return {
     name,
     type: 'ptr',
-    decode: toNumberOrInfinity,
-    format: (v) => (v === 0 ? 'NULL' : Number.isFinite(v) ? hex(v) : 'bad-pointer'),
+    decode: toNumber,
+    format: (v) => (v === 0 ? 'NULL' : v < 2 ** 53 ? hex(v) : 'bad-pointer'),
   };
 }
 
-/** `size_t`: unsigned 64-bit, Infinity past 2^53. */
+/** `size_t`: unsigned 64-bit (approximate past 2^53, where every size is too big anyway). */
 export function size(name: string): ArgSpec<number> {
-  return { name, type: 'size', decode: toNumberOrInfinity, format: String };
+  return { name, type: 'size', decode: toNumber, format: String };
 }
 
 /** C `long` (offsets, timeouts): signed 64-bit, kept exact. */

@@ -48,7 +48,7 @@ export class ProcessSyscalls implements SyscallProvider {
         support: 'full',
         handler(context, tidptr) {
           // Linux stores the pointer without checking it; a bad one only matters at exit.
-          context.thread.clearChildTid = Number.isFinite(tidptr) ? tidptr : 0;
+          context.thread.clearChildTid = tidptr;
           return context.thread.tid;
         },
       }),

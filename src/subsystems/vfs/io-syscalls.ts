@@ -1,5 +1,5 @@
 import { injectable } from 'inversify';
-import { MemoryFault, PERM_W } from '../../arch/memory/types.js';
+import { MemoryFault, PAGE_SIZE, PERM_R, PERM_W } from '../../arch/memory/types.js';
 import type { OpenFile } from '../../kernel/contracts/device.js';
 import {
   defineSyscall,
@@ -36,7 +36,7 @@ function readIoVecs(context: SyscallContext, address: number, count: number): Io
     if (length < 0n) return -Errno.EINVAL;
     total += length;
     if (total > 0x7fff_ffff_ffff_ffffn) return -Errno.EINVAL;
-    vecs.push({ base: base < 2n ** 53n ? Number(base) : Infinity, length: Number(length) });
+    vecs.push({ base: Number(base), length: Number(length) });
   }
   return vecs;
 }
@@ -53,6 +53,18 @@ function readableFile(context: SyscallContext, descriptor: number): OpenFile | n
   return file;
 }
 
+/** How many bytes from `address` (up to `length`) are readable, page by page. */
+function readablePrefix(context: SyscallContext, address: number, length: number): number {
+  let end = address;
+  const limit = address + length;
+  while (end < limit) {
+    const pageEnd = Math.min(limit, (Math.floor(end / PAGE_SIZE) + 1) * PAGE_SIZE);
+    if (!context.memory.isAccessible(end, pageEnd - end, PERM_R)) break;
+    end = pageEnd;
+  }
+  return end - address;
+}
+
 /** Copies guest bytes to the file piece by piece; a fault after some bytes were written ends with a short count. */
 function writeFrom(context: SyscallContext, file: OpenFile, address: number, count: number): number {
   let written = 0;
@@ -62,8 +74,14 @@ function writeFrom(context: SyscallContext, file: OpenFile, address: number, cou
     try {
       data = context.memory.read(address + written, length);
     } catch (error) {
-      if (error instanceof MemoryFault && written > 0) return written;
-      throw error;
+      if (!(error instanceof MemoryFault)) throw error;
+      // Linux copies page by page: write the readable prefix, then report what was written.
+      const readable = readablePrefix(context, address + written, length);
+      if (readable === 0) {
+        if (written > 0) return written;
+        throw error;
+      }
+      data = context.memory.read(address + written, readable);
     }
     const n = file.write!(context, data);
     if (n < 0) return written > 0 ? written : n;
