@@ -42,14 +42,14 @@ import {
   type ElfFields,
   type ProgramHeaderFields,
 } from './elf-builder.js';
-import { FakeMemory } from './fake-machine.js';
+import { PagedMemory } from '../../src/arch/index.js';
 
 type ErrorClass = abstract new (...args: never[]) => ElfError;
 
 /** Loads into fresh memory under the Linux layout and returns the ElfError it must raise. */
 function rejection(bytes: Uint8Array, layout: MemoryLayout = linuxMemoryLayout()): ElfError {
   try {
-    loadElf(bytes, new FakeMemory(), layout);
+    loadElf(bytes, new PagedMemory(), layout);
   } catch (error) {
     if (error instanceof ElfError) return error;
     throw error;
@@ -447,14 +447,14 @@ describe(loadElf, () => {
     });
 
     it('should map nothing when it rejects', () => {
-      const memory = new FakeMemory();
+      const memory = new PagedMemory();
       expect(() => loadElf(withHeader(1, { memsz: 0x4000_0000 }), memory, layout)).toThrow(SegmentOutsideLayout);
       expect(memory.mappings()).toEqual([]);
     });
   });
 
   describe('when the executable is a valid static ET_EXEC', () => {
-    const memory = new FakeMemory();
+    const memory = new PagedMemory();
     const image = loadElf(valid.bytes, memory, layout);
 
     it("should map each segment's pages with its p_flags", () => {
@@ -465,13 +465,13 @@ describe(loadElf, () => {
     });
 
     it('should copy the file bytes of each segment', () => {
-      expect(memory.peek(valid.entry, EXIT_42.length)).toEqual(EXIT_42);
-      expect(memory.peek(valid.dataStart, 8)).toEqual(Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8));
-      expect(memory.peek(0x10000, 4)).toEqual(Uint8Array.of(0x7f, 0x45, 0x4c, 0x46));
+      expect(memory.read(valid.entry, EXIT_42.length)).toEqual(EXIT_42);
+      expect(memory.read(valid.dataStart, 8)).toEqual(Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8));
+      expect(memory.read(0x10000, 4)).toEqual(Uint8Array.of(0x7f, 0x45, 0x4c, 0x46));
     });
 
     it('should leave the bss zeroed', () => {
-      expect(memory.peek(valid.dataFileEnd, valid.dataEnd - valid.dataFileEnd).every((byte) => byte === 0)).toBe(true);
+      expect(memory.read(valid.dataFileEnd, valid.dataEnd - valid.dataFileEnd).every((byte) => byte === 0)).toBe(true);
     });
 
     it('should report entry, program headers, image bounds and segments', () => {
@@ -497,7 +497,7 @@ describe(loadElf, () => {
     });
 
     it('should accept an already parsed file', () => {
-      const again = loadElf(parseElf(valid.bytes), new FakeMemory(), layout);
+      const again = loadElf(parseElf(valid.bytes), new PagedMemory(), layout);
       expect(again).toEqual(image);
     });
   });
@@ -514,7 +514,7 @@ describe(loadElf, () => {
       contents: [{ offset: 0x800, bytes: Uint8Array.of(0xaa, 0xbb) }],
       size: 0x810,
     });
-    const memory = new FakeMemory();
+    const memory = new PagedMemory();
     const image = loadElf(bytes, memory, layout);
 
     it('should give the shared page both segments\' permissions, as Linux does', () => {
@@ -525,8 +525,8 @@ describe(loadElf, () => {
     });
 
     it("should copy each segment's bytes to its own place", () => {
-      expect(memory.peek(0x10800, 2)).toEqual(Uint8Array.of(0xaa, 0xbb));
-      expect(memory.peek(0x10000, 4)).toEqual(Uint8Array.of(0x7f, 0x45, 0x4c, 0x46));
+      expect(memory.read(0x10800, 2)).toEqual(Uint8Array.of(0xaa, 0xbb));
+      expect(memory.read(0x10000, 4)).toEqual(Uint8Array.of(0x7f, 0x45, 0x4c, 0x46));
     });
 
     it('should end the image at the page after the bss', () => {
@@ -540,7 +540,7 @@ describe(loadElf, () => {
       stackFlags: PF_R | PF_W | PF_X,
       tls: { fileSize: 4, memorySize: 16, align: 8 },
     });
-    const image = loadElf(exe.bytes, new FakeMemory(), layout);
+    const image = loadElf(exe.bytes, new PagedMemory(), layout);
 
     it('should take AT_PHDR from PT_PHDR', () => {
       expect(image.programHeaders).toBe(0x10040);
@@ -572,7 +572,7 @@ describe(loadElf, () => {
         programHeaders: [load(PT_LOAD, PF_R | PF_X, 0x20000, 0x100, { offset: 0x1000 })],
         size: 0x1100,
       });
-      expect(loadElf(bytes, new FakeMemory(), layout).programHeaders).toBe(0);
+      expect(loadElf(bytes, new PagedMemory(), layout).programHeaders).toBe(0);
     });
   });
 
@@ -580,7 +580,7 @@ describe(loadElf, () => {
     const pie = staticExecutable({ type: ET_DYN, base: 0, phdrHeader: true });
 
     it('should load it at the start of the image region by default', () => {
-      const memory = new FakeMemory();
+      const memory = new PagedMemory();
       const image = loadElf(pie.bytes, memory, layout);
       expect(image).toMatchObject({
         loadBias: 0x10000,
@@ -589,18 +589,18 @@ describe(loadElf, () => {
         imageStart: 0x10000,
         imageEnd: 0x10000 + 0x4000,
       });
-      expect(memory.peek(pie.entry + 0x10000, EXIT_42.length)).toEqual(EXIT_42);
-      expect(memory.peek(pie.dataStart + 0x10000, 2)).toEqual(Uint8Array.of(1, 2));
+      expect(memory.read(pie.entry + 0x10000, EXIT_42.length)).toEqual(EXIT_42);
+      expect(memory.read(pie.dataStart + 0x10000, 2)).toEqual(Uint8Array.of(1, 2));
     });
 
     it('should load it at a chosen base, rounded up to the segment alignment', () => {
-      const image = loadElf(pie.bytes, new FakeMemory(), layout, { pieBase: 0x40800 });
+      const image = loadElf(pie.bytes, new PagedMemory(), layout, { pieBase: 0x40800 });
       expect(image.loadBias).toBe(0x41000);
       expect(image.entry).toBe(pie.entry + 0x41000);
     });
 
     it('should reject a base that puts it outside the image region', () => {
-      expect(() => loadElf(pie.bytes, new FakeMemory(), layout, { pieBase: 0x4000_0000 })).toThrow(SegmentOutsideLayout);
+      expect(() => loadElf(pie.bytes, new PagedMemory(), layout, { pieBase: 0x4000_0000 })).toThrow(SegmentOutsideLayout);
     });
   });
 
@@ -614,7 +614,7 @@ describe(loadElf, () => {
             const bytes = valid.bytes.slice();
             for (const [at, value] of flips) bytes[at] = value;
             try {
-              loadElf(bytes, new FakeMemory(), layout);
+              loadElf(bytes, new PagedMemory(), layout);
             } catch (error) {
               if (!(error instanceof ElfError)) throw error;
             }

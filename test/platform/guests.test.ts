@@ -4,7 +4,8 @@ import { PAGE_SIZE, PERM_RW, PERM_RX } from '../../src/arch/memory/types.js';
 import { PT_INTERP, PT_LOAD, loadElf, parseElf } from '../../src/platform/elf/index.js';
 import { AT } from '../../src/platform/initial-stack.js';
 import { LinuxPlatform } from '../../src/platform/linux/index.js';
-import { FakeHart, FakeMemory } from './fake-machine.js';
+import { PagedMemory, StopReason } from '../../src/arch/index.js';
+import { newMachine } from './machine.js';
 
 // The committed guest programs: static rv64imac musl executables, non-PIE at 0x10000.
 const GUEST_DIR = new URL('../../guests/bin/', import.meta.url);
@@ -14,12 +15,65 @@ function guest(name: string): Uint8Array {
   return new Uint8Array(readFileSync(new URL(name, GUEST_DIR)));
 }
 
+/** One argument (or environment entry) per line, as guests/src/<name>.args and .env hold them. */
+function lines(path: string): string[] {
+  const text = readFileSync(new URL(path, GUEST_DIR), 'utf8');
+  return (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
+}
+
+const ENOTTY = 25;
+
+/**
+ * Boots a guest on the Linux platform with the real hart and serves the four system calls
+ * musl's startup and stdio make (set_tid_address, ioctl, writev, exit_group), so what the
+ * guest reads from its initial stack can be compared with its run under qemu.
+ */
+function runGuest(name: string, argv: readonly string[], envp: readonly string[]): { stdout: string; exitCode: number } {
+  const { memory, hart } = newMachine();
+  new LinuxPlatform().bootstrap({ memory, hart, seed: 1n, executable: guest(name), executablePath: argv[0]!, argv, envp });
+  let stdout = '';
+  const decoder = new TextDecoder();
+  for (;;) {
+    const reason = hart.run(10_000_000);
+    if (reason !== StopReason.Ecall) throw new Error(`${name} stopped with reason ${reason} at pc 0x${hart.pc.toString(16)}`);
+    const number = Number(hart.getX(17));
+    const [a0, a1, a2] = [hart.getX(10), hart.getX(11), hart.getX(12)];
+    let result: bigint;
+    switch (number) {
+      case 96: // set_tid_address
+        result = 1n;
+        break;
+      case 29: // ioctl: not a terminal, so musl buffers stdout fully
+        result = BigInt(-ENOTTY);
+        break;
+      case 66: {
+        // writev
+        let total = 0;
+        for (let i = 0; i < Number(a2); i++) {
+          const base = Number(memory.readU64(Number(a1) + i * 16));
+          const length = Number(memory.readU64(Number(a1) + i * 16 + 8));
+          if (a0 === 1n && length > 0) stdout += decoder.decode(memory.read(base, length));
+          total += length;
+        }
+        result = BigInt(total);
+        break;
+      }
+      case 94: // exit_group
+        return { stdout, exitCode: Number(a0 & 0xffn) };
+      default:
+        throw new Error(`${name} made system call ${number}, which this test does not serve`);
+    }
+    hart.setX(10, result);
+    hart.pc += 4;
+  }
+}
+
 describe(loadElf, () => {
   describe('when given guests/bin/hello', () => {
     const bytes = guest('hello');
     const header = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const elf = parseElf(bytes);
-    const memory = new FakeMemory();
+    const memory = new PagedMemory();
     const platform = new LinuxPlatform();
     const image = loadElf(elf, memory, platform.layout);
 
@@ -41,18 +95,18 @@ describe(loadElf, () => {
     it('should copy the code at the entry point', () => {
       const text = elf.loadSegments[0]!;
       const entryOffset = text.offset + (elf.entry - text.vaddr);
-      expect(memory.peek(image.entry, 64)).toEqual(bytes.subarray(entryOffset, entryOffset + 64));
+      expect(memory.read(image.entry, 64)).toEqual(bytes.subarray(entryOffset, entryOffset + 64));
     });
 
     it('should copy the initialised data and zero the bss', () => {
       const data = elf.loadSegments[1]!;
-      expect(memory.peek(data.vaddr, data.filesz)).toEqual(bytes.subarray(data.offset, data.offset + data.filesz));
-      expect(memory.peek(data.vaddr + data.filesz, data.memsz - data.filesz).every((byte) => byte === 0)).toBe(true);
+      expect(memory.read(data.vaddr, data.filesz)).toEqual(bytes.subarray(data.offset, data.offset + data.filesz));
+      expect(memory.read(data.vaddr + data.filesz, data.memsz - data.filesz).every((byte) => byte === 0)).toBe(true);
     });
 
     it('should point AT_PHDR at the program headers inside the text segment', () => {
       expect(image.programHeaders).toBe(0x10040);
-      expect(memory.peek(image.programHeaders, 56 * elf.programHeaderCount)).toEqual(bytes.subarray(64, 64 + 56 * elf.programHeaderCount));
+      expect(memory.read(image.programHeaders, 56 * elf.programHeaderCount)).toEqual(bytes.subarray(64, 64 + 56 * elf.programHeaderCount));
     });
 
     it('should end the image at the page after the bss', () => {
@@ -63,8 +117,7 @@ describe(loadElf, () => {
 
   describe('when given every committed guest', () => {
     it.each(guestNames)('should boot %s on the Linux platform', (name) => {
-      const memory = new FakeMemory();
-      const hart = new FakeHart(memory);
+      const { memory, hart } = newMachine();
       const info = new LinuxPlatform().bootstrap({
         memory,
         hart,
@@ -88,6 +141,21 @@ describe(loadElf, () => {
       }
       expect(auxv.get(AT.PHNUM)).toBe(BigInt(parseElf(guest(name)).programHeaders.length));
       expect(parseElf(guest(name)).programHeaders.filter((ph) => ph.type === PT_LOAD)).toHaveLength(2);
+    });
+  });
+
+  describe('when run by the hart from the state bootstrap leaves', () => {
+    it('should print hello as under qemu', () => {
+      expect(runGuest('hello', ['/bin/hello'], [])).toEqual({
+        stdout: readFileSync(new URL('../expected/hello.stdout', GUEST_DIR), 'utf8'),
+        exitCode: 0,
+      });
+    });
+
+    it('should give args the argv, envp and auxv it reports under qemu', () => {
+      const result = runGuest('args', ['/bin/args', ...lines('../src/args.args')], lines('../src/args.env'));
+      expect(result.stdout).toBe(readFileSync(new URL('../expected/args.stdout', GUEST_DIR), 'utf8'));
+      expect(result.exitCode).toBe(0);
     });
   });
 });

@@ -11,7 +11,7 @@ import {
   buildInitialStack,
   type InitialStackSpec,
 } from '../../src/platform/initial-stack.js';
-import { FakeMemory } from './fake-machine.js';
+import { PagedMemory } from '../../src/arch/index.js';
 
 const STACK = { start: 0x3f_ff7f_f000, end: 0x3f_ffff_f000 };
 
@@ -25,8 +25,8 @@ const spec: InitialStackSpec = {
   programHeaderCount: 4,
 };
 
-function stackMemory(region = STACK): FakeMemory {
-  const memory = new FakeMemory();
+function stackMemory(region = STACK): PagedMemory {
+  const memory = new PagedMemory();
   memory.map(region.start, region.end - region.start, PERM_RW, 'stack');
   return memory;
 }
@@ -190,7 +190,7 @@ describe(buildInitialStack, () => {
           'pass fewer or shorter arguments, or give the platform a larger stack',
       );
       expect(overflow.exitCode).toBe(EXIT_CODES.layout);
-      expect(memory.peek(small.start, 4096).every((byte) => byte === 0)).toBe(true);
+      expect(memory.read(small.start, 4096).every((byte) => byte === 0)).toBe(true);
     });
 
     it('should accept arguments that just fit a small region', () => {

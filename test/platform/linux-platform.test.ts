@@ -13,13 +13,14 @@ import {
 } from '../../src/platform/linux/index.js';
 import { PLATFORM_NAMES, UnknownPlatform, createPlatform, type PlatformName } from '../../src/platform/platforms.js';
 import { ET_DYN, PF_R, PF_W, PF_X, staticExecutable } from './elf-builder.js';
-import { FakeHart, FakeMemory } from './fake-machine.js';
+import { PagedMemory } from '../../src/arch/index.js';
+import { newMachine } from './machine.js';
 
 function bootContext(executable: Uint8Array, overrides: Partial<BootContext> = {}): BootContext {
-  const memory = new FakeMemory();
+  const { memory, hart } = newMachine();
   return {
     memory,
-    hart: new FakeHart(memory),
+    hart,
     seed: 11n,
     executable,
     executablePath: '/bin/hello',
@@ -104,7 +105,7 @@ describe(LinuxPlatform, () => {
     describe('when given a static executable', () => {
       const context = bootContext(exe.bytes);
       const info = new LinuxPlatform().bootstrap(context);
-      const memory = context.memory as FakeMemory;
+      const memory = context.memory as PagedMemory;
 
       it('should set pc to the entry point and sp to the initial stack', () => {
         expect(context.hart.pc).toBe(exe.entry);
