@@ -1,0 +1,199 @@
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { EXIT_CODES, ZeroOSError } from '../errors.js';
+import { formatSyscallTable } from '../kernel/syscall/table.js';
+import { formatResult } from '../kernel/syscall/trap-handler.js';
+import { SYSCALL_TABLE } from '../kernel/tokens.js';
+import { PLATFORM_NAMES, createPlatform, type PlatformName } from '../platform/index.js';
+import { bytesInput } from '../subsystems/console/index.js';
+import { createKernel, type ZeroOS } from '../zeroos.js';
+import { hostStdin, writeAllSync } from './host-io.js';
+
+/** A user mistake on the command line: message and EXIT_CODES.usage, no stack. */
+class UsageError extends ZeroOSError {
+  readonly exitCode = EXIT_CODES.usage;
+}
+
+function parseCount(value: string): number {
+  const n = Number(value.replace(/_/g, ''));
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer');
+  return n;
+}
+
+function parseSeed(value: string): bigint {
+  try {
+    const n = BigInt(value);
+    if (n < 0n || n >= 2n ** 64n) throw new RangeError();
+    return n;
+  } catch {
+    throw new InvalidArgumentError('expected an integer in [0, 2^64)');
+  }
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function readHostFile(path: string, what: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new (class extends ZeroOSError {
+      readonly exitCode = EXIT_CODES.hostIo;
+    })(`cannot read ${what} ${path}: ${reason}`);
+  }
+}
+
+interface RunOptions {
+  platform: PlatformName;
+  seed: bigint;
+  maxInstructions?: number;
+  stats?: boolean;
+  trace?: boolean;
+  stdin?: string;
+  env: string[];
+  tty?: boolean;
+  unknownSyscall: 'fail' | 'enosys';
+}
+
+function runCommand(elfPath: string, guestArgs: string[], options: RunOptions): number {
+  const executable = readHostFile(elfPath, 'executable');
+  for (const assignment of options.env) {
+    if (!assignment.includes('=')) throw new UsageError(`--env expects KEY=VALUE, got "${assignment}"`);
+  }
+  const zeroos: ZeroOS = createKernel({
+    platform: options.platform,
+    seed: options.seed,
+    ...(options.maxInstructions === undefined ? {} : { maxInstructions: options.maxInstructions }),
+    unknownSyscall: options.unknownSyscall,
+    console: {
+      stdin: options.stdin === undefined ? hostStdin() : bytesInput(readHostFile(options.stdin, 'stdin file')),
+      stdout: (data) => writeAllSync(1, data),
+      stderr: (data) => writeAllSync(2, data),
+      terminal: options.tty ?? false,
+    },
+  });
+  if (options.trace) traceSyscalls(zeroos);
+  zeroos.load({ executable, path: elfPath, argv: [elfPath, ...guestArgs], env: options.env });
+  const started = performance.now();
+  try {
+    zeroos.run();
+  } finally {
+    if (options.stats) printStats(zeroos, performance.now() - started, options);
+  }
+  return zeroos.process.exit?.code ?? 0;
+}
+
+/** strace-style lines on stderr: one per syscall, written when it returns (or the process ends). */
+function traceSyscalls(zeroos: ZeroOS): void {
+  let pending: string | undefined;
+  const flush = (result: string) => {
+    if (pending !== undefined) writeAllSync(2, encode(`${pending} = ${result}\n`));
+    pending = undefined;
+  };
+  zeroos.events.syscallEnter$.subscribe((e) => {
+    flush('?');
+    pending = `[${e.tid}] ${e.formatted}`;
+  });
+  zeroos.events.syscallExit$.subscribe((e) => flush(e.result === undefined ? '?' : formatResult(e.result)));
+  zeroos.events.unsupportedSyscall$.subscribe((e) =>
+    writeAllSync(2, encode(`[${e.tid}] ${e.name}(${e.args.map((a) => '0x' + a.toString(16)).join(', ')}) = -1 ENOSYS (not served)\n`)),
+  );
+  zeroos.events.processExit$.subscribe((e) => {
+    flush('?');
+    writeAllSync(2, encode(`[${e.tid}] +++ ${e.signal ? `killed by signal ${e.signal}` : `exited with ${e.code}`} +++\n`));
+  });
+}
+
+function printStats(zeroos: ZeroOS, wallMs: number, options: RunOptions): void {
+  const stats = zeroos.stats();
+  const mips = stats.instructions / 1e6 / (wallMs / 1000);
+  const lines = [
+    `--- zeroos stats ---`,
+    `platform        ${options.platform}`,
+    `seed            ${options.seed}`,
+    `instructions    ${stats.instructions}`,
+    `syscalls        ${stats.syscalls}`,
+    `wall time       ${wallMs.toFixed(1)} ms`,
+    `speed           ${mips.toFixed(1)} MIPS`,
+    `guest memory    ${stats.residentPages} pages touched (${((stats.residentPages * 4096) / 1024).toFixed(0)} KiB)`,
+    `syscall counts  ${stats.syscallCounts.map(([name, n]) => `${name}×${n}`).join(' ')}`,
+  ];
+  writeAllSync(2, encode(lines.join('\n') + '\n'));
+}
+
+function encode(text: string): Uint8Array {
+  return new TextEncoder().encode(text);
+}
+
+export function buildProgram(): Command {
+  const program = new Command('zeroos')
+    .description('Run static RISC-V Linux programs deterministically on the ZeroOS library OS.')
+    .enablePositionalOptions()
+    .showHelpAfterError()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .exitOverride();
+
+  program
+    .command('run')
+    .description('run a static riscv64 (rv64imac) Linux ELF; exits with the guest\'s exit code')
+    .argument('<elf>', 'the executable')
+    .argument('[args...]', 'arguments passed to the guest (after its argv[0])')
+    .addOption(new Option('--platform <name>', 'platform to run on').choices([...PLATFORM_NAMES]).default('linux'))
+    .addOption(new Option('--seed <n>', 'seed for AT_RANDOM and everything random').argParser(parseSeed).default(0n, '0'))
+    .option('--max-instructions <n>', 'stop with an error after this many instructions', parseCount)
+    .option('--stats', 'print instructions, syscalls, wall time and MIPS to stderr')
+    .option('--trace', 'print every syscall to stderr, strace style')
+    .option('--stdin <file>', 'read the guest\'s stdin from a file (default: the host\'s stdin)')
+    .option('--env <KEY=VALUE>', 'add a variable to the guest\'s environment (repeatable; default empty)', collect, [])
+    .option('--tty', 'present the console to the guest as a terminal (fixed 80x24)')
+    .addOption(
+      new Option('--unknown-syscall <policy>', 'on a syscall ZeroOS does not serve: fail, or return -ENOSYS')
+        .choices(['fail', 'enosys'])
+        .default('fail'),
+    )
+    .passThroughOptions()
+    .action((elf: string, args: string[], options: RunOptions) => {
+      process.exitCode = runCommand(elf, args, options);
+    });
+
+  program
+    .command('syscalls')
+    .description('print the syscall table: what is served, by which subsystem, with which caveats')
+    .option('--all', 'also list the Linux syscalls that are not served')
+    .action((options: { all?: boolean }) => {
+      const zeroos = createKernel();
+      writeAllSync(1, encode(formatSyscallTable(zeroos.container.get(SYSCALL_TABLE), options) + '\n'));
+    });
+
+  program
+    .command('layout')
+    .description('print a platform\'s memory layout')
+    .addOption(new Option('--platform <name>', 'platform').choices([...PLATFORM_NAMES]).default('linux'))
+    .action((options: { platform: PlatformName }) => {
+      writeAllSync(1, encode(createPlatform(options.platform).layout.toTable() + '\n'));
+    });
+  return program;
+}
+
+export function main(argv: readonly string[]): number {
+  const program = buildProgram();
+  try {
+    program.parse(argv as string[], { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error && typeof error === 'object' && 'code' in error && String((error as { code: unknown }).code).startsWith('commander.')) {
+      const code = (error as { code: string; exitCode: number }).code;
+      return code === 'commander.helpDisplayed' || code === 'commander.version' ? 0 : EXIT_CODES.usage;
+    }
+    if (error instanceof ZeroOSError) {
+      process.stderr.write(`zeroos: ${error.name}: ${error.message}\n`);
+      return error.exitCode;
+    }
+    process.stderr.write(`zeroos: internal error: ${(error as Error)?.stack ?? error}\n`);
+    return EXIT_CODES.internal;
+  }
+}
+
