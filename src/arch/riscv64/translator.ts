@@ -126,10 +126,11 @@ export function generate(insns: readonly Insn[], start: number): string {
   const emit = (s: string): void => {
     body.push(s);
   };
-  /** Assigns (v, w) = (lo, hi) temps to rd. */
+  /** Assigns (lo, hi) to rd; both expressions see the registers as they were before. */
   const setRd = (insn: Insn, lo: string, hi: string): void => {
     if (insn.rd === 0) return;
-    emit(`l${insn.rd} = ${lo}; h${insn.rd} = ${hi};`);
+    if (!/\b[lh]\d/.test(hi)) emit(`l${insn.rd} = ${lo}; h${insn.rd} = ${hi};`);
+    else emit(`u = ${hi}; l${insn.rd} = ${lo}; h${insn.rd} = u;`);
   };
   /** Effective address (a, ah) = rs1 + imm. */
   const address = (insn: Insn): void => {
@@ -430,7 +431,7 @@ export function generate(insns: readonly Insn[], start: number): string {
   }
 
   const prologue = [...used].map((r) => `let l${r} = R[${2 * r}] | 0, h${r} = R[${2 * r + 1}] | 0;`);
-  prologue.push('let t = 0, v = 0, w = 0, a = 0, ah = 0, i = 0, o = 0;');
+  prologue.push('let t = 0, u = 0, v = 0, w = 0, a = 0, ah = 0, i = 0, o = 0;');
   if (memory) {
     prologue.push('let m8 = h.rmem8[0], m32 = h.rmem[0];');
     prologue.push('const rtag = h.rtag, rmem = h.rmem, rmem8 = h.rmem8, wtag = h.wtag, wmem = h.wmem, wmem8 = h.wmem8;');
