@@ -322,6 +322,56 @@ for (const options of ENGINES) {
       });
     });
 
+    describe('when mappings change between runs', () => {
+      it('should fault on a page that was unmapped after the hart cached it', () => {
+        const { hart, memory } = machine([A.ld(A0, T0, 0), A.sd(A0, T0, 8), A.ebreak()], options);
+        hart.setX(T0, BigInt(DATA));
+        memory.writeU64(DATA, 5n);
+        expect(hart.run(10)).toBe(StopReason.Ebreak);
+        memory.unmap(DATA, 4096);
+        hart.pc = CODE;
+        expect(catchFault(() => hart.run(10)).reason).toBe('unmapped');
+      });
+
+      it('should fault on a store after the page became read-only', () => {
+        const { hart, memory } = machine([A.sd(T1, T0, 0), A.ebreak()], options);
+        hart.setX(T0, BigInt(DATA));
+        hart.run(10);
+        memory.protect(DATA, 4096, PERM_R);
+        hart.pc = CODE;
+        const fault = catchFault(() => hart.run(10));
+        expect([fault.access, fault.reason]).toEqual(['write', 'permission']);
+      });
+
+      it('should read what was written after the page was released by zero', () => {
+        const { hart, memory } = machine([A.ld(A0, T0, 0), A.sd(T1, T0, 0), A.ebreak()], options);
+        hart.setX(T0, BigInt(DATA));
+        hart.setX(T1, 7n);
+        memory.writeU64(DATA, 3n);
+        hart.run(10);
+        expect(hart.getX(A0)).toBe(3n);
+        memory.zero(DATA, 4096); // releases the frame the hart cached
+        expect(memory.readU64(DATA)).toBe(0n);
+        memory.writeU64(DATA, 4n);
+        hart.pc = CODE;
+        hart.run(10);
+        expect(hart.getX(A0)).toBe(4n);
+        expect(memory.readU64(DATA)).toBe(7n);
+      });
+
+      it('should see a page the kernel first wrote after the hart read it as zeros', () => {
+        const { hart, memory } = machine([A.ld(A0, T0, 0), A.ebreak()], options);
+        hart.setX(T0, BigInt(DATA + 0x5000));
+        hart.run(10);
+        expect(hart.getX(A0)).toBe(0n);
+        expect(memory.residentPages).toBe(1); // only the code page: the read did not allocate
+        memory.writeU64(DATA + 0x5000, 11n);
+        hart.pc = CODE;
+        hart.run(10);
+        expect(hart.getX(A0)).toBe(11n);
+      });
+    });
+
     describe('when executing atomics', () => {
       const names = ['swap', 'add', 'xor', 'and', 'or', 'min', 'max', 'minu', 'maxu'] as const;
       const ref: Record<(typeof names)[number], (a: bigint, b: bigint, w: boolean) => bigint> = {
