@@ -39,4 +39,6 @@ export const ENGINES: readonly RiscvHartOptions[] = [
   { engine: 'translator', translateThreshold: 0 },
 ];
 export const engineName = (o: RiscvHartOptions): string =>
-  o.engine === 'interpreter' ? 'interpreter' : 'translator';
+  o.engine === 'interpreter'
+    ? 'interpreter'
+    : `translator, threshold ${o.translateThreshold === undefined ? 'default' : o.translateThreshold}`;

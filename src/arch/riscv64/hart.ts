@@ -137,7 +137,10 @@ export interface RiscvHartOptions {
    * reference behaviour).
    */
   engine?: ExecutionEngine;
-  /** How many times a block start is reached before it is translated (0–255, default 2). */
+  /**
+   * How many times a block start is reached before it is translated (0–255, default 64):
+   * translating costs far more than interpreting a block a few times.
+   */
   translateThreshold?: number;
   /** Value of mhartid (default 0). */
   hartId?: number;
@@ -242,13 +245,18 @@ export class RiscvHart implements Hart, MemoryObserver {
   ) {
     this.trapMode = options.trapMode ?? 'host';
     this.engine = options.engine ?? 'translator';
-    const threshold = options.translateThreshold ?? 2;
+    const threshold = options.translateThreshold ?? 64;
     if (!Number.isInteger(threshold) || threshold < 0 || threshold > 255) {
       throw new RangeError(`translateThreshold must be an integer in 0..255, got ${threshold}`);
     }
     this.threshold = threshold;
     this.hartId = options.hartId ?? 0;
     this.timeSource = () => BigInt(this.retired);
+    // Fields that may hold values beyond V8's small-integer range start out as doubles, so
+    // the hart's object shape does not change (discarding optimized code) the first time
+    // they do (e.g. a pc at 0x80000000).
+    this.pc = this.npc = this.resAddr = this.retired = this.runEnd = 0.5;
+    this.pc = this.npc = this.resAddr = this.retired = this.runEnd = 0;
     memory.addObserver(this);
   }
 
@@ -1253,169 +1261,44 @@ export class RiscvHart implements Hart, MemoryObserver {
           case OP_WFI:
             pc += len;
             break;
-          case OP_FENCE_I:
-            this.flushCode();
-            pc += len;
-            break;
           case OP_ECALL:
             left--;
             if (this.trapMode === 'host') {
               reason = STOP_ECALL;
               break loop;
             }
-            this.trap(pc, CAUSE_ECALL_M);
-            pc = this.trapTarget();
+            pc = this.machineTrap(pc, CAUSE_ECALL_M);
+            if (yieldOnJump) break loop;
             continue loop;
           case OP_EBREAK:
             left--;
             reason = STOP_EBREAK;
             break loop;
-          case OP_MRET: {
-            const c = this.csrs;
-            pc = (c[S_MEPC + 1]! >>> 0) * TWO32 + (c[S_MEPC]! >>> 0);
-            const ms = c[S_MSTATUS]!;
-            // MIE <- MPIE, MPIE <- 1, MPP <- U.
-            c[S_MSTATUS] = (ms & ~(0x1888)) | ((ms >> 4) & 0x8) | 0x80;
+          case OP_MRET:
+            pc = this.mret();
             left--;
             if (yieldOnJump) break loop;
             continue loop;
-          }
+          case OP_FENCE_I:
+            this.flushCode();
+            pc += len;
+            break;
           case OP_CSRRW:
           case OP_CSRRS:
           case OP_CSRRC:
           case OP_CSRRWI:
           case OP_CSRRSI:
-          case OP_CSRRCI: {
-            const now = this.runEnd - left;
-            this.retired = now;
-            if (!this.csrGet(imm, now)) throw this.illegal(cp, slot, pc, 'unknown CSR');
-            const oldLo = this.cl;
-            const oldHi = this.ch;
-            const op = info & 0x7f;
-            let vl: number;
-            let vh: number;
-            let write = true;
-            if (op === OP_CSRRW) {
-              vl = x[rs1]!;
-              vh = x[rs1 + 1]!;
-            } else if (op === OP_CSRRS) {
-              vl = oldLo | x[rs1]!;
-              vh = oldHi | x[rs1 + 1]!;
-              write = rs1 !== 0;
-            } else if (op === OP_CSRRC) {
-              vl = oldLo & ~x[rs1]!;
-              vh = oldHi & ~x[rs1 + 1]!;
-              write = rs1 !== 0;
-            } else if (op === OP_CSRRWI) {
-              vl = rs2;
-              vh = 0;
-            } else if (op === OP_CSRRSI) {
-              vl = oldLo | rs2;
-              vh = oldHi;
-              write = rs2 !== 0;
-            } else {
-              vl = oldLo & ~rs2;
-              vh = oldHi;
-              write = rs2 !== 0;
-            }
-            if (write) {
-              if (isReadOnlyCsr(imm)) throw this.illegal(cp, slot, pc, 'write to a read-only CSR');
-              this.csrSet(imm, vl, vh, now);
-            }
-            x[rd] = oldLo;
-            x[rd + 1] = oldHi;
+          case OP_CSRRCI:
+            this.csrInstruction(info, imm, cp, slot, pc, left);
             pc += len;
             break;
-          }
-          case OP_LR_W:
-          case OP_LR_D: {
-            const a = x[rs1]!;
-            const ah = x[rs1 + 1]!;
-            const size = (info & 0x7f) === OP_LR_W ? 4 : 8;
-            const v = this.ld(a, ah, size, 0);
-            x[rd] = v;
-            x[rd + 1] = size === 4 ? v >> 31 : this.vhi;
-            const addr = ah * TWO32 + (a >>> 0);
-            this.resValid = true;
-            this.resAddr = addr;
-            this.resPage = Math.floor(addr / PAGE_SIZE);
-            const i = this.resPage & TLB_MASK;
-            if (wtag[i] === this.resPage) wtag[i] = NaN;
-            pc += len;
-            break;
-          }
-          case OP_SC_W:
-          case OP_SC_D: {
-            const a = x[rs1]!;
-            const ah = x[rs1 + 1]!;
-            const size = (info & 0x7f) === OP_SC_W ? 4 : 8;
-            const addr = ah * TWO32 + (a >>> 0);
-            let result = 1;
-            if (this.resValid && this.resAddr === addr) {
-              this.st(a, ah, size, x[rs2]!, x[rs2 + 1]!, 0);
-              result = 0;
-            }
-            this.resValid = false;
-            x[rd] = result;
-            x[rd + 1] = 0;
-            pc += len;
-            break;
-          }
           case OP_ILLEGAL:
             throw this.illegal(cp, slot, pc);
-          default: {
-            // The AMOs: AMO*_W in [OP_AMOSWAP_W, OP_AMOMAXU_W], AMO*_D in [OP_AMOSWAP_D, OP_AMOMAXU_D].
-            const op = info & 0x7f;
-            const wide = op >= OP_AMOSWAP_D;
-            const kind = op - (wide ? OP_AMOSWAP_D : OP_AMOSWAP_W);
-            const a = x[rs1]!;
-            const ah = x[rs1 + 1]!;
-            const bl = x[rs2]!;
-            const bh = wide ? x[rs2 + 1]! : bl >> 31;
-            const ol = this.amoLoad(a, ah, wide ? 8 : 4);
-            const oh = wide ? this.vhi : ol >> 31;
-            let nl: number;
-            let nh: number;
-            switch (kind) {
-              case 0: // swap
-                nl = bl;
-                nh = bh;
-                break;
-              case 1: { // add
-                nl = (ol + bl) | 0;
-                nh = (oh + bh + ((nl >>> 0) < (ol >>> 0) ? 1 : 0)) | 0;
-                break;
-              }
-              case 2:
-                nl = ol ^ bl;
-                nh = oh ^ bh;
-                break;
-              case 3:
-                nl = ol & bl;
-                nh = oh & bh;
-                break;
-              case 4:
-                nl = ol | bl;
-                nh = oh | bh;
-                break;
-              default: {
-                // min, max, minu, maxu
-                const less =
-                  kind <= 6
-                    ? oh < bh || (oh === bh && ol >>> 0 < bl >>> 0)
-                    : oh >>> 0 < bh >>> 0 || (oh === bh && ol >>> 0 < bl >>> 0);
-                const pickOld = kind === 5 || kind === 7 ? less : !less;
-                nl = pickOld ? ol : bl;
-                nh = pickOld ? oh : bh;
-                break;
-              }
-            }
-            this.st(a, ah, wide ? 8 : 4, nl, nh, 0);
-            x[rd] = ol;
-            x[rd + 1] = oh;
+          default:
+            // LR/SC and the AMOs.
+            this.atomic(info);
             pc += len;
             break;
-          }
         }
         left--;
       }
@@ -1430,6 +1313,147 @@ export class RiscvHart implements Hart, MemoryObserver {
     this.left = left;
     this.cp = cp;
     return reason;
+  }
+
+  /** A Zicsr instruction (out of the interpreter's hot switch). `left` = budget before it. */
+  private csrInstruction(info: number, csr: number, cp: CodePage, slot: number, pc: number, left: number): void {
+    const x = this.x;
+    const rd = (info >> 8) & 0xff;
+    const rs1 = (info >> 16) & 0xff;
+    const uimm = info >>> 24;
+    const now = this.runEnd - left;
+    this.retired = now;
+    if (!this.csrGet(csr, now)) throw this.illegal(cp, slot, pc, 'unknown CSR');
+    const oldLo = this.cl;
+    const oldHi = this.ch;
+    const op = info & 0x7f;
+    let vl: number;
+    let vh: number;
+    let write = true;
+    if (op === OP_CSRRW) {
+      vl = x[rs1]!;
+      vh = x[rs1 + 1]!;
+    } else if (op === OP_CSRRS) {
+      vl = oldLo | x[rs1]!;
+      vh = oldHi | x[rs1 + 1]!;
+      write = rs1 !== 0;
+    } else if (op === OP_CSRRC) {
+      vl = oldLo & ~x[rs1]!;
+      vh = oldHi & ~x[rs1 + 1]!;
+      write = rs1 !== 0;
+    } else if (op === OP_CSRRWI) {
+      vl = uimm;
+      vh = 0;
+    } else if (op === OP_CSRRSI) {
+      vl = oldLo | uimm;
+      vh = oldHi;
+      write = uimm !== 0;
+    } else {
+      vl = oldLo & ~uimm;
+      vh = oldHi;
+      write = uimm !== 0;
+    }
+    if (write) {
+      if (isReadOnlyCsr(csr)) throw this.illegal(cp, slot, pc, 'write to a read-only CSR');
+      this.csrSet(csr, vl, vh, now);
+    }
+    x[rd] = oldLo;
+    x[rd + 1] = oldHi;
+  }
+
+  /** LR, SC and the AMOs (.w and .d); aq/rl need nothing on a single hart. */
+  private atomic(info: number): void {
+    const x = this.x;
+    const op = info & 0x7f;
+    const rd = (info >> 8) & 0xff;
+    const rs1 = (info >> 16) & 0xff;
+    const rs2 = info >>> 24;
+    const a = x[rs1]!;
+    const ah = x[rs1 + 1]!;
+    if (op === OP_LR_W || op === OP_LR_D) {
+      const size = op === OP_LR_W ? 4 : 8;
+      const v = this.ld(a, ah, size, 0);
+      x[rd] = v;
+      x[rd + 1] = size === 4 ? v >> 31 : this.vhi;
+      const addr = ah * TWO32 + (a >>> 0);
+      this.resValid = true;
+      this.resAddr = addr;
+      this.resPage = Math.floor(addr / PAGE_SIZE);
+      const i = this.resPage & TLB_MASK;
+      if (this.wtag[i] === this.resPage) this.wtag[i] = NaN;
+      return;
+    }
+    if (op === OP_SC_W || op === OP_SC_D) {
+      const addr = ah * TWO32 + (a >>> 0);
+      let result = 1;
+      if (this.resValid && this.resAddr === addr) {
+        this.st(a, ah, op === OP_SC_W ? 4 : 8, x[rs2]!, x[rs2 + 1]!, 0);
+        result = 0;
+      }
+      this.resValid = false;
+      x[rd] = result;
+      x[rd + 1] = 0;
+      return;
+    }
+    // AMO*_W in [OP_AMOSWAP_W, OP_AMOMAXU_W], AMO*_D in [OP_AMOSWAP_D, OP_AMOMAXU_D].
+    const wide = op >= OP_AMOSWAP_D;
+    const kind = op - (wide ? OP_AMOSWAP_D : OP_AMOSWAP_W);
+    const bl = x[rs2]!;
+    const bh = wide ? x[rs2 + 1]! : bl >> 31;
+    const ol = this.amoLoad(a, ah, wide ? 8 : 4);
+    const oh = wide ? this.vhi : ol >> 31;
+    let nl: number;
+    let nh: number;
+    switch (kind) {
+      case 0: // swap
+        nl = bl;
+        nh = bh;
+        break;
+      case 1: // add
+        nl = (ol + bl) | 0;
+        nh = (oh + bh + ((nl >>> 0) < (ol >>> 0) ? 1 : 0)) | 0;
+        break;
+      case 2:
+        nl = ol ^ bl;
+        nh = oh ^ bh;
+        break;
+      case 3:
+        nl = ol & bl;
+        nh = oh & bh;
+        break;
+      case 4:
+        nl = ol | bl;
+        nh = oh | bh;
+        break;
+      default: {
+        // min, max, minu, maxu
+        const less =
+          kind <= 6
+            ? oh < bh || (oh === bh && ol >>> 0 < bl >>> 0)
+            : oh >>> 0 < bh >>> 0 || (oh === bh && ol >>> 0 < bl >>> 0);
+        const pickOld = kind === 5 || kind === 7 ? less : !less;
+        nl = pickOld ? ol : bl;
+        nh = pickOld ? oh : bh;
+        break;
+      }
+    }
+    this.st(a, ah, wide ? 8 : 4, nl, nh, 0);
+    x[rd] = ol;
+    x[rd + 1] = oh;
+  }
+
+  /** mret: pc = mepc; MIE <- MPIE, MPIE <- 1, MPP <- U. Returns the new pc. */
+  private mret(): number {
+    const c = this.csrs;
+    const ms = c[S_MSTATUS]!;
+    c[S_MSTATUS] = (ms & ~0x1888) | ((ms >> 4) & 0x8) | 0x80;
+    return (c[S_MEPC + 1]! >>> 0) * TWO32 + (c[S_MEPC]! >>> 0);
+  }
+
+  /** Machine-mode trap entry (mepc, mcause, mtval = 0, mstatus); returns the handler address. */
+  private machineTrap(pc: number, cause: number): number {
+    this.trap(pc, cause);
+    return this.trapTarget();
   }
 
   /** Machine-mode trap entry: mepc, mcause, mtval, mstatus. */
