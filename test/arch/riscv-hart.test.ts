@@ -724,6 +724,13 @@ for (const options of ENGINES) {
         expect(hart.getX(A0)).toBe(BigInt(Math.ceil((1 + 2 + 3 + 7 + 100 + 1001) / 2)));
       });
 
+      it('should run without a budget when given Infinity', () => {
+        const { hart } = machine([A.addi(A0, A0, 1), A.bne(A0, T0, -4), A.ebreak()], options);
+        hart.setX(T0, 100000n);
+        expect(hart.run(Infinity)).toBe(StopReason.Ebreak);
+        expect(hart.instret).toBe(200001);
+      });
+
       it('should reject a negative or fractional budget', () => {
         const { hart } = machine([A.ebreak()], options);
         expect(() => hart.run(-1)).toThrow(RangeError);
@@ -772,6 +779,80 @@ for (const options of ENGINES) {
         hart.pc = CODE;
         const fault = catchFault(() => hart.run(10));
         expect([fault.access, fault.reason]).toEqual(['execute', 'permission']);
+      });
+    });
+
+    describe('.readCsr', () => {
+      it('should read and write CSRs for the kernel and reject unknown or read-only ones', () => {
+        const { hart } = machine([A.csrrs(A0, 0x340, 0), A.ebreak()], options);
+        hart.writeCsr(0x340, -2n);
+        expect(hart.readCsr(0x340)).toBe(0xfffffffffffffffen);
+        hart.writeCsr(0x341, 0x1235n);
+        expect(hart.readCsr(0x341)).toBe(0x1234n); // mepc bit 0 is always clear
+        hart.run(10);
+        expect(hart.getX(A0)).toBe(0xfffffffffffffffen);
+        hart.writeCsr(0xb02, 1000n);
+        expect(hart.readCsr(0xc02)).toBe(1000n);
+        expect(hart.instret).toBe(2);
+        expect(() => hart.readCsr(0x7c0)).toThrow(RangeError);
+        expect(() => hart.writeCsr(0xc00, 1n)).toThrow(RangeError);
+      });
+    });
+
+    describe('when the machine trap vector has mode bits', () => {
+      it('should trap to the vector base for ecall', () => {
+        const { hart } = machine([A.ecall(), A.ebreak(), A.ebreak()], { ...options, trapMode: 'machine' });
+        hart.writeCsr(0x305, BigInt(CODE + 8) | 1n); // vectored mode: exceptions still go to base
+        expect(hart.run(10)).toBe(StopReason.Ebreak);
+        expect(hart.pc).toBe(CODE + 8);
+        expect(hart.readCsr(0x341)).toBe(BigInt(CODE));
+        expect(hart.readCsr(0x342)).toBe(11n);
+      });
+
+      it('should switch between host and machine ecall handling at run time', () => {
+        const { hart } = machine([A.ecall(), A.ebreak(), A.ebreak()], options);
+        hart.writeCsr(0x305, BigInt(CODE + 8));
+        expect(hart.run(10)).toBe(StopReason.Ecall);
+        hart.trapMode = 'machine';
+        expect(hart.run(10)).toBe(StopReason.Ebreak);
+        expect(hart.pc).toBe(CODE + 8);
+      });
+    });
+
+    describe('when pc leaves the mapped code', () => {
+      it('should fault at the second half of an instruction straddling into a non-executable page', () => {
+        const { hart, memory } = machine([A.ebreak()], options);
+        memory.map(0x100000, 4096, PERM_RWX, 'code');
+        memory.map(0x101000, 4096, PERM_RW, 'data');
+        memory.poke(0x100ffe, A.assemble([A.addi(A0, 0, 1)]));
+        hart.pc = 0x100ffe;
+        const fault = catchFault(() => hart.run(10));
+        expect([fault.address, fault.access, fault.reason, fault.pc]).toEqual([0x101000n, 'execute', 'permission', 0x100ffe]);
+        expect(hart.instret).toBe(0);
+      });
+
+      it('should fault at a jump target with high address bits', () => {
+        const { hart } = machine([A.jalr(0, T0, 0)], options);
+        hart.setX(T0, 0xffffffff00001000n);
+        const fault = catchFault(() => hart.run(10));
+        expect([fault.access, fault.reason]).toEqual(['execute', 'unmapped']);
+        expect(hart.instret).toBe(1);
+      });
+    });
+
+    describe('.flushCode (explicit ranges)', () => {
+      it('should re-decode code in the flushed range', () => {
+        const { hart, memory } = machine([A.addi(A0, 0, 1), A.ebreak()], options);
+        hart.run(10);
+        // Write behind the hart's back through a raw frame, then flush the page.
+        memory.frameForWrite(CODE / 4096).u8.set(A.assemble([A.addi(A0, 0, 5)]), 0);
+        hart.pc = CODE;
+        hart.run(10);
+        expect(hart.getX(A0)).toBe(1n); // still the cached decode
+        hart.flushCode(CODE, CODE + 4);
+        hart.pc = CODE;
+        hart.run(10);
+        expect(hart.getX(A0)).toBe(5n);
       });
     });
 

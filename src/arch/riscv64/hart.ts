@@ -688,9 +688,10 @@ export class RiscvHart implements Hart, MemoryObserver {
 
   // ------------------------------------------------------------------ run
 
+  /** See `Hart.run`; `Infinity` runs until a stop or a fault. */
   run(maxInstructions: number): StopReason {
-    if (!Number.isSafeInteger(maxInstructions) || maxInstructions < 0) {
-      throw new RangeError(`run: the budget must be a non-negative safe integer, got ${maxInstructions}`);
+    if (!(Number.isSafeInteger(maxInstructions) || maxInstructions === Infinity) || maxInstructions < 0) {
+      throw new RangeError(`run: the budget must be a non-negative integer or Infinity, got ${maxInstructions}`);
     }
     let remaining = maxInstructions;
     while (remaining > 0) {
@@ -720,6 +721,7 @@ export class RiscvHart implements Hart, MemoryObserver {
       let off = pc - cp.base;
       if (!(off >= 0 && off < PAGE_SIZE)) {
         this.pc = pc;
+        this.left = left;
         cp = this.codePage(pc);
         this.cp = cp;
         off = pc - cp.base;
