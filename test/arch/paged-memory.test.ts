@@ -266,6 +266,33 @@ describe('PagedMemory', () => {
     });
   });
 
+  describe('.copyPages', () => {
+    it('should copy touched pages, leave untouched ones as zeros and ignore permissions', () => {
+      const memory = new PagedMemory();
+      memory.map(0x10000, 4 * P, PERM_R, 'old');
+      memory.map(0x40000, 4 * P, PERM_RW, 'new');
+      memory.poke(0x10000, Uint8Array.of(1, 2, 3));
+      memory.poke(0x12ff8, Uint8Array.of(9));
+      memory.writeU32(0x41000, 0xffffffff); // the target page whose source is untouched
+      expect(memory.residentPages).toBe(3);
+      memory.copyPages(0x10000, 0x40000, 4 * P);
+      expect(memory.read(0x40000, 3)).toEqual(Uint8Array.of(1, 2, 3));
+      expect(memory.readU8(0x42ff8)).toBe(9);
+      expect(memory.readU32(0x41000)).toBe(0);
+      expect(memory.residentPages).toBe(4); // two source pages + their two copies
+      memory.writeU8(0x40000, 7);
+      expect(memory.readU8(0x10000)).toBe(1); // copies, not shared frames
+    });
+
+    it('should reject overlapping or unmapped ranges', () => {
+      const memory = new PagedMemory();
+      memory.map(0x10000, 4 * P, PERM_RW, 'a');
+      expect(() => memory.copyPages(0x10000, 0x11000, 2 * P)).toThrow(MappingError);
+      expect(fault(() => memory.copyPages(0x10000, 0x20000, P)).reason).toBe('unmapped');
+      expect(fault(() => memory.copyPages(0x20000, 0x10000, P)).reason).toBe('unmapped');
+    });
+  });
+
   describe('.addObserver', () => {
     it('should report translation and code changes with the affected pages', () => {
       const memory = new PagedMemory();

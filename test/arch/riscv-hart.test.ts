@@ -359,6 +359,24 @@ for (const options of ENGINES) {
         expect(memory.readU64(DATA)).toBe(7n);
       });
 
+      it('should see pages the kernel moved with copyPages, data and code', () => {
+        const { hart, memory } = machine([A.ld(A0, T0, 0), A.jalr(RA, T1, 0), A.ebreak()], options);
+        memory.map(0x200000, 4096, PERM_RWX, 'old');
+        memory.map(0x300000, 4096, PERM_RWX, 'new');
+        memory.poke(0x200000, A.assemble([A.addi(A1, 0, 1), A.jalr(0, RA, 0)]));
+        memory.poke(0x300000, A.assemble([A.addi(A1, 0, 2), A.jalr(0, RA, 0)]));
+        memory.writeU64(0x300800, 5n);
+        hart.setX(T0, 0x300800n);
+        hart.setX(T1, 0x300000n);
+        hart.run(10);
+        expect([hart.getX(A0), hart.getX(A1)]).toEqual([5n, 2n]);
+        memory.writeU64(0x200800, 6n);
+        memory.copyPages(0x200000, 0x300000, 4096);
+        hart.pc = CODE;
+        hart.run(10);
+        expect([hart.getX(A0), hart.getX(A1)]).toEqual([6n, 1n]);
+      });
+
       it('should see a page the kernel first wrote after the hart read it as zeros', () => {
         const { hart, memory } = machine([A.ld(A0, T0, 0), A.ebreak()], options);
         hart.setX(T0, BigInt(DATA + 0x5000));

@@ -500,6 +500,34 @@ export class PagedMemory implements GuestMemory {
     return out;
   }
 
+  copyPages(from: number, to: number, length: number): void {
+    const [srcFirst, srcEnd] = this.checkRange(from, length, 'copyPages');
+    const [dstFirst, dstEnd] = this.checkRange(to, length, 'copyPages');
+    const count = srcEnd - srcFirst;
+    if (count === 0) return;
+    if (srcFirst < dstEnd && dstFirst < srcEnd) throw new MappingError('copyPages: source and target overlap', from, length);
+    this.check(from, count * PAGE_SIZE, 0, 'read');
+    this.check(to, count * PAGE_SIZE, 0, 'write');
+    // Only touched source pages are copied; the target's other pages become untouched zeros.
+    const copies: [number, Frame][] = [];
+    if (count <= this.frames.size) {
+      for (let p = srcFirst; p < srcEnd; p++) {
+        const frame = this.frames.get(p);
+        if (frame !== undefined) copies.push([p - srcFirst, frame]);
+      }
+    } else {
+      for (const [p, frame] of this.frames) if (p >= srcFirst && p < srcEnd) copies.push([p - srcFirst, frame]);
+    }
+    this.releaseFrames(dstFirst, dstEnd);
+    for (const [offset, frame] of copies) {
+      const copy = new Frame();
+      copy.u8.set(frame.u8);
+      this.frames.set(dstFirst + offset, copy);
+    }
+    this.forgetCode(dstFirst, dstEnd);
+    this.notify(dstFirst, count, CHANGED_TRANSLATION | CHANGED_CODE);
+  }
+
   zero(address: number, length: number): void {
     this.check(address, length, 0, 'write');
     let done = 0;

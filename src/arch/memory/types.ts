@@ -90,6 +90,11 @@ export interface GuestMemory {
   poke(address: number, data: Uint8Array): void;
   /** Zero-fills a mapped range ignoring permissions, releasing host pages where it can. */
   zero(address: number, length: number): void;
+  /**
+   * Copies whole pages [from, from+length) to [to, to+length) ignoring permissions (both
+   * page-aligned and mapped, not overlapping): mremap's move. Only touched pages cost anything.
+   */
+  copyPages(from: number, to: number, length: number): void;
 
   /** Host pages currently backing the guest (touched pages). */
   readonly residentPages: number;
