@@ -91,11 +91,31 @@ export function compileBlock(source: DecodeSource, cp: CodePage, startSlot: numb
   }
   if (insns.length === 0) return INTERPRET_ONE;
   const start = cp.base + startSlot * 2;
-  const source_ = generate(insns, start);
-  const factory = new Function(...HELPER_NAMES, source_) as (...helpers: unknown[]) => Block['fn'];
-  const fn = factory(...HELPERS);
   const offsets = Int32Array.from(insns, (insn) => insn.pc - start);
-  return new Block(fn, insns.length, offsets, start);
+  return new Block(compile(generate(insns, start)), insns.length, offsets, start);
+}
+
+/**
+ * Compiled block functions by source text, shared by every hart in the process: a block's
+ * function depends only on its source (all state comes in through its arguments), so a
+ * program run again, or by another hart, reuses the functions and the machine code V8
+ * already made for them. Least recently used entries go first.
+ */
+const compiled = new Map<string, NonNullable<Block['fn']>>();
+/** Most block functions kept in the shared cache. */
+export const COMPILED_CACHE_LIMIT = 16384;
+
+function compile(source: string): NonNullable<Block['fn']> {
+  let fn = compiled.get(source);
+  if (fn !== undefined) {
+    compiled.delete(source);
+  } else {
+    const factory = new Function(...HELPER_NAMES, source) as (...helpers: unknown[]) => NonNullable<Block['fn']>;
+    fn = factory(...HELPERS);
+    if (compiled.size >= COMPILED_CACHE_LIMIT) compiled.delete(compiled.keys().next().value!);
+  }
+  compiled.set(source, fn);
+  return fn;
 }
 
 /** The JS source of a block function `(h, R, left) => void`. */
