@@ -4,6 +4,7 @@ export * from './kernel/index.js';
 export * from './arch/index.js';
 export * from './platform/index.js';
 export * from './subsystems/console/index.js';
+export * from './subsystems/memory/index.js';
 export * from './subsystems/process/index.js';
 export * from './subsystems/scheduler/index.js';
 export * from './subsystems/vfs/index.js';

@@ -1,4 +1,4 @@
-import type { ContainerModule, Container } from 'inversify';
+import type { ContainerModule, Container, Newable } from 'inversify';
 import type { TrapMode } from './arch/riscv64/types.js';
 import type { Platform } from './kernel/contracts/platform.js';
 import type { UnknownSyscallPolicy } from './kernel/contracts/syscall.js';
@@ -7,10 +7,12 @@ import type { KernelEvents } from './kernel/events.js';
 import { Kernel, type ProgramImage, type RunState } from './kernel/kernel.js';
 import { archModule } from './kernel/modules/arch-module.js';
 import type { Process } from './kernel/process.js';
-import { KERNEL_EVENTS, PROCESS, TRAP_HANDLER, type KernelConfig } from './kernel/tokens.js';
+import { ALLOCATOR, KERNEL_EVENTS, PROCESS, TRAP_HANDLER, type KernelConfig } from './kernel/tokens.js';
+import type { Allocator, AllocatorStats } from './kernel/contracts/allocator.js';
 import type { SyscallTrapHandler } from './kernel/syscall/trap-handler.js';
 import { createPlatform, type PlatformName } from './platform/index.js';
 import { Console, consoleModule, type ConsoleOptions } from './subsystems/console/index.js';
+import { AddressSpace, memoryModule, type AddressSpaceStats, type AllocatorName } from './subsystems/memory/index.js';
 import { processModule } from './subsystems/process/index.js';
 import { schedulerModule } from './subsystems/scheduler/index.js';
 import { vfsModule } from './subsystems/vfs/index.js';
@@ -26,6 +28,10 @@ export interface KernelOptions {
   readonly unknownSyscall?: UnknownSyscallPolicy;
   /** stdin, stdout, stderr and whether they look like a terminal. Default: no input, output captured. */
   readonly console?: ConsoleOptions;
+  /** The allocator behind mmap: 'linked-list' (default), 'buddy', 'bump', or your own class. */
+  readonly allocator?: AllocatorName | Newable<Allocator>;
+  /** Bytes of address space the guest may hold (like RLIMIT_AS); past it mmap and brk fail with ENOMEM. */
+  readonly memoryLimit?: number;
   /** Preemption quantum in instructions for the scheduler; default cooperative. */
   readonly quantum?: number;
   /** Where ecall goes: 'host' (ZeroOS serves syscalls, the default) or 'machine' (the guest's mtvec). */
@@ -54,6 +60,8 @@ export interface RunStats {
   /** Calls per syscall name, most frequent first. */
   readonly syscallCounts: readonly (readonly [string, number])[];
   readonly residentPages: number;
+  readonly memory: AddressSpaceStats;
+  readonly allocator: { readonly name: string } & AllocatorStats;
 }
 
 /**
@@ -105,11 +113,14 @@ export class ZeroOS {
 
   stats(): RunStats {
     const handler = this.trapHandler();
+    const allocator = this.container.get(ALLOCATOR);
     return {
       instructions: this.kernel.instructions,
       syscalls: handler.totalSyscalls,
       syscallCounts: [...handler.counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
       residentPages: this.kernel.arch.memory.residentPages,
+      memory: this.container.get(AddressSpace).stats(),
+      allocator: { name: allocator.name, ...allocator.stats() },
     };
   }
 
@@ -128,6 +139,10 @@ export function defaultSubsystems(options: KernelOptions = {}): ContainerModule[
   return [
     archModule(options.trapMode === undefined ? {} : { trapMode: options.trapMode }),
     schedulerModule(options.quantum === undefined ? {} : { quantum: options.quantum }),
+    memoryModule({
+      ...(options.allocator === undefined ? {} : { allocator: options.allocator }),
+      ...(options.memoryLimit === undefined ? {} : { memoryLimit: options.memoryLimit }),
+    }),
     processModule(),
     consoleModule(options.console ?? {}),
     vfsModule(),

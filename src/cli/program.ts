@@ -7,6 +7,7 @@ import { formatResult } from '../kernel/syscall/trap-handler.js';
 import { SYSCALL_TABLE } from '../kernel/tokens.js';
 import { PLATFORM_NAMES, createPlatform, type PlatformName } from '../platform/index.js';
 import { bytesInput } from '../subsystems/console/index.js';
+import { ALLOCATOR_NAMES, type AllocatorName } from '../subsystems/memory/index.js';
 import { createKernel, type ZeroOS } from '../zeroos.js';
 import { hostStdin, writeAllSync } from './host-io.js';
 
@@ -29,6 +30,16 @@ function parseSeed(value: string): bigint {
   } catch {
     throw new InvalidArgumentError('expected an integer in [0, 2^64)');
   }
+}
+
+const SIZE_UNITS: Record<string, number> = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
+
+/** "512M", "4g", "65536" → bytes. */
+function parseSize(value: string): number {
+  const match = /^(\d+)\s*([kmgt]?)i?b?$/i.exec(value.trim());
+  const bytes = match ? Number(match[1]) * SIZE_UNITS[match[2]!.toLowerCase()]! : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes <= 0) throw new InvalidArgumentError('expected a size such as 65536, 512M or 2G');
+  return bytes;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -56,6 +67,8 @@ interface RunOptions {
   env: string[];
   tty?: boolean;
   unknownSyscall: 'fail' | 'enosys';
+  allocator: AllocatorName;
+  memoryLimit?: number;
 }
 
 function runCommand(elfPath: string, guestArgs: string[], options: RunOptions): number {
@@ -68,6 +81,8 @@ function runCommand(elfPath: string, guestArgs: string[], options: RunOptions): 
     seed: options.seed,
     ...(options.maxInstructions === undefined ? {} : { maxInstructions: options.maxInstructions }),
     unknownSyscall: options.unknownSyscall,
+    allocator: options.allocator,
+    ...(options.memoryLimit === undefined ? {} : { memoryLimit: options.memoryLimit }),
     console: {
       stdin: options.stdin === undefined ? hostStdin() : bytesInput(readHostFile(options.stdin, 'stdin file')),
       stdout: (data) => writeAllSync(1, data),
@@ -119,9 +134,15 @@ function printStats(zeroos: ZeroOS, wallMs: number, options: RunOptions): void {
     `wall time       ${wallMs.toFixed(1)} ms`,
     `speed           ${mips.toFixed(1)} MIPS`,
     `guest memory    ${stats.residentPages} pages touched (${((stats.residentPages * 4096) / 1024).toFixed(0)} KiB)`,
+    `address space   ${mib(stats.memory.mappedBytes)} mapped, peak ${mib(stats.memory.peakMappedBytes)}, limit ${Number.isFinite(stats.memory.memoryLimit) ? mib(stats.memory.memoryLimit) : 'none'}`,
+    `allocator       ${stats.allocator.name}: ${stats.allocator.allocations} allocations, ${stats.allocator.frees} frees, peak ${mib(stats.allocator.peakBytesInUse)}, ${stats.allocator.freeBlocks} free blocks`,
     `syscall counts  ${stats.syscallCounts.map(([name, n]) => `${name}×${n}`).join(' ')}`,
   ];
   writeAllSync(2, encode(lines.join('\n') + '\n'));
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
 
 function encode(text: string): Uint8Array {
@@ -144,6 +165,8 @@ export function buildProgram(): Command {
     .addOption(new Option('--platform <name>', 'platform to run on').choices([...PLATFORM_NAMES]).default('linux'))
     .addOption(new Option('--seed <n>', 'seed for AT_RANDOM and everything random').argParser(parseSeed).default(0n, '0'))
     .option('--max-instructions <n>', 'stop with an error after this many instructions', parseCount)
+    .addOption(new Option('--allocator <name>', 'allocator behind mmap').choices([...ALLOCATOR_NAMES]).default('linked-list'))
+    .option('--memory-limit <size>', 'address space the guest may hold, e.g. 512M (beyond it: ENOMEM)', parseSize)
     .option('--stats', 'print instructions, syscalls, wall time and MIPS to stderr')
     .option('--trace', 'print every syscall to stderr, strace style')
     .option('--stdin <file>', 'read the guest\'s stdin from a file (default: the host\'s stdin)')

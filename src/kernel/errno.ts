@@ -40,6 +40,7 @@ export const Errno = {
   ENODATA: 61,
   EOVERFLOW: 75,
   ENOTSUP: 95,
+  EOPNOTSUPP: 95,
   ETIMEDOUT: 110,
 } as const;
 export type ErrnoName = keyof typeof Errno;

@@ -1,4 +1,4 @@
-import { PERM_RW, PERM_RX } from '../../src/arch/memory/types.js';
+import { PERM_RW, PERM_RWX, PERM_RX } from '../../src/arch/memory/types.js';
 import type { BootContext, BootInfo, Platform } from '../../src/kernel/contracts/platform.js';
 import { TRAP_HANDLER } from '../../src/kernel/tokens.js';
 import { MemoryLayout } from '../../src/platform/layout.js';
@@ -9,17 +9,25 @@ export const DATA = 0x10000;
 export const DATA_SIZE = 0x10000;
 /** An address no platform maps. */
 export const UNMAPPED = 0x7000_0000;
+/** The heap region: brk starts at its bottom. */
+export const HEAP = 0x10_0000;
+export const HEAP_END = 0x20_0000;
+/** The mmap region. */
+export const MMAP = 0x1000_0000;
+export const MMAP_END = 0x2000_0000;
 
 /**
  * A bare platform for syscall unit tests: a code page holding one `ecall` and a RW data
- * region. `syscall()` puts the number and arguments in the registers and goes through the
+ * region, plus a heap and an mmap region. `syscall()` puts the number and arguments in the registers and goes through the
  * real trap path, exactly as a guest's ecall would.
  */
 export class SyscallTestPlatform implements Platform {
   readonly name = 'syscall-test';
   readonly layout = new MemoryLayout([
     { name: 'code', kind: 'image', start: CODE, size: 0x1000, perms: PERM_RX },
-    { name: 'data', kind: 'heap', start: DATA, size: DATA_SIZE, perms: PERM_RW },
+    { name: 'data', kind: 'image', start: DATA, size: DATA_SIZE, perms: PERM_RW },
+    { name: 'heap', kind: 'heap', start: HEAP, end: HEAP_END, perms: PERM_RW },
+    { name: 'mmap', kind: 'mmap', start: MMAP, end: MMAP_END, perms: PERM_RWX },
   ]);
 
   bootstrap(context: BootContext): BootInfo {
@@ -27,7 +35,7 @@ export class SyscallTestPlatform implements Platform {
     context.memory.poke(CODE, new Uint8Array([0x73, 0, 0, 0])); // ecall
     context.memory.map(DATA, DATA_SIZE, PERM_RW, 'data');
     context.hart.pc = CODE;
-    return { entry: CODE, stackPointer: 0, imageEnd: CODE + 0x1000, programHeaders: 0, loadedSegments: [] };
+    return { entry: CODE, stackPointer: 0, imageEnd: HEAP, programHeaders: 0, loadedSegments: [] };
   }
 }
 

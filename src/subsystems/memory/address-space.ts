@@ -1,0 +1,384 @@
+import { inject, injectable } from 'inversify';
+import { PAGE_SIZE, PERM_R, PERM_RW, PERM_W, PERM_X, type GuestMemory, type Mapping } from '../../arch/memory/types.js';
+import type { Allocator } from '../../kernel/contracts/allocator.js';
+import type { Arch } from '../../kernel/contracts/arch.js';
+import type { BootContribution } from '../../kernel/contracts/boot.js';
+import type { BootInfo, LayoutRegion, Platform, RegionKind } from '../../kernel/contracts/platform.js';
+import { Errno } from '../../kernel/errno.js';
+import { ALLOCATOR, ARCH, PLATFORM } from '../../kernel/tokens.js';
+import { MEMORY_OPTIONS, type MemoryOptions } from './options.js';
+
+export const PROT_READ = 1;
+export const PROT_WRITE = 2;
+export const PROT_EXEC = 4;
+const PROT_KNOWN = PROT_READ | PROT_WRITE | PROT_EXEC;
+
+export const MAP_SHARED = 0x01;
+export const MAP_PRIVATE = 0x02;
+export const MAP_SHARED_VALIDATE = 0x03;
+export const MAP_TYPE = 0x0f;
+export const MAP_FIXED = 0x10;
+export const MAP_ANONYMOUS = 0x20;
+export const MAP_FIXED_NOREPLACE = 0x100000;
+/** Flags Linux accepts that change nothing here: growsdown, denywrite, executable, locked, noreserve, populate, nonblock, stack, hugetlb, sync, uninitialized. */
+const MAP_ACCEPTED = 0x0100 | 0x0800 | 0x1000 | 0x2000 | 0x4000 | 0x8000 | 0x10000 | 0x20000 | 0x40000 | 0x80000 | 0x4000000 | (0x3f << 26);
+
+export const MREMAP_MAYMOVE = 1;
+export const MREMAP_FIXED = 2;
+export const MREMAP_DONTUNMAP = 4;
+
+export const MADV = {
+  NORMAL: 0,
+  RANDOM: 1,
+  SEQUENTIAL: 2,
+  WILLNEED: 3,
+  DONTNEED: 4,
+  FREE: 8,
+  REMOVE: 9,
+  DONTFORK: 10,
+  DOFORK: 11,
+  MERGEABLE: 12,
+  UNMERGEABLE: 13,
+  HUGEPAGE: 14,
+  NOHUGEPAGE: 15,
+  DONTDUMP: 16,
+  DODUMP: 17,
+  WIPEONFORK: 18,
+  KEEPONFORK: 19,
+  COLD: 20,
+  PAGEOUT: 21,
+  POPULATE_READ: 22,
+  POPULATE_WRITE: 23,
+  DONTNEED_LOCKED: 24,
+  COLLAPSE: 25,
+} as const;
+const MADV_KNOWN = new Set<number>(Object.values(MADV));
+/** Advice that discards the contents: the next read sees zeros, as for private anonymous memory on Linux. */
+const MADV_DISCARDS = new Set<number>([MADV.DONTNEED, MADV.FREE, MADV.REMOVE, MADV.DONTNEED_LOCKED]);
+
+/** Linux's riscv64 PTEs cannot express write-only: PROT_WRITE implies read. */
+export function permsOfProt(prot: number): number {
+  return (prot & PROT_READ ? PERM_R : 0) | (prot & PROT_WRITE ? PERM_RW : 0) | (prot & PROT_EXEC ? PERM_X : 0);
+}
+
+const pageUp = (n: number) => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
+const aligned = (n: number) => n % PAGE_SIZE === 0;
+
+/** One line of /proc/self/maps, as data. */
+export interface MapsEntry {
+  readonly start: number;
+  readonly end: number;
+  /** "r-xp" style. */
+  readonly perms: string;
+  readonly name: string;
+}
+
+/** Counters for --stats and tests. */
+export interface AddressSpaceStats {
+  readonly mappedBytes: number;
+  readonly peakMappedBytes: number;
+  readonly brkStart: number;
+  readonly brk: number;
+  readonly memoryLimit: number;
+}
+
+/**
+ * The process's address space above the loaded image: the program break inside the
+ * heap region and anonymous mappings inside the mmap region, whose free ranges the
+ * swappable Allocator keeps. Every page the guest can reach is in GuestMemory's
+ * mappings; inside the mmap region, "allocated" and "mapped" are the same set.
+ * Results are what the syscalls return: an address, or a negative errno.
+ */
+@injectable()
+export class AddressSpace implements BootContribution {
+  #memory: GuestMemory;
+  #mmapRegion: LayoutRegion | undefined;
+  #heapRegion: LayoutRegion | undefined;
+  #brkStart = 0;
+  #brk = 0;
+  /** Bytes of the address space the guest holds (brk heap + mappings made through the syscalls). */
+  #mapped = 0;
+  #peak = 0;
+  readonly #limit: number;
+
+  constructor(
+    @inject(ARCH) private readonly arch: Arch,
+    @inject(PLATFORM) private readonly platform: Platform,
+    @inject(ALLOCATOR) private readonly allocator: Allocator,
+    @inject(MEMORY_OPTIONS) options: MemoryOptions,
+  ) {
+    this.#memory = arch.memory;
+    this.#limit = options.memoryLimit ?? Number.POSITIVE_INFINITY;
+  }
+
+  onBoot(_process: unknown, info: BootInfo): void {
+    this.#memory = this.arch.memory;
+    this.#heapRegion = this.platform.layout.find('heap');
+    this.#mmapRegion = this.platform.layout.find('mmap');
+    if (this.#mmapRegion) this.allocator.init(this.#mmapRegion.start, this.#mmapRegion.end, PAGE_SIZE);
+    this.#brkStart = this.#brk = pageUp(info.imageEnd);
+    // The limit caps the whole address space, like RLIMIT_AS: image and stack count too.
+    this.#mapped = this.#peak = this.#memory.mappings().reduce((n, m) => n + (m.end - m.start), 0);
+  }
+
+  stats(): AddressSpaceStats {
+    return {
+      mappedBytes: this.#mapped,
+      peakMappedBytes: this.#peak,
+      brkStart: this.#brkStart,
+      brk: this.#brk,
+      memoryLimit: this.#limit,
+    };
+  }
+
+  /** The address space as /proc/self/maps shows it. */
+  maps(): MapsEntry[] {
+    return this.#memory.mappings().map((m) => ({
+      start: m.start,
+      end: m.end,
+      perms: (m.perms & PERM_R ? 'r' : '-') + (m.perms & PERM_W ? 'w' : '-') + (m.perms & PERM_X ? 'x' : '-') + 'p',
+      name: m.name,
+    }));
+  }
+
+  /** brk(2): moves the break when it can; always returns the (possibly unchanged) break. */
+  brk(requested: number): number {
+    const current = this.#brk;
+    const heapEnd = this.#heapRegion?.end ?? this.#brkStart;
+    if (requested < this.#brkStart || requested > heapEnd) return current;
+    const oldTop = pageUp(current);
+    const newTop = pageUp(requested);
+    if (newTop > oldTop) {
+      const grow = newTop - oldTop;
+      if (!this.withinLimit(grow)) return current;
+      if (!this.isUnmapped(oldTop, grow)) return current;
+      this.#memory.map(oldTop, grow, PERM_RW, '[heap]');
+      this.account(grow);
+    } else if (newTop < oldTop) {
+      this.#memory.unmap(newTop, oldTop - newTop);
+      this.account(newTop - oldTop);
+    }
+    this.#brk = requested;
+    return requested;
+  }
+
+  mmap(address: number, length: number, prot: number, flags: number, offset: bigint, fileBacked: boolean): number {
+    if (length === 0) return -Errno.EINVAL;
+    const type = flags & MAP_TYPE;
+    if (type !== MAP_SHARED && type !== MAP_PRIVATE && type !== MAP_SHARED_VALIDATE) return -Errno.EINVAL;
+    if (type === MAP_SHARED_VALIDATE && (flags & ~(MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_ACCEPTED)) !== 0) {
+      return -Errno.EOPNOTSUPP;
+    }
+    if ((prot & ~PROT_KNOWN) !== 0) return -Errno.EINVAL;
+    if (offset % BigInt(PAGE_SIZE) !== 0n) return -Errno.EINVAL;
+    const size = pageUp(length);
+    if (!(size < 2 ** 53)) return -Errno.ENOMEM;
+    if (fileBacked) return -Errno.ENODEV;
+    const perms = permsOfProt(prot);
+    const fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) !== 0;
+
+    if (fixed) {
+      if (!aligned(address)) return -Errno.EINVAL;
+      if (!this.mappable(address, size)) return -Errno.ENOMEM;
+      const replaced = this.mappedBytesIn(address, size);
+      if (replaced > 0 && flags & MAP_FIXED_NOREPLACE) return -Errno.EEXIST;
+      if (!this.withinLimit(size - replaced)) return -Errno.ENOMEM;
+      this.release(address, size);
+      this.claim(address, size);
+      this.#memory.map(address, size, perms, '[anon]');
+      this.account(size);
+      return address;
+    }
+
+    if (!this.#mmapRegion || !this.withinLimit(size)) return -Errno.ENOMEM;
+    let placed: number | undefined;
+    if (address !== 0 && aligned(address) && this.inMmapRegion(address, size) && this.allocator.allocateAt(address, size)) {
+      placed = address;
+    } else {
+      placed = this.allocator.allocate(size, PAGE_SIZE);
+    }
+    if (placed === undefined) return -Errno.ENOMEM;
+    this.#memory.map(placed, size, perms, '[anon]');
+    this.account(size);
+    return placed;
+  }
+
+  munmap(address: number, length: number): number {
+    if (!aligned(address) || length === 0) return -Errno.EINVAL;
+    const size = pageUp(length);
+    if (!(address + size <= this.taskSize())) return -Errno.EINVAL;
+    this.release(address, size);
+    return 0;
+  }
+
+  mprotect(address: number, length: number, prot: number): number {
+    if (!aligned(address)) return -Errno.EINVAL;
+    if ((prot & ~PROT_KNOWN) !== 0) return -Errno.EINVAL;
+    if (length === 0) return 0;
+    const size = pageUp(length);
+    if (!(address + size <= this.taskSize())) return -Errno.ENOMEM;
+    if (this.mappedBytesIn(address, size) !== size) return -Errno.ENOMEM;
+    this.#memory.protect(address, size, permsOfProt(prot));
+    return 0;
+  }
+
+  madvise(address: number, length: number, advice: number): number {
+    if (!aligned(address) || !MADV_KNOWN.has(advice)) return -Errno.EINVAL;
+    if (length === 0) return 0;
+    const size = pageUp(length);
+    if (!(address + size <= this.taskSize())) return -Errno.EINVAL;
+    const pieces = this.mappedPieces(address, size);
+    if (MADV_DISCARDS.has(advice)) {
+      for (const piece of pieces) this.#memory.zero(piece.start, piece.end - piece.start);
+    }
+    const covered = pieces.reduce((n, p) => n + (p.end - p.start), 0);
+    return covered === size ? 0 : -Errno.ENOMEM;
+  }
+
+  mremap(oldAddress: number, oldLength: number, newLength: number, flags: number, newAddress: number): number {
+    if (!aligned(oldAddress)) return -Errno.EINVAL;
+    if ((flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)) !== 0) return -Errno.EINVAL;
+    if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP) && !(flags & MREMAP_MAYMOVE)) return -Errno.EINVAL;
+    if (newLength === 0 || oldLength === 0) return -Errno.EINVAL;
+    const oldSize = pageUp(oldLength);
+    const newSize = pageUp(newLength);
+    if (!(newSize < 2 ** 53)) return -Errno.ENOMEM;
+    const source = this.#memory.mappingAt(oldAddress);
+    if (!source || source.end < oldAddress + oldSize) return -Errno.EFAULT;
+
+    if (flags & MREMAP_FIXED) {
+      if (!aligned(newAddress)) return -Errno.EINVAL;
+      if (rangesOverlap(oldAddress, oldSize, newAddress, newSize)) return -Errno.EINVAL;
+      if (!this.mappable(newAddress, newSize)) return -Errno.ENOMEM;
+      const replaced = this.mappedBytesIn(newAddress, newSize);
+      if (!this.withinLimit(newSize - replaced)) return -Errno.ENOMEM;
+      this.release(newAddress, newSize);
+      this.claim(newAddress, newSize);
+      return this.move(source, oldAddress, oldSize, newAddress, newSize, flags);
+    }
+    if (newSize <= oldSize) {
+      if (newSize < oldSize) this.release(oldAddress + newSize, oldSize - newSize);
+      return oldAddress;
+    }
+    const extra = newSize - oldSize;
+    if (!this.withinLimit(extra) && !(flags & MREMAP_MAYMOVE && this.withinLimit(newSize))) return -Errno.ENOMEM;
+    const tail = oldAddress + oldSize;
+    if (this.withinLimit(extra) && this.canGrowInPlace(tail, extra)) {
+      this.claim(tail, extra);
+      this.#memory.map(tail, extra, source.perms, source.name);
+      this.account(extra);
+      return oldAddress;
+    }
+    if (!(flags & MREMAP_MAYMOVE)) return -Errno.ENOMEM;
+    if (!this.#mmapRegion || !this.withinLimit(newSize)) return -Errno.ENOMEM;
+    const target = this.allocator.allocate(newSize, PAGE_SIZE);
+    if (target === undefined) return -Errno.ENOMEM;
+    return this.move(source, oldAddress, oldSize, target, newSize, flags);
+  }
+
+  /** Moves [old, old+oldSize) to `target` (already claimed, unmapped), extending to newSize with zeros. */
+  private move(source: Mapping, old: number, oldSize: number, target: number, newSize: number, flags: number): number {
+    const kept = Math.min(oldSize, newSize);
+    this.#memory.map(target, newSize, source.perms, source.name);
+    this.account(newSize);
+    this.#memory.copyPages(old, target, kept);
+    if (flags & MREMAP_DONTUNMAP) this.#memory.zero(old, oldSize);
+    else this.release(old, oldSize);
+    return target;
+  }
+
+  private canGrowInPlace(address: number, size: number): boolean {
+    if (!this.isUnmapped(address, size)) return false;
+    if (this.inMmapRegion(address, size)) return this.allocator.isFree(address, size);
+    return this.mappable(address, size) && !this.overlapsMmapRegion(address, size);
+  }
+
+  /** Unmaps whatever is mapped in the range, returning mmap-region space to the allocator. */
+  private release(address: number, size: number): void {
+    for (const piece of this.mappedPieces(address, size)) {
+      const length = piece.end - piece.start;
+      if (this.#mmapRegion) {
+        const start = Math.max(piece.start, this.#mmapRegion.start);
+        const end = Math.min(piece.end, this.#mmapRegion.end);
+        if (end > start) this.allocator.free(start, end - start);
+      }
+      this.account(-length);
+    }
+    this.#memory.unmap(address, size);
+  }
+
+  /** Marks the mmap-region part of an unmapped range as taken. */
+  private claim(address: number, size: number): void {
+    if (!this.#mmapRegion) return;
+    const start = Math.max(address, this.#mmapRegion.start);
+    const end = Math.min(address + size, this.#mmapRegion.end);
+    if (end > start && !this.allocator.allocateAt(start, end - start)) {
+      throw new Error(`address space out of sync with the allocator at 0x${start.toString(16)}`);
+    }
+  }
+
+  /** The mapped parts of [address, address+size), clipped to it. */
+  private mappedPieces(address: number, size: number): { start: number; end: number }[] {
+    const end = address + size;
+    return this.#memory
+      .mappings()
+      .filter((m) => m.end > address && m.start < end)
+      .map((m) => ({ start: Math.max(m.start, address), end: Math.min(m.end, end) }));
+  }
+
+  private mappedBytesIn(address: number, size: number): number {
+    return this.mappedPieces(address, size).reduce((n, p) => n + (p.end - p.start), 0);
+  }
+
+  private isUnmapped(address: number, size: number): boolean {
+    return this.mappedBytesIn(address, size) === 0;
+  }
+
+  /** Whether MAP_FIXED may place pages here: inside the regions a process may map into. */
+  private mappable(address: number, size: number): boolean {
+    const kinds: RegionKind[] = ['image', 'heap', 'mmap', 'stack'];
+    const end = address + size;
+    let covered = address;
+    for (const region of this.platform.layout.regions) {
+      if (!kinds.includes(region.kind) || region.end <= covered || region.start > covered) continue;
+      covered = region.end;
+      if (covered >= end) return true;
+    }
+    // Regions are in address order, so one pass finds a contiguous cover.
+    return covered >= end;
+  }
+
+  private inMmapRegion(address: number, size: number): boolean {
+    const r = this.#mmapRegion;
+    return r !== undefined && address >= r.start && address + size <= r.end;
+  }
+
+  private overlapsMmapRegion(address: number, size: number): boolean {
+    const r = this.#mmapRegion;
+    return r !== undefined && address < r.end && address + size > r.start;
+  }
+
+  private taskSize(): number {
+    return Math.max(...this.platform.layout.regions.map((r) => r.end));
+  }
+
+  private withinLimit(extra: number): boolean {
+    return this.#mapped + extra <= this.#limit;
+  }
+
+  private account(delta: number): void {
+    this.#mapped += delta;
+    if (this.#mapped > this.#peak) this.#peak = this.#mapped;
+  }
+}
+
+function rangesOverlap(a: number, aSize: number, b: number, bSize: number): boolean {
+  return a < b + bSize && b < a + aSize;
+}
+
+/** /proc/self/maps text for the entries. */
+export function formatMaps(entries: readonly MapsEntry[]): string {
+  return entries
+    .map((e) => `${e.start.toString(16).padStart(8, '0')}-${e.end.toString(16).padStart(8, '0')} ${e.perms} 00000000 00:00 0${e.name ? ' '.repeat(11) + e.name : ''}`)
+    .join('\n');
+}
