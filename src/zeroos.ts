@@ -14,7 +14,8 @@ import { createPlatform, type PlatformName } from './platform/index.js';
 import { Console, consoleModule, type ConsoleOptions } from './subsystems/console/index.js';
 import { AddressSpace, memoryModule, type AddressSpaceStats, type AllocatorName } from './subsystems/memory/index.js';
 import { processModule } from './subsystems/process/index.js';
-import { schedulerModule } from './subsystems/scheduler/index.js';
+import { schedulerModule, type SchedulerName } from './subsystems/scheduler/index.js';
+import { signalsModule } from './subsystems/signals/index.js';
 import { vfsModule } from './subsystems/vfs/index.js';
 
 export interface KernelOptions {
@@ -32,15 +33,26 @@ export interface KernelOptions {
   readonly allocator?: AllocatorName | Newable<Allocator>;
   /** Bytes of address space the guest may hold (like RLIMIT_AS); past it mmap and brk fail with ENOMEM. */
   readonly memoryLimit?: number;
-  /** Preemption quantum in instructions for the scheduler; default cooperative. */
+  /** 'cooperative' (default, round-robin) or 'random' (interleaving drawn from the seed). */
+  readonly scheduler?: SchedulerName;
+  /** Preempt every N instructions; default: switch only when a thread blocks, yields or exits. */
   readonly quantum?: number;
   /** Where ecall goes: 'host' (ZeroOS serves syscalls, the default) or 'machine' (the guest's mtvec). */
   readonly trapMode?: TrapMode;
+  /** Virtual nanoseconds per instruction: the clock rate. Default 1 (a 1 GHz machine). */
+  readonly nsPerInstruction?: number;
+  /** CLOCK_REALTIME at boot in seconds since 1970. Default 1704067200 (2024-01-01T00:00:00Z). */
+  readonly epochSeconds?: number;
+  /** Most live threads; clone fails with EAGAIN beyond it. Default 1024. */
+  readonly maxThreads?: number;
   /** How many recent syscalls an UnknownSyscall report lists. Default 8. */
   readonly recentSyscalls?: number;
   /** Your own ContainerModules, loaded last: `rebind(SCHEDULER).to(Mine)` and the like. */
   readonly modules?: readonly ContainerModule[];
 }
+
+/** The fixed default for CLOCK_REALTIME at boot: 2024-01-01T00:00:00Z. */
+export const DEFAULT_EPOCH_SECONDS = 1_704_067_200;
 
 /** How a run ended, with what it printed when output was captured. */
 export interface RunResult {
@@ -138,12 +150,16 @@ export class ZeroOS {
 export function defaultSubsystems(options: KernelOptions = {}): ContainerModule[] {
   return [
     archModule(options.trapMode === undefined ? {} : { trapMode: options.trapMode }),
-    schedulerModule(options.quantum === undefined ? {} : { quantum: options.quantum }),
+    schedulerModule({
+      ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }),
+      ...(options.quantum === undefined ? {} : { quantum: options.quantum }),
+    }),
     memoryModule({
       ...(options.allocator === undefined ? {} : { allocator: options.allocator }),
       ...(options.memoryLimit === undefined ? {} : { memoryLimit: options.memoryLimit }),
     }),
     processModule(),
+    signalsModule(),
     consoleModule(options.console ?? {}),
     vfsModule(),
   ];
@@ -156,6 +172,9 @@ export function createKernel(options: KernelOptions = {}): ZeroOS {
     maxInstructions: options.maxInstructions ?? Number.POSITIVE_INFINITY,
     unknownSyscall: options.unknownSyscall ?? 'fail',
     recentSyscalls: options.recentSyscalls ?? 8,
+    nsPerInstruction: options.nsPerInstruction ?? 1,
+    maxThreads: options.maxThreads ?? 1024,
+    epochSeconds: options.epochSeconds ?? DEFAULT_EPOCH_SECONDS,
   };
   const platform =
     typeof options.platform === 'object' ? options.platform : createPlatform(options.platform ?? 'linux');

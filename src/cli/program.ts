@@ -8,6 +8,8 @@ import { SYSCALL_TABLE } from '../kernel/tokens.js';
 import { PLATFORM_NAMES, createPlatform, type PlatformName } from '../platform/index.js';
 import { bytesInput } from '../subsystems/console/index.js';
 import { ALLOCATOR_NAMES, type AllocatorName } from '../subsystems/memory/index.js';
+import { SCHEDULER_NAMES, type SchedulerName } from '../subsystems/scheduler/index.js';
+import { signalName } from '../subsystems/signals/index.js';
 import { createKernel, type ZeroOS } from '../zeroos.js';
 import { hostStdin, writeAllSync } from './host-io.js';
 
@@ -19,6 +21,12 @@ class UsageError extends ZeroOSError {
 function parseCount(value: string): number {
   const n = Number(value.replace(/_/g, ''));
   if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer');
+  return n;
+}
+
+function parsePositive(value: string): number {
+  const n = parseCount(value);
+  if (n === 0) throw new InvalidArgumentError('expected a positive integer');
   return n;
 }
 
@@ -69,6 +77,9 @@ interface RunOptions {
   unknownSyscall: 'fail' | 'enosys';
   allocator: AllocatorName;
   memoryLimit?: number;
+  scheduler: SchedulerName;
+  quantum?: number;
+  maxThreads?: number;
 }
 
 function runCommand(elfPath: string, guestArgs: string[], options: RunOptions): number {
@@ -82,6 +93,9 @@ function runCommand(elfPath: string, guestArgs: string[], options: RunOptions): 
     ...(options.maxInstructions === undefined ? {} : { maxInstructions: options.maxInstructions }),
     unknownSyscall: options.unknownSyscall,
     allocator: options.allocator,
+    scheduler: options.scheduler,
+    ...(options.quantum === undefined ? {} : { quantum: options.quantum }),
+    ...(options.maxThreads === undefined ? {} : { maxThreads: options.maxThreads }),
     ...(options.memoryLimit === undefined ? {} : { memoryLimit: options.memoryLimit }),
     console: {
       stdin: options.stdin === undefined ? hostStdin() : bytesInput(readHostFile(options.stdin, 'stdin file')),
@@ -98,7 +112,11 @@ function runCommand(elfPath: string, guestArgs: string[], options: RunOptions): 
   } finally {
     if (options.stats) printStats(zeroos, performance.now() - started, options);
   }
-  return zeroos.process.exit?.code ?? 0;
+  const exit = zeroos.process.exit;
+  if (exit?.signal !== undefined) {
+    writeAllSync(2, encode(`zeroos: the guest was killed by ${signalName(exit.signal)} (exit status ${exit.code})\n`));
+  }
+  return exit?.code ?? 0;
 }
 
 /** strace-style lines on stderr: one per syscall, written when it returns (or the process ends). */
@@ -167,6 +185,9 @@ export function buildProgram(): Command {
     .option('--max-instructions <n>', 'stop with an error after this many instructions', parseCount)
     .addOption(new Option('--allocator <name>', 'allocator behind mmap').choices([...ALLOCATOR_NAMES]).default('linked-list'))
     .option('--memory-limit <size>', 'address space the guest may hold, e.g. 512M (beyond it: ENOMEM)', parseSize)
+    .addOption(new Option('--scheduler <name>', 'thread scheduler (random: an interleaving drawn from --seed)').choices([...SCHEDULER_NAMES]).default('cooperative'))
+    .option('--quantum <n>', 'preempt a thread after n instructions (default: only when it blocks or yields)', parsePositive)
+    .option('--max-threads <n>', 'most live threads; clone fails with EAGAIN beyond (default 1024)', parsePositive)
     .option('--stats', 'print instructions, syscalls, wall time and MIPS to stderr')
     .option('--trace', 'print every syscall to stderr, strace style')
     .option('--stdin <file>', 'read the guest\'s stdin from a file (default: the host\'s stdin)')

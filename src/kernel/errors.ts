@@ -29,8 +29,12 @@ export class InstructionBudgetExhausted extends ZeroOSError {
     readonly budget: number,
     readonly pc: number,
     readonly tid: number,
+    hint?: string,
   ) {
-    super(`instruction budget of ${budget} exhausted at pc ${hex(pc)} in thread ${tid} (raise --max-instructions)`);
+    super(
+      `instruction budget of ${budget} exhausted at pc ${hex(pc)} in thread ${tid} ` +
+        (hint ? `(${hint})` : '(raise --max-instructions)'),
+    );
   }
 }
 
@@ -74,4 +78,27 @@ export class KernelPanic extends ZeroOSError {
 /** The kernel was driven in the wrong order (run before load, load twice, ...). */
 export class KernelStateError extends ZeroOSError {
   readonly exitCode = EXIT_CODES.usage;
+}
+
+/** Every live thread is blocked and no timeout can wake any of them. */
+export class Deadlock extends ZeroOSError {
+  readonly exitCode = EXIT_CODES.deadlock;
+  constructor(readonly threads: readonly { tid: number; waitingOn: string; pc: number }[]) {
+    super(
+      `deadlock: all ${threads.length} live thread(s) are blocked and nothing can wake them\n` +
+        threads.map((t) => `  thread ${t.tid} at pc ${hex(t.pc)} waits on ${t.waitingOn}`).join('\n'),
+    );
+  }
+}
+
+/** The guest asked for something ZeroOS deliberately does not do (e.g. fork a second process). */
+export class UnsupportedFeature extends ZeroOSError {
+  readonly exitCode = EXIT_CODES.unknownSyscall;
+  constructor(
+    message: string,
+    readonly pc: number,
+    readonly tid: number,
+  ) {
+    super(`${message} (at pc ${hex(pc)} in thread ${tid})`);
+  }
 }

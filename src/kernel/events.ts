@@ -42,6 +42,18 @@ export interface ThreadSwitchEvent extends EventBase {
   readonly to: number;
 }
 
+/** A thread came to life (clone); `tid` is the creator. */
+export interface ThreadStartEvent extends EventBase {
+  readonly kind: 'thread-start';
+  readonly child: number;
+}
+
+/** A thread ended (exit) while the process goes on. */
+export interface ThreadExitEvent extends EventBase {
+  readonly kind: 'thread-exit';
+  readonly code: number;
+}
+
 export interface ProcessExitEvent extends EventBase {
   readonly kind: 'process-exit';
   readonly code: number;
@@ -53,6 +65,8 @@ export type KernelEvent =
   | SyscallExitEvent
   | UnsupportedSyscallEvent
   | ThreadSwitchEvent
+  | ThreadStartEvent
+  | ThreadExitEvent
   | ProcessExitEvent;
 
 type Payload<E extends KernelEvent> = Omit<E, 'seq' | 'kind'>;
@@ -67,6 +81,8 @@ export class KernelEvents {
   readonly #syscallExit = new Subject<SyscallExitEvent>();
   readonly #unsupported = new Subject<UnsupportedSyscallEvent>();
   readonly #threadSwitch = new Subject<ThreadSwitchEvent>();
+  readonly #threadStart = new Subject<ThreadStartEvent>();
+  readonly #threadExit = new Subject<ThreadExitEvent>();
   readonly #processExit = new Subject<ProcessExitEvent>();
   #seq = 0;
 
@@ -74,6 +90,8 @@ export class KernelEvents {
   readonly syscallExit$: Observable<SyscallExitEvent> = this.#syscallExit.asObservable();
   readonly unsupportedSyscall$: Observable<UnsupportedSyscallEvent> = this.#unsupported.asObservable();
   readonly threadSwitch$: Observable<ThreadSwitchEvent> = this.#threadSwitch.asObservable();
+  readonly threadStart$: Observable<ThreadStartEvent> = this.#threadStart.asObservable();
+  readonly threadExit$: Observable<ThreadExitEvent> = this.#threadExit.asObservable();
   readonly processExit$: Observable<ProcessExitEvent> = this.#processExit.asObservable();
   /** Every event, in the order it happened. */
   readonly all$: Observable<KernelEvent> = merge(
@@ -81,6 +99,8 @@ export class KernelEvents {
     this.syscallExit$,
     this.unsupportedSyscall$,
     this.threadSwitch$,
+    this.threadStart$,
+    this.threadExit$,
     this.processExit$,
   );
 
@@ -101,6 +121,12 @@ export class KernelEvents {
   emitThreadSwitch(event: Payload<ThreadSwitchEvent>): void {
     this.#threadSwitch.next({ kind: 'thread-switch', seq: this.#seq++, ...event });
   }
+  emitThreadStart(event: Payload<ThreadStartEvent>): void {
+    this.#threadStart.next({ kind: 'thread-start', seq: this.#seq++, ...event });
+  }
+  emitThreadExit(event: Payload<ThreadExitEvent>): void {
+    this.#threadExit.next({ kind: 'thread-exit', seq: this.#seq++, ...event });
+  }
   emitProcessExit(event: Payload<ProcessExitEvent>): void {
     this.#processExit.next({ kind: 'process-exit', seq: this.#seq++, ...event });
   }
@@ -110,6 +136,8 @@ export class KernelEvents {
     this.#syscallExit.complete();
     this.#unsupported.complete();
     this.#threadSwitch.complete();
+    this.#threadStart.complete();
+    this.#threadExit.complete();
     this.#processExit.complete();
   }
 }

@@ -7,7 +7,9 @@ import type { BootContribution } from './contracts/boot.js';
 import type { BootContext, BootInfo, Platform } from './contracts/platform.js';
 import type { Scheduler } from './contracts/scheduler.js';
 import type { TrapHandler } from './contracts/trap-handler.js';
-import { GuestFault, GuestHang, InstructionBudgetExhausted, KernelPanic, KernelStateError } from './errors.js';
+import { Deadlock, GuestFault, GuestHang, InstructionBudgetExhausted, KernelPanic, KernelStateError } from './errors.js';
+import { VirtualClock } from './clock.js';
+import { ThreadWaits } from './waits.js';
 import type { KernelEvents } from './events.js';
 import { ProcessLifecycle } from './lifecycle.js';
 import type { Process, Thread } from './process.js';
@@ -59,6 +61,8 @@ export class Kernel {
     @inject(PROCESS) readonly process: Process,
     @inject(KERNEL_CONFIG) readonly config: KernelConfig,
     @inject(ProcessLifecycle) readonly lifecycle: ProcessLifecycle,
+    @inject(ThreadWaits) private readonly waits: ThreadWaits,
+    @inject(VirtualClock) readonly clock: VirtualClock,
     @multiInject(BOOT_CONTRIBUTION) private readonly bootContributions: BootContribution[],
   ) {}
 
@@ -98,7 +102,12 @@ export class Kernel {
     const budget = this.config.maxInstructions;
     const state = this.runFor(budget - this.arch.hart.instret);
     if (state === 'running') {
-      throw new InstructionBudgetExhausted(budget, this.arch.hart.pc, this.#current?.tid ?? 0);
+      const runnable = this.process.liveThreads().filter((t) => t.state === 'runnable').length;
+      const hint =
+        runnable > 1 && this.scheduler.quantum === undefined
+          ? `${runnable} threads are runnable but only blocking switches threads: a thread may be spin-waiting (try --quantum)`
+          : undefined;
+      throw new InstructionBudgetExhausted(budget, this.arch.hart.pc, this.#current?.tid ?? 0, hint);
     }
   }
 
@@ -137,24 +146,50 @@ export class Kernel {
           break;
       }
       if (this.process.exited) break;
-      if (thread.state !== 'runnable' || this.#quantumLeft <= 0) this.switchThread(thread);
+      if (thread.state !== 'runnable' || this.#quantumLeft <= 0 || thread.yielded) {
+        thread.yielded = false;
+        this.switchThread(thread);
+      }
     }
     return 'exited';
   }
 
+  /**
+   * Hands the hart to the next thread. Waits whose deadline passed end first; when nobody
+   * can run, virtual time jumps to the earliest deadline; when no deadline is pending
+   * either, every live thread is stuck: a deadlock.
+   */
   private switchThread(from: Thread): void {
-    const next = this.scheduler.pickNext(from);
-    if (!next) {
-      // Nobody can run: the scheduler issue turns this into a deadlock report listing waiters.
-      throw new KernelPanic(`no runnable thread after thread ${from.tid} stopped (${from.blockedOn ?? from.state})`, undefined);
+    this.waits.expire();
+    let next = this.scheduler.pickNext(from);
+    while (!next) {
+      const deadline = this.waits.earliestDeadline();
+      if (deadline === undefined) throw this.deadlock(from);
+      this.clock.advanceTo(deadline);
+      this.waits.expire();
+      next = this.scheduler.pickNext(from);
     }
     this.#quantumLeft = this.scheduler.quantum ?? Infinity;
-    if (next === from) return;
     const hart = this.arch.hart;
-    if (from.state !== 'exited') from.context = hart.saveContext();
-    if (next.context) hart.restoreContext(next.context);
-    this.#current = next;
-    this.events.emitThreadSwitch({ instret: hart.instret, tid: next.tid, from: from.tid, to: next.tid });
+    if (next !== from) {
+      if (from.state !== 'exited') from.context = hart.saveContext();
+      if (next.context) hart.restoreContext(next.context);
+      this.#current = next;
+      this.events.emitThreadSwitch({ instret: hart.instret, tid: next.tid, from: from.tid, to: next.tid });
+    }
+    if (next.pendingResult !== undefined) {
+      hart.setX(10, BigInt(next.pendingResult));
+      next.pendingResult = undefined;
+    }
+  }
+
+  private deadlock(current: Thread): Deadlock {
+    const threads = this.process.liveThreads().map((t) => ({
+      tid: t.tid,
+      waitingOn: t.blockedOn ?? t.state,
+      pc: t === current ? this.arch.hart.pc : (t.context?.pc ?? 0),
+    }));
+    return new Deadlock(threads);
   }
 
   /** A jump-to-self: the end of a zkVM program, or a thread that can never make progress. */

@@ -1,10 +1,19 @@
 import { inject, injectable } from 'inversify';
+import { PERM_R, PERM_W, type GuestMemory } from '../arch/memory/types.js';
 import type { Arch } from './contracts/arch.js';
 import type { BootContext, Platform } from './contracts/platform.js';
 import type { Scheduler } from './contracts/scheduler.js';
 import type { KernelEvents } from './events.js';
+import { FutexTable } from './futex.js';
 import type { Process, Thread } from './process.js';
 import { ARCH, KERNEL_EVENTS, PLATFORM, PROCESS, SCHEDULER } from './tokens.js';
+import { ThreadWaits } from './waits.js';
+
+const FUTEX_WAITERS = 0x8000_0000;
+const FUTEX_OWNER_DIED = 0x4000_0000;
+const FUTEX_TID_MASK = 0x3fff_ffff;
+/** Linux's ROBUST_LIST_LIMIT: a corrupt (cyclic) list is walked at most this far. */
+const ROBUST_LIST_LIMIT = 2048;
 
 /**
  * How threads and the process end. Shared by the run loop (faults, halts) and by the
@@ -20,6 +29,8 @@ export class ProcessLifecycle {
     @inject(SCHEDULER) private readonly scheduler: Scheduler,
     @inject(KERNEL_EVENTS) private readonly events: KernelEvents,
     @inject(PROCESS) private readonly process: Process,
+    @inject(ThreadWaits) private readonly waits: ThreadWaits,
+    @inject(FutexTable) private readonly futexes: FutexTable,
   ) {}
 
   /** The platform's exit hook needs what bootstrap saw. */
@@ -34,6 +45,7 @@ export class ProcessLifecycle {
     this.process.exit = { ...status, tid: thread.tid };
     for (const t of this.process.threads.values()) {
       if (t.state === 'exited') continue;
+      this.waits.forget(t);
       t.state = 'exited';
       this.scheduler.remove(t);
     }
@@ -41,12 +53,48 @@ export class ProcessLifecycle {
     if (this.#bootContext) this.platform.onExit?.(status, this.#bootContext);
   }
 
-  /** Ends one thread (exit). The last thread to go ends the process with its code, as in Linux. */
+  /**
+   * Ends one thread (exit): its robust futexes are marked owner-died and woken, its
+   * clear-child-tid word is zeroed and woken (that is how pthread_join learns of it). The
+   * last thread to go ends the process with its code, as in Linux.
+   */
   exitThread(thread: Thread, code: number): void {
     if (thread.state === 'exited') return;
+    const memory = this.arch.memory;
+    this.releaseRobustList(thread, memory);
+    if (thread.clearChildTid !== 0 && memory.isAccessible(thread.clearChildTid, 4, PERM_W)) {
+      memory.writeU32(thread.clearChildTid, 0);
+      this.futexes.wake(thread.clearChildTid, 1);
+    }
+    this.waits.forget(thread);
     thread.state = 'exited';
     thread.exitCode = code;
     this.scheduler.remove(thread);
+    this.events.emitThreadExit({ instret: this.arch.hart.instret, tid: thread.tid, code });
     if (this.process.liveThreads().length === 0) this.exitProcess(code, thread);
+  }
+
+  /** Walks the thread's robust list as Linux's exit_robust_list does. */
+  private releaseRobustList(thread: Thread, memory: GuestMemory): void {
+    const head = thread.robustList;
+    if (head === 0 || !memory.isAccessible(head, 24, PERM_R)) return;
+    const offset = Number(BigInt.asIntN(64, memory.readU64(head + 8)));
+    const pending = Number(memory.readU64(head + 16));
+    let entry = Number(memory.readU64(head));
+    for (let i = 0; entry !== head && entry !== 0 && i < ROBUST_LIST_LIMIT; i++) {
+      if (!memory.isAccessible(entry, 8, PERM_R)) break;
+      const next = Number(memory.readU64(entry));
+      if (entry !== pending) this.ownerDied(thread, memory, entry + offset);
+      entry = next;
+    }
+    if (pending !== 0) this.ownerDied(thread, memory, pending + offset);
+  }
+
+  private ownerDied(thread: Thread, memory: GuestMemory, word: number): void {
+    if (!memory.isAccessible(word, 4, PERM_R | PERM_W)) return;
+    const value = memory.readU32(word);
+    if ((value & FUTEX_TID_MASK) !== thread.tid) return;
+    memory.writeU32(word, ((value & FUTEX_WAITERS) | FUTEX_OWNER_DIED) >>> 0);
+    if (value & FUTEX_WAITERS) this.futexes.wake(word, 1);
   }
 }

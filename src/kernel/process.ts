@@ -14,6 +14,15 @@ export class Thread {
   clearChildTid = 0;
   /** What a blocked thread waits on, for deadlock reports. */
   blockedOn: string | undefined;
+  /** The result of the syscall a woken thread was blocked in, written to its a0 when it next runs. */
+  pendingResult: number | undefined;
+  /** set_robust_list: the head of its robust futex list (0 = none). */
+  robustList = 0;
+  robustListLength = 0;
+  /** sched_yield asked to let another thread run at the next switch point. */
+  yielded = false;
+  /** Blocked signals (bit n-1 for signal n). */
+  signalMask = 0n;
   exitCode: number | undefined;
 
   constructor(
@@ -42,6 +51,9 @@ export class Process {
   get exited(): boolean {
     return this.exit !== undefined;
   }
+
+  /** Live threads the process may have at once; clone fails with EAGAIN beyond it. */
+  maxThreads = 1024;
 
   createThread(): Thread {
     const thread = new Thread(this.#nextTid++, this);

@@ -38,4 +38,10 @@ export interface KernelConfig {
   readonly unknownSyscall: UnknownSyscallPolicy;
   /** How many recent syscalls an UnknownSyscall error lists. */
   readonly recentSyscalls: number;
+  /** Virtual nanoseconds one instruction takes (the clock rate). */
+  readonly nsPerInstruction: number;
+  /** CLOCK_REALTIME at boot, seconds since 1970. */
+  readonly epochSeconds: number;
+  /** Most live threads at once. */
+  readonly maxThreads: number;
 }

@@ -1,5 +1,8 @@
 import { ContainerModule } from 'inversify';
+import { VirtualClock } from '../clock.js';
 import { KernelEvents } from '../events.js';
+import { FutexTable } from '../futex.js';
+import { ThreadWaits } from '../waits.js';
 import { Kernel } from '../kernel.js';
 import { ProcessLifecycle } from '../lifecycle.js';
 import { Process } from '../process.js';
@@ -12,11 +15,16 @@ export function coreModule(config: KernelConfig): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind(KERNEL_CONFIG).toConstantValue(config);
     bind(KERNEL_EVENTS).toConstantValue(new KernelEvents());
-    bind(PROCESS).toConstantValue(new Process());
+    const process = new Process();
+    process.maxThreads = config.maxThreads;
+    bind(PROCESS).toConstantValue(process);
     bind(DataSyscallTable).toSelf().inSingletonScope();
     bind(SYSCALL_TABLE).toService(DataSyscallTable);
     bind(SyscallTrapHandler).toSelf().inSingletonScope();
     bind(TRAP_HANDLER).toService(SyscallTrapHandler);
+    bind(VirtualClock).toSelf().inSingletonScope();
+    bind(ThreadWaits).toSelf().inSingletonScope();
+    bind(FutexTable).toSelf().inSingletonScope();
     bind(ProcessLifecycle).toSelf().inSingletonScope();
     bind(Kernel).toSelf().inSingletonScope();
   });

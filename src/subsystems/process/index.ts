@@ -1,2 +1,3 @@
 export { processModule } from './module.js';
 export { ProcessSyscalls } from './syscalls.js';
+export * from './threads.js';

@@ -1,10 +1,12 @@
 import { ContainerModule } from 'inversify';
 import { SYSCALL_PROVIDER } from '../../kernel/tokens.js';
 import { ProcessSyscalls } from './syscalls.js';
+import { ThreadFactory } from './threads.js';
 
-/** The process subsystem: identity and exit syscalls. */
+/** The process subsystem: threads, identity and exit syscalls. */
 export function processModule(): ContainerModule {
   return new ContainerModule(({ bind }) => {
+    bind(ThreadFactory).toSelf().inSingletonScope();
     bind(ProcessSyscalls).toSelf().inSingletonScope();
     bind(SYSCALL_PROVIDER).toService(ProcessSyscalls);
   });

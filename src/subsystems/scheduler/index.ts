@@ -1,2 +1,4 @@
 export { CooperativeScheduler } from './cooperative.js';
-export { schedulerModule, type SchedulerOptions } from './module.js';
+export { SeededRandomScheduler } from './seeded-random.js';
+export { SCHEDULER_NAMES, schedulerModule, type SchedulerName, type SchedulerOptions } from './module.js';
+export * from './syscalls.js';

@@ -1,15 +1,30 @@
 import { ContainerModule } from 'inversify';
-import { SCHEDULER } from '../../kernel/tokens.js';
+import { KERNEL_CONFIG, SCHEDULER, SYSCALL_PROVIDER } from '../../kernel/tokens.js';
 import { CooperativeScheduler } from './cooperative.js';
+import { SeededRandomScheduler } from './seeded-random.js';
+import { SchedulerSyscalls } from './syscalls.js';
+
+export const SCHEDULER_NAMES = ['cooperative', 'random'] as const;
+export type SchedulerName = (typeof SCHEDULER_NAMES)[number];
 
 export interface SchedulerOptions {
+  /** 'cooperative' (default, round-robin) or 'random' (seeded from the run's seed). */
+  readonly scheduler?: SchedulerName;
   /** Preempt every N instructions; omitted = switch only when a thread blocks, yields or exits. */
   readonly quantum?: number;
 }
 
-/** The scheduler subsystem: binds the cooperative round-robin scheduler. */
+/** The scheduler subsystem: the Scheduler and the futex and sched_* syscalls. */
 export function schedulerModule(options: SchedulerOptions = {}): ContainerModule {
   return new ContainerModule(({ bind }) => {
-    bind(SCHEDULER).toConstantValue(new CooperativeScheduler(options.quantum));
+    if (options.scheduler === 'random') {
+      bind(SCHEDULER)
+        .toDynamicValue((context) => new SeededRandomScheduler(context.get(KERNEL_CONFIG).seed, options.quantum))
+        .inSingletonScope();
+    } else {
+      bind(SCHEDULER).toConstantValue(new CooperativeScheduler(options.quantum));
+    }
+    bind(SchedulerSyscalls).toSelf().inSingletonScope();
+    bind(SYSCALL_PROVIDER).toService(SchedulerSyscalls);
   });
 }

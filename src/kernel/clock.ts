@@ -1,0 +1,43 @@
+import { inject, injectable } from 'inversify';
+import type { Arch } from './contracts/arch.js';
+import { ARCH, KERNEL_CONFIG, type KernelConfig } from './tokens.js';
+
+/**
+ * Virtual time: nanoseconds since boot, driven by the instruction count (at the
+ * configured rate) plus the time skipped while every thread slept. No host clock is ever
+ * read, so the same run always sees the same times.
+ */
+@injectable()
+export class VirtualClock {
+  /** Time skipped forward while all threads waited (ns). */
+  #skipped = 0;
+  readonly nsPerInstruction: number;
+
+  constructor(
+    @inject(ARCH) private readonly arch: Arch,
+    @inject(KERNEL_CONFIG) private readonly config: KernelConfig,
+  ) {
+    this.nsPerInstruction = config.nsPerInstruction;
+  }
+
+  /** CLOCK_REALTIME at boot, in seconds since 1970 (fixed, so runs are reproducible). */
+  get epochSeconds(): number {
+    return this.config.epochSeconds;
+  }
+
+  /** CLOCK_REALTIME now, in nanoseconds since 1970. */
+  realtime(): bigint {
+    return BigInt(this.config.epochSeconds) * 1_000_000_000n + BigInt(this.now());
+  }
+
+  /** Monotonic nanoseconds since boot (exact below 2^53 ns, about 104 days). */
+  now(): number {
+    return this.arch.hart.instret * this.nsPerInstruction + this.#skipped;
+  }
+
+  /** Jumps forward to `ns` (never backward): what happens when every thread sleeps. */
+  advanceTo(ns: number): void {
+    const now = this.now();
+    if (ns > now) this.#skipped += ns - now;
+  }
+}

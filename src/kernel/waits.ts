@@ -1,0 +1,87 @@
+import { inject, injectable } from 'inversify';
+import { VirtualClock } from './clock.js';
+import type { Thread } from './process.js';
+
+/** A blocked thread and how it ends if nobody wakes it. */
+interface Wait {
+  readonly thread: Thread;
+  /** Virtual ns at which the wait times out, or undefined for none. */
+  readonly deadline: number | undefined;
+  /** The syscall result on timeout (e.g. -ETIMEDOUT, or 0 for a finished sleep). */
+  readonly timeoutResult: number;
+  /** Called when the wait ends either way (e.g. to leave a futex queue). */
+  readonly onEnd: (() => void) | undefined;
+}
+
+/**
+ * Blocking and waking threads. A blocked thread sits in a syscall that returned
+ * NO_RETURN; waking it writes the syscall's result into its saved a0 and makes it
+ * runnable. Waits with a deadline end on their own once virtual time passes it.
+ */
+@injectable()
+export class ThreadWaits {
+  readonly #waits = new Map<Thread, Wait>();
+
+  constructor(@inject(VirtualClock) private readonly clock: VirtualClock) {}
+
+  /** Blocks `thread` (the caller of the current syscall). `reason` shows in deadlock reports. */
+  block(
+    thread: Thread,
+    reason: string,
+    options: { deadline?: number; timeoutResult?: number; onEnd?: () => void } = {},
+  ): void {
+    thread.state = 'blocked';
+    thread.blockedOn = reason;
+    this.#waits.set(thread, {
+      thread,
+      deadline: options.deadline,
+      timeoutResult: options.timeoutResult ?? 0,
+      onEnd: options.onEnd,
+    });
+  }
+
+  /** Ends `thread`'s wait with `result` as its syscall's return value. */
+  wake(thread: Thread, result: number): void {
+    const wait = this.#waits.get(thread);
+    if (!wait) return;
+    this.#waits.delete(thread);
+    wait.onEnd?.();
+    thread.state = 'runnable';
+    thread.blockedOn = undefined;
+    thread.pendingResult = result;
+  }
+
+  /** Forgets a thread that exits while blocked (exit_group from another thread). */
+  forget(thread: Thread): void {
+    const wait = this.#waits.get(thread);
+    if (!wait) return;
+    this.#waits.delete(thread);
+    wait.onEnd?.();
+  }
+
+  isWaiting(thread: Thread): boolean {
+    return this.#waits.has(thread);
+  }
+
+  /** Wakes every wait whose deadline has passed; returns how many. */
+  expire(): number {
+    const now = this.clock.now();
+    let woken = 0;
+    for (const wait of [...this.#waits.values()]) {
+      if (wait.deadline !== undefined && wait.deadline <= now) {
+        this.wake(wait.thread, wait.timeoutResult);
+        woken++;
+      }
+    }
+    return woken;
+  }
+
+  /** The earliest pending deadline, if any thread waits with one. */
+  earliestDeadline(): number | undefined {
+    let earliest: number | undefined;
+    for (const wait of this.#waits.values()) {
+      if (wait.deadline !== undefined && (earliest === undefined || wait.deadline < earliest)) earliest = wait.deadline;
+    }
+    return earliest;
+  }
+}

@@ -1,0 +1,137 @@
+import { inject, injectable } from 'inversify';
+import {
+  NO_RETURN,
+  defineSyscall,
+  type SyscallContext,
+  type SyscallDefinition,
+  type SyscallProvider,
+} from '../../kernel/contracts/syscall.js';
+import { Errno } from '../../kernel/errno.js';
+import { int, ptr, size } from '../../kernel/syscall/args.js';
+import { SYSCALL_NUMBERS as NR } from '../../kernel/syscall/numbers.js';
+import { NSIG, SIGKILL, SIGSTOP, SignalState, UNBLOCKABLE } from './signals.js';
+
+const SIG_BLOCK = 0;
+const SIG_UNBLOCK = 1;
+const SIG_SETMASK = 2;
+/** sizeof(sigset_t) as the kernel sees it. */
+const SIGSET_SIZE = 8;
+
+/** After a signal was sent to the caller: NO_RETURN when it ended the process. */
+function afterSignal(context: SyscallContext): number | typeof NO_RETURN {
+  return context.process.exited ? NO_RETURN : 0;
+}
+
+/** rt_sigaction, rt_sigprocmask, kill, tkill, tgkill. */
+@injectable()
+export class SignalSyscalls implements SyscallProvider {
+  readonly subsystem = 'signals';
+
+  constructor(@inject(SignalState) private readonly signals: SignalState) {}
+
+  syscalls(): readonly SyscallDefinition[] {
+    const signals = this.signals;
+    const validSignal = (signal: number) => signal >= 1 && signal <= NSIG;
+    return [
+      defineSyscall({
+        name: 'rt_sigaction',
+        nr: NR.rt_sigaction,
+        args: [int('signum'), ptr('act'), ptr('oldact'), size('sigsetsize')],
+        support: 'partial',
+        note: 'dispositions are kept per process; default actions are carried out, running installed handlers is not yet',
+        handler(context, signal, act, oldact, setSize) {
+          if (setSize !== SIGSET_SIZE) return -Errno.EINVAL;
+          if (!validSignal(signal)) return -Errno.EINVAL;
+          const memory = context.memory;
+          let next;
+          if (act !== 0) {
+            if (signal === SIGKILL || signal === SIGSTOP) return -Errno.EINVAL;
+            next = { handler: memory.readU64(act), flags: memory.readU64(act + 8), mask: memory.readU64(act + 16) & ~UNBLOCKABLE };
+          }
+          if (oldact !== 0) {
+            const old = signals.action(signal);
+            memory.writeU64(oldact, old.handler);
+            memory.writeU64(oldact + 8, old.flags);
+            memory.writeU64(oldact + 16, old.mask);
+          }
+          if (next) signals.setAction(signal, next);
+          return 0;
+        },
+      }),
+      defineSyscall({
+        name: 'rt_sigprocmask',
+        nr: NR.rt_sigprocmask,
+        args: [int('how'), ptr('set'), ptr('oldset'), size('sigsetsize')],
+        support: 'full',
+        handler(context, how, set, oldset, setSize) {
+          if (setSize !== SIGSET_SIZE) return -Errno.EINVAL;
+          const { thread, memory } = context;
+          const old = thread.signalMask;
+          let mask = old;
+          if (set !== 0) {
+            const value = memory.readU64(set);
+            if (how === SIG_BLOCK) mask = old | value;
+            else if (how === SIG_UNBLOCK) mask = old & ~value;
+            else if (how === SIG_SETMASK) mask = value;
+            else return -Errno.EINVAL;
+          }
+          if (oldset !== 0) memory.writeU64(oldset, old);
+          thread.signalMask = mask & ~UNBLOCKABLE;
+          signals.deliver(thread, context.hart.pc - 4);
+          return afterSignal(context);
+        },
+      }),
+      defineSyscall({
+        name: 'tkill',
+        nr: NR.tkill,
+        args: [int('tid'), int('sig')],
+        support: 'partial',
+        note: 'default actions (terminate: status 128+signal); installed handlers are not run yet',
+        handler(context, tid, signal) {
+          const target = context.process.threads.get(tid);
+          if (tid <= 0) return -Errno.EINVAL;
+          if (!target || target.state === 'exited') return -Errno.ESRCH;
+          if (signal === 0) return 0;
+          if (!validSignal(signal)) return -Errno.EINVAL;
+          signals.send(target, signal, context.hart.pc - 4);
+          return afterSignal(context);
+        },
+      }),
+      defineSyscall({
+        name: 'tgkill',
+        nr: NR.tgkill,
+        args: [int('tgid'), int('tid'), int('sig')],
+        support: 'partial',
+        note: 'as tkill',
+        handler(context, tgid, tid, signal) {
+          if (tgid <= 0 || tid <= 0) return -Errno.EINVAL;
+          const target = context.process.threads.get(tid);
+          if (tgid !== context.process.pid || !target || target.state === 'exited') return -Errno.ESRCH;
+          if (signal === 0) return 0;
+          if (!validSignal(signal)) return -Errno.EINVAL;
+          signals.send(target, signal, context.hart.pc - 4);
+          return afterSignal(context);
+        },
+      }),
+      defineSyscall({
+        name: 'kill',
+        nr: NR.kill,
+        args: [int('pid'), int('sig')],
+        support: 'partial',
+        note: 'to the process itself only (pid 1, 0 or -1)',
+        handler(context, pid, signal) {
+          if (pid !== context.process.pid && pid !== 0 && pid !== -1) return -Errno.ESRCH;
+          if (signal === 0) return 0;
+          if (!validSignal(signal)) return -Errno.EINVAL;
+          // A process-directed signal goes to a thread that does not block it, the caller first.
+          const live = context.process.liveThreads();
+          const target =
+            [context.thread, ...live].find((t) => t.state !== 'exited' && !(t.signalMask & (1n << BigInt(signal - 1)))) ??
+            context.thread;
+          signals.send(target, signal, context.hart.pc - 4);
+          return afterSignal(context);
+        },
+      }),
+    ];
+  }
+}
