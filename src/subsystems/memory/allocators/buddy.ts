@@ -90,8 +90,10 @@ export class BuddyAllocator implements Allocator {
     const region = this.#ready('free');
     region.checkRange('free', address, size);
     const end = address + size;
+    // Per order, the last free block starting below `end` must end at or before `address`.
     for (let k = 0; k <= this.#maxOrder; k++) {
       const list = this.#free[k]!;
+      if (list.length === 0 || list[0]! >= end) continue;
       const below = list[lowerBound(list, end) - 1];
       if (below !== undefined && below + this.#sizes[k]! > address) {
         const from = Math.max(address, below);

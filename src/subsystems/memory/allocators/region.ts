@@ -51,41 +51,34 @@ export class AllocatorRegion {
     return new AllocatorRegion(allocator, start, end, granule);
   }
 
-  get size(): number {
-    return this.end - this.start;
-  }
-
   /** `allocate`'s arguments: a whole number of granules, a power-of-two alignment ≥ the granule. */
   checkAllocation(size: number, align: number): void {
-    this.#checkSize('allocate', [size, align], size);
+    this.#checkSize('allocate', size, align, size);
     if (!isPowerOfTwo(align) || align < this.granule) {
-      throw this.#misuse('allocate', [size, align], `alignment ${align} is not a power of two ≥ the granule ${this.granule}`);
+      throw this.misuse('allocate', [size, align], `alignment ${align} is not a power of two ≥ the granule ${this.granule}`);
     }
   }
 
   /** A range passed to `allocateAt`, `free` or `isFree`: granule-aligned and inside the region. */
   checkRange(method: string, address: number, size: number): void {
-    this.#checkSize(method, [address, size], size);
+    this.#checkSize(method, address, size, size);
     if (!Number.isSafeInteger(address) || address % this.granule !== 0) {
-      throw this.#misuse(method, [address, size], `address is not a multiple of the granule ${this.granule}`);
+      throw this.misuse(method, [address, size], `address is not a multiple of the granule ${this.granule}`);
     }
     if (address < this.start || address > this.end || size > this.end - address) {
-      throw this.#misuse(method, [address, size], `range is outside the region [${hex(this.start)}, ${hex(this.end)})`);
+      throw this.misuse(method, [address, size], `range is outside the region [${hex(this.start)}, ${hex(this.end)})`);
     }
   }
 
-  /** The error for a call whose arguments are well-formed but whose request is wrong (freeing free space, ...). */
-  misuse(method: string, args: readonly number[], problem: string): AllocatorMisuse {
-    return this.#misuse(method, args, problem);
-  }
-
-  #checkSize(method: string, args: readonly number[], size: number): void {
+  /** `first` and `second` are the call's arguments, for the message. */
+  #checkSize(method: string, first: number, second: number, size: number): void {
     if (!Number.isSafeInteger(size) || size <= 0 || size % this.granule !== 0) {
-      throw this.#misuse(method, args, `size ${size} is not a positive multiple of the granule ${this.granule}`);
+      throw this.misuse(method, [first, second], `size ${size} is not a positive multiple of the granule ${this.granule}`);
     }
   }
 
-  #misuse(method: string, args: readonly number[], problem: string): AllocatorMisuse {
+  /** The error for a refused call, e.g. `misuse('free', [address, size], 'already free')`. */
+  misuse(method: string, args: readonly number[], problem: string): AllocatorMisuse {
     return new AllocatorMisuse(this.allocator, formatCall(method, ...args), problem);
   }
 }

@@ -1,4 +1,4 @@
-/** Binary-search helpers over an ascending array of distinct numbers. */
+/** Binary search, insertion and removal on an ascending array of distinct numbers. */
 
 /** Index of the first element ≥ value (the array's length when there is none). */
 export function lowerBound(sorted: readonly number[], value: number): number {
