@@ -16,6 +16,7 @@ import { AddressSpace, memoryModule, type AddressSpaceStats, type AllocatorName 
 import { processModule } from './subsystems/process/index.js';
 import { schedulerModule, type SchedulerName } from './subsystems/scheduler/index.js';
 import { signalsModule } from './subsystems/signals/index.js';
+import { randomModule } from './subsystems/random/index.js';
 import { vfsModule } from './subsystems/vfs/index.js';
 
 export interface KernelOptions {
@@ -160,6 +161,7 @@ export function defaultSubsystems(options: KernelOptions = {}): ContainerModule[
     }),
     processModule(),
     signalsModule(),
+    randomModule(),
     consoleModule(options.console ?? {}),
     vfsModule(),
   ];

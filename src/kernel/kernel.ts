@@ -93,6 +93,7 @@ export class Kernel {
     const main = this.process.createThread();
     this.scheduler.add(main);
     this.#current = main;
+    this.#quantumLeft = this.scheduler.quantum ?? Infinity;
     for (const contribution of this.bootContributions) contribution.onBoot(this.process, info);
     return info;
   }

@@ -19,8 +19,12 @@ export class Thread {
   /** set_robust_list: the head of its robust futex list (0 = none). */
   robustList = 0;
   robustListLength = 0;
+  /** The thread's name (prctl PR_SET_NAME), at most 15 bytes. */
+  name = 'main';
   /** sched_yield asked to let another thread run at the next switch point. */
   yielded = false;
+  /** sigaltstack: the alternate signal stack, if one is set. */
+  altStack: { sp: bigint; size: bigint; flags: number } | undefined;
   /** Blocked signals (bit n-1 for signal n). */
   signalMask = 0n;
   exitCode: number | undefined;

@@ -183,8 +183,7 @@ export class AddressSpace implements BootContribution {
       const replaced = this.mappedBytesIn(address, size);
       if (replaced > 0 && flags & MAP_FIXED_NOREPLACE) return -Errno.EEXIST;
       if (!this.withinLimit(size - replaced)) return -Errno.ENOMEM;
-      this.release(address, size);
-      this.claim(address, size);
+      if (!this.replace(address, size)) return -Errno.ENOMEM;
       this.#memory.map(address, size, perms, '[anon]');
       this.account(size);
       return address;
@@ -252,8 +251,7 @@ export class AddressSpace implements BootContribution {
       if (!this.mappable(newAddress, newSize)) return -Errno.ENOMEM;
       const replaced = this.mappedBytesIn(newAddress, newSize);
       if (!this.withinLimit(newSize - replaced)) return -Errno.ENOMEM;
-      this.release(newAddress, newSize);
-      this.claim(newAddress, newSize);
+      if (!this.replace(newAddress, newSize)) return -Errno.ENOMEM;
       return this.move(source, oldAddress, oldSize, newAddress, newSize, flags);
     }
     if (newSize <= oldSize) {
@@ -263,8 +261,7 @@ export class AddressSpace implements BootContribution {
     const extra = newSize - oldSize;
     if (!this.withinLimit(extra) && !(flags & MREMAP_MAYMOVE && this.withinLimit(newSize))) return -Errno.ENOMEM;
     const tail = oldAddress + oldSize;
-    if (this.withinLimit(extra) && this.canGrowInPlace(tail, extra)) {
-      this.claim(tail, extra);
+    if (this.withinLimit(extra) && this.canGrowInPlace(tail, extra) && this.replace(tail, extra)) {
       this.#memory.map(tail, extra, source.perms, source.name);
       this.account(extra);
       return oldAddress;
@@ -307,14 +304,39 @@ export class AddressSpace implements BootContribution {
     this.#memory.unmap(address, size);
   }
 
-  /** Marks the mmap-region part of an unmapped range as taken. */
-  private claim(address: number, size: number): void {
-    if (!this.#mmapRegion) return;
-    const start = Math.max(address, this.#mmapRegion.start);
-    const end = Math.min(address + size, this.#mmapRegion.end);
-    if (end > start && !this.allocator.allocateAt(start, end - start)) {
-      throw new Error(`address space out of sync with the allocator at 0x${start.toString(16)}`);
+  /**
+   * Makes [address, address+size) an unmapped range the caller may map (MAP_FIXED): the
+   * mapped parts are unmapped but stay allocated (they are reused at once), the unmapped
+   * parts inside the mmap region are claimed from the allocator first, so when it cannot
+   * give them (a bump allocator below its pointer) nothing has changed: false.
+   */
+  private replace(address: number, size: number): boolean {
+    const claimed: { start: number; end: number }[] = [];
+    for (const hole of this.unmappedPieces(address, size)) {
+      const start = Math.max(hole.start, this.#mmapRegion?.start ?? hole.end);
+      const end = Math.min(hole.end, this.#mmapRegion?.end ?? hole.start);
+      if (end <= start) continue;
+      if (!this.allocator.allocateAt(start, end - start)) {
+        for (const piece of claimed) this.allocator.free(piece.start, piece.end - piece.start);
+        return false;
+      }
+      claimed.push({ start, end });
     }
+    for (const piece of this.mappedPieces(address, size)) this.account(-(piece.end - piece.start));
+    this.#memory.unmap(address, size);
+    return true;
+  }
+
+  /** The unmapped parts of [address, address+size). */
+  private unmappedPieces(address: number, size: number): { start: number; end: number }[] {
+    const holes: { start: number; end: number }[] = [];
+    let cursor = address;
+    for (const piece of this.mappedPieces(address, size)) {
+      if (piece.start > cursor) holes.push({ start: cursor, end: piece.start });
+      cursor = piece.end;
+    }
+    if (cursor < address + size) holes.push({ start: cursor, end: address + size });
+    return holes;
   }
 
   /** The mapped parts of [address, address+size), clipped to it. */

@@ -5,6 +5,8 @@ import { Errno } from '../../kernel/errno.js';
 import { int, ptr, size, word } from '../../kernel/syscall/args.js';
 import { CLONE_ARGS_SIZE_VER0, ThreadFactory } from './threads.js';
 
+const PR_SET_NAME = 15;
+const PR_GET_NAME = 16;
 /** sizeof(struct robust_list_head) on riscv64. */
 const ROBUST_LIST_HEAD_SIZE = 24;
 import { SYSCALL_NUMBERS as NR } from '../../kernel/syscall/numbers.js';
@@ -115,6 +117,28 @@ export class ProcessSyscalls implements SyscallProvider {
             tls: field(7),
             childTid: Number(field(2)),
           });
+        },
+      }),
+      defineSyscall({
+        name: 'prctl',
+        nr: NR.prctl,
+        args: [int('option'), word('arg2'), word('arg3'), word('arg4'), word('arg5')],
+        support: 'partial',
+        note: 'PR_SET_NAME and PR_GET_NAME (thread names); other options -EINVAL',
+        handler(context, option, arg2) {
+          const address = Number(arg2);
+          if (option === PR_SET_NAME) {
+            const name = context.memory.readCString(address, 15);
+            context.thread.name = new TextDecoder().decode(name);
+            return 0;
+          }
+          if (option === PR_GET_NAME) {
+            const name = new Uint8Array(16);
+            name.set(new TextEncoder().encode(context.thread.name).subarray(0, 15));
+            context.memory.write(address, name);
+            return 0;
+          }
+          return -Errno.EINVAL;
         },
       }),
       defineSyscall({

@@ -4,7 +4,6 @@ import { VirtualClock } from '../../kernel/clock.js';
 import {
   NO_RETURN,
   defineSyscall,
-  type SyscallContext,
   type SyscallDefinition,
   type SyscallProvider,
 } from '../../kernel/contracts/syscall.js';
@@ -12,6 +11,7 @@ import { Errno } from '../../kernel/errno.js';
 import { FUTEX_BITSET_MATCH_ANY, FutexTable } from '../../kernel/futex.js';
 import { int, ptr, size, uint } from '../../kernel/syscall/args.js';
 import { SYSCALL_NUMBERS as NR } from '../../kernel/syscall/numbers.js';
+import { readTimespec } from '../../kernel/syscall/timespec.js';
 
 export const FUTEX_WAIT = 0;
 export const FUTEX_WAKE = 1;
@@ -23,14 +23,6 @@ export const FUTEX_WAKE_BITSET = 10;
 export const FUTEX_PRIVATE_FLAG = 128;
 export const FUTEX_CLOCK_REALTIME = 256;
 const FUTEX_CMD_MASK = ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
-
-/** Reads a struct timespec; -EINVAL for a negative or out-of-range one. Result in ns (bigint). */
-export function readTimespec(context: SyscallContext, address: number): bigint | number {
-  const seconds = BigInt.asIntN(64, context.memory.readU64(address));
-  const nanos = BigInt.asIntN(64, context.memory.readU64(address + 8));
-  if (seconds < 0n || nanos < 0n || nanos >= 1_000_000_000n) return -Errno.EINVAL;
-  return seconds * 1_000_000_000n + nanos;
-}
 
 /** FUTEX_WAKE_OP's operation on the old value (FUTEX_OP_SET/ADD/OR/ANDN/XOR, optionally with a shifted argument). */
 function wakeOp(encoded: number, old: number): { value: number; condition: boolean } | undefined {

@@ -14,6 +14,10 @@ import { NSIG, SIGKILL, SIGSTOP, SignalState, UNBLOCKABLE } from './signals.js';
 const SIG_BLOCK = 0;
 const SIG_UNBLOCK = 1;
 const SIG_SETMASK = 2;
+const SS_DISABLE = 2;
+const SS_AUTODISARM = 0x8000_0000;
+/** MINSIGSTKSZ on riscv64. */
+const MINSIGSTKSZ = 2048n;
 /** sizeof(sigset_t) as the kernel sees it. */
 const SIGSET_SIZE = 8;
 
@@ -22,7 +26,7 @@ function afterSignal(context: SyscallContext): number | typeof NO_RETURN {
   return context.process.exited ? NO_RETURN : 0;
 }
 
-/** rt_sigaction, rt_sigprocmask, kill, tkill, tgkill. */
+/** rt_sigaction, rt_sigprocmask, sigaltstack, kill, tkill, tgkill. */
 @injectable()
 export class SignalSyscalls implements SyscallProvider {
   readonly subsystem = 'signals';
@@ -111,6 +115,34 @@ export class SignalSyscalls implements SyscallProvider {
           if (!validSignal(signal)) return -Errno.EINVAL;
           signals.send(target, signal, context.hart.pc - 4);
           return afterSignal(context);
+        },
+      }),
+      defineSyscall({
+        name: 'sigaltstack',
+        nr: NR.sigaltstack,
+        args: [ptr('ss'), ptr('old_ss')],
+        support: 'full',
+        handler(context, ss, oldSs) {
+          const { thread, memory } = context;
+          let next;
+          if (ss !== 0) {
+            const sp = memory.readU64(ss);
+            const flags = memory.readU32(ss + 8);
+            const size = memory.readU64(ss + 16);
+            const mode = flags & ~SS_AUTODISARM;
+            if (mode !== 0 && mode !== SS_DISABLE) return -Errno.EINVAL;
+            if (mode === 0 && size < MINSIGSTKSZ) return -Errno.ENOMEM;
+            next = mode === SS_DISABLE ? undefined : { sp, size, flags };
+          }
+          if (oldSs !== 0) {
+            const old = thread.altStack;
+            memory.writeU64(oldSs, old?.sp ?? 0n);
+            memory.writeU32(oldSs + 8, old ? old.flags : SS_DISABLE);
+            memory.writeU32(oldSs + 12, 0);
+            memory.writeU64(oldSs + 16, old?.size ?? 0n);
+          }
+          if (ss !== 0) thread.altStack = next;
+          return 0;
         },
       }),
       defineSyscall({

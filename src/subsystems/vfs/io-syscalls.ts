@@ -1,7 +1,11 @@
-import { injectable } from 'inversify';
+import { inject, injectable } from 'inversify';
+import { VirtualClock } from '../../kernel/clock.js';
+import { ThreadWaits } from '../../kernel/waits.js';
+import { readTimespec } from '../../kernel/syscall/timespec.js';
 import { MemoryFault, PAGE_SIZE, PERM_R, PERM_W } from '../../arch/memory/types.js';
 import type { OpenFile } from '../../kernel/contracts/device.js';
 import {
+  NO_RETURN,
   defineSyscall,
   type SyscallContext,
   type SyscallDefinition,
@@ -102,12 +106,25 @@ function readInto(context: SyscallContext, file: OpenFile, address: number, coun
   return data.length;
 }
 
-/** read, write, readv, writev, ioctl and close over the process's fd table. */
+const POLLIN = 0x1;
+const POLLOUT = 0x4;
+const POLLNVAL = 0x20;
+const POLLRDNORM = 0x40;
+const POLLWRNORM = 0x100;
+
+/** read, write, readv, writev, ioctl, ppoll and close over the process's fd table. */
 @injectable()
 export class IoSyscalls implements SyscallProvider {
   readonly subsystem = 'vfs';
 
+  constructor(
+    @inject(VirtualClock) private readonly clock: VirtualClock,
+    @inject(ThreadWaits) private readonly waits: ThreadWaits,
+  ) {}
+
   syscalls(): readonly SyscallDefinition[] {
+    const clock = this.clock;
+    const waits = this.waits;
     return [
       defineSyscall({
         name: 'read',
@@ -188,6 +205,42 @@ export class IoSyscalls implements SyscallProvider {
           const file = context.process.files.get(descriptor);
           if (!file) return -Errno.EBADF;
           return file.ioctl ? file.ioctl(context, request, argument) : -Errno.ENOTTY;
+        },
+      }),
+      defineSyscall({
+        name: 'ppoll',
+        nr: NR.ppoll,
+        args: [ptr('fds'), uint('nfds'), ptr('tmo_p'), ptr('sigmask'), size('sigsetsize')],
+        support: 'partial',
+        note: 'readiness of the fds (consoles are always ready); a wait with nothing ready sleeps on the virtual clock',
+        handler(context, fds, count, timeout, sigmask, sigsetSize) {
+          if (count > context.process.files.limit) return -Errno.EINVAL;
+          if (sigmask !== 0 && sigsetSize !== 8) return -Errno.EINVAL;
+          let deadline: number | undefined;
+          if (timeout !== 0) {
+            const ns = readTimespec(context, timeout);
+            if (typeof ns === 'number') return ns;
+            deadline = clock.now() + Number(ns);
+          }
+          const entries = count === 0 ? new Uint8Array(0) : context.memory.read(fds, count * 8);
+          const view = new DataView(entries.buffer);
+          let ready = 0;
+          for (let i = 0; i < count; i++) {
+            const descriptor = view.getInt32(i * 8, true);
+            const events = view.getUint16(i * 8 + 4, true);
+            let revents = 0;
+            if (descriptor >= 0) {
+              const file = context.process.files.get(descriptor);
+              if (!file) revents = POLLNVAL;
+              else revents = events & ((file.readable ? POLLIN | POLLRDNORM : 0) | (file.writable ? POLLOUT | POLLWRNORM : 0));
+            }
+            view.setUint16(i * 8 + 6, revents, true);
+            if (revents !== 0) ready++;
+          }
+          if (count > 0) context.memory.write(fds, entries);
+          if (ready > 0 || deadline === clock.now()) return ready;
+          waits.block(context.thread, 'ppoll with nothing ready', deadline === undefined ? {} : { deadline, timeoutResult: 0 });
+          return NO_RETURN;
         },
       }),
       defineSyscall({
