@@ -1,66 +1,110 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { IllegalInstruction } from '../../src/arch/riscv64/types.js';
 import { MemoryFault } from '../../src/arch/memory/types.js';
-import { GuestFault, UnknownSyscall } from '../../src/kernel/errors.js';
+import { IllegalInstruction } from '../../src/arch/riscv64/types.js';
+import { ZeroOSError } from '../../src/errors.js';
+import { Deadlock, GuestFault, InstructionBudgetExhausted, KernelPanic, UnknownSyscall } from '../../src/kernel/errors.js';
 import type { KernelEvent } from '../../src/kernel/events.js';
-import { createKernel } from '../../src/zeroos.js';
+import { createKernel, type KernelOptions } from '../../src/zeroos.js';
 
 const GUESTS = join(import.meta.dirname, '..', '..', 'guests');
+const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
-/** A guest's inputs and qemu-riscv64's recorded behaviour. */
+/** A guest's inputs and what qemu-riscv64 recorded for it. */
 function guest(name: string) {
   const src = (ext: string) => join(GUESTS, 'src', `${name}.${ext}`);
-  const lines = (path: string) =>
-    existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((l, i, all) => l !== '' || i < all.length - 1) : [];
+  const lines = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8').replace(/\n$/, '').split('\n') : []);
+  const expected = (ext: string) => readFileSync(join(GUESTS, 'expected', `${name}.${ext}`), 'utf8');
   return {
     elf: readFileSync(join(GUESTS, 'bin', name)),
     path: `guests/bin/${name}`,
     args: lines(src('args')),
     env: lines(src('env')).filter((l) => l.trim() !== ''),
     stdin: existsSync(src('stdin')) ? readFileSync(src('stdin')) : new Uint8Array(0),
-    stdout: readFileSync(join(GUESTS, 'expected', `${name}.stdout`), 'utf8'),
-    stderr: readFileSync(join(GUESTS, 'expected', `${name}.stderr`), 'utf8'),
-    exit: Number(readFileSync(join(GUESTS, 'expected', `${name}.exit`), 'utf8').trim()),
+    stdout: () => expected('stdout'),
+    stderr: () => expected('stderr'),
+    exit: () => Number(expected('exit').trim()),
   };
 }
 
-function boot(name: string, seed = 0) {
+function boot(name: string, options: KernelOptions = {}) {
   const g = guest(name);
-  const zeroos = createKernel({ seed, console: { stdin: g.stdin } });
+  const zeroos = createKernel({ console: { stdin: g.stdin }, ...options });
   zeroos.load({ executable: g.elf, path: g.path, argv: [g.path, ...g.args], env: g.env });
   return { g, zeroos };
 }
 
-/** Guests whose qemu run ends normally: ZeroOS must match stdout, stderr and exit code byte for byte. */
+function failure(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the run to fail');
+}
+
+/** Guests that end in a fault, an unserved syscall, a deadlock or that need preemption: tested one by one below. */
+const SPECIAL = ['nosys', 'segv', 'illegal', 'guard_overflow', 'deadlock', 'spin_wait'];
 const MATCHING = readdirSync(join(GUESTS, 'expected'))
   .filter((f) => f.endsWith('.exit'))
   .map((f) => f.slice(0, -'.exit'.length))
-  .filter((name) => !['nosys', 'segv', 'illegal'].includes(name));
+  .filter((name) => !SPECIAL.includes(name))
+  .sort();
+/** Guests whose output does not depend on which allocator backs mmap, run under all three. */
+const ALLOCATING = ['malloc_stress', 'mmap_ops', 'rust_collections', 'pthread_pc'];
+const THREADED = ['pthread_pc', 'futex_pingpong', 'pthread_join', 'exit_group_worker', 'rust_threads'];
 
 describe('committed guests', () => {
   describe.each(MATCHING)('%s', (name) => {
     it('should print what qemu-riscv64 printed and exit the same way', () => {
       const { g, zeroos } = boot(name);
       const result = zeroos.run();
-      expect(new TextDecoder().decode(result.stdout)).toBe(g.stdout);
-      expect(new TextDecoder().decode(result.stderr)).toBe(g.stderr);
-      expect(result.exitCode).toBe(g.exit);
+      expect(decode(result.stdout)).toBe(g.stdout());
+      expect(decode(result.stderr)).toBe(g.stderr());
+      expect(result.exitCode).toBe(g.exit());
     });
   });
 
+  describe.each(ALLOCATING.flatMap((name) => (['buddy', 'bump'] as const).map((allocator) => [name, allocator] as const)))(
+    '%s with the %s allocator',
+    (name, allocator) => {
+      it('should match qemu, or (bump only) stop with a clean named error when it cannot serve a request', () => {
+        const { g, zeroos } = boot(name, { allocator });
+        let error: unknown;
+        try {
+          zeroos.run();
+        } catch (e) {
+          error = e;
+        }
+        if (error === undefined || allocator !== 'bump') {
+          expect(error).toBeUndefined();
+          expect(decode(zeroos.result().stdout)).toBe(g.stdout());
+          expect(zeroos.result().exitCode).toBe(g.exit());
+        } else {
+          expect(error).toBeInstanceOf(ZeroOSError);
+          expect(error).not.toBeInstanceOf(KernelPanic);
+        }
+      });
+    },
+  );
+
+  describe.each(THREADED.flatMap((name) => [1, 2, 3].map((seed) => [name, seed] as const)))(
+    '%s under the random scheduler with seed %i',
+    (name, seed) => {
+      it('should give the same result as qemu whatever the interleaving', () => {
+        const { g, zeroos } = boot(name, { scheduler: 'random', quantum: 5000, seed });
+        const result = zeroos.run();
+        expect(decode(result.stdout)).toBe(g.stdout());
+        expect(result.exitCode).toBe(g.exit());
+      });
+    },
+  );
+
   describe('nosys', () => {
     it('should stop with UnknownSyscall naming the syscall, its number, pc and thread', () => {
-      const { zeroos } = boot('nosys');
-      let error: unknown;
-      try {
-        zeroos.run();
-      } catch (e) {
-        error = e;
-      }
-      expect(error).toBeInstanceOf(UnknownSyscall);
-      const unknown = error as UnknownSyscall;
+      const unknown = failure(() => boot('nosys').zeroos.run()) as UnknownSyscall;
+      expect(unknown).toBeInstanceOf(UnknownSyscall);
       expect(unknown.syscall).toBe('io_uring_setup');
       expect(unknown.nr).toBe(425);
       expect(unknown.tid).toBe(1);
@@ -69,67 +113,96 @@ describe('committed guests', () => {
       expect(unknown.recent.length).toBeGreaterThan(0);
     });
     it('should return -ENOSYS and emit an event under the enosys policy', () => {
-      const g = guest('nosys');
-      const zeroos = createKernel({ unknownSyscall: 'enosys' });
+      const { zeroos } = boot('nosys', { unknownSyscall: 'enosys' });
       const seen: string[] = [];
       zeroos.events.unsupportedSyscall$.subscribe((e) => seen.push(e.name));
-      zeroos.load({ executable: g.elf, path: g.path, argv: [g.path] });
       const result = zeroos.run();
       expect(seen).toEqual(['io_uring_setup']);
-      expect(new TextDecoder().decode(result.stdout)).toMatch(/-1/);
+      expect(decode(result.stdout)).toBe(guest('nosys').stdout());
       expect(result.exitCode).toBe(0);
     });
   });
 
-  describe('segv', () => {
-    it('should end in a GuestFault caused by a MemoryFault with address, access and pc', () => {
-      const { zeroos } = boot('segv');
-      let error: unknown;
-      try {
-        zeroos.run();
-      } catch (e) {
-        error = e;
-      }
+  describe.each([
+    ['segv', MemoryFault, 11],
+    ['guard_overflow', MemoryFault, 11],
+    ['illegal', IllegalInstruction, 4],
+  ] as const)('%s', (name, cause, signal) => {
+    it('should end in a GuestFault with the arch-level cause, after printing what qemu printed', () => {
+      const { g, zeroos } = boot(name);
+      const error = failure(() => zeroos.run()) as GuestFault;
       expect(error).toBeInstanceOf(GuestFault);
-      const cause = (error as GuestFault).cause;
-      expect(cause).toBeInstanceOf(MemoryFault);
-      expect((cause as MemoryFault).access).toBe('write');
-      expect((cause as MemoryFault).address).toBe(0x10n);
-      expect(zeroos.result().signal).toBe(11);
-      expect(zeroos.result().exitCode).toBe(139);
-      expect(new TextDecoder().decode(zeroos.result().stdout)).toBe(guest('segv').stdout);
+      expect(error.cause).toBeInstanceOf(cause);
+      expect(error.signal).toBe(signal);
+      expect(zeroos.result().exitCode).toBe(g.exit());
+      expect(decode(zeroos.result().stdout)).toBe(g.stdout());
     });
   });
 
-  describe('illegal', () => {
-    it('should end in a GuestFault caused by IllegalInstruction with pc and bits', () => {
-      const { zeroos } = boot('illegal');
-      let error: unknown;
-      try {
-        zeroos.run();
-      } catch (e) {
-        error = e;
+  describe('segv', () => {
+    it('should name the address and the kind of access', () => {
+      const error = failure(() => boot('segv').zeroos.run()) as GuestFault;
+      expect((error.cause as MemoryFault).access).toBe('write');
+      expect((error.cause as MemoryFault).address).toBe(0x10n);
+    });
+  });
+
+  describe('guard_overflow', () => {
+    it('should fault on the guard page with a permission violation', () => {
+      const error = failure(() => boot('guard_overflow').zeroos.run()) as GuestFault;
+      expect((error.cause as MemoryFault).reason).toBe('permission');
+    });
+  });
+
+  describe('deadlock', () => {
+    it('should stop with Deadlock listing each thread, the futex it waits on and its pc', () => {
+      const error = failure(() => boot('deadlock').zeroos.run()) as Deadlock;
+      expect(error).toBeInstanceOf(Deadlock);
+      expect(error.threads.length).toBeGreaterThanOrEqual(2);
+      for (const t of error.threads) {
+        expect(t.waitingOn).toMatch(/^futex 0x[0-9a-f]+ \(value \d+\)$/);
+        expect(t.pc).toBeGreaterThan(0x10000);
       }
-      expect(error).toBeInstanceOf(GuestFault);
-      expect((error as GuestFault).cause).toBeInstanceOf(IllegalInstruction);
-      expect(zeroos.result().exitCode).toBe(132);
+      expect(error.message).toMatch(/^deadlock: all \d+ live thread\(s\) are blocked/);
+    });
+  });
+
+  describe('spin_wait', () => {
+    it('should finish when a quantum preempts the spinning thread', () => {
+      const { g, zeroos } = boot('spin_wait', { quantum: 10_000 });
+      const result = zeroos.run();
+      expect(decode(result.stdout)).toBe(g.stdout());
+      expect(result.exitCode).toBe(0);
+    });
+    it('should stop at the budget with a hint about spinning when run cooperatively', () => {
+      const error = failure(() => boot('spin_wait', { maxInstructions: 5_000_000 }).zeroos.run());
+      expect(error).toBeInstanceOf(InstructionBudgetExhausted);
+      expect((error as Error).message).toMatch(/spin-waiting \(try --quantum\)/);
     });
   });
 });
 
 describe('determinism', () => {
-  const trace = (name: string, seed: number) => {
-    const { zeroos } = boot(name, seed);
+  const trace = (name: string, options: KernelOptions) => {
+    const { zeroos } = boot(name, options);
     const events: KernelEvent[] = [];
     zeroos.events.all$.subscribe((e) => events.push(e));
     const result = zeroos.run();
     return { events: JSON.stringify(events, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)), result };
   };
-  it.each(['hello', 'args', 'corners'])('should give %s the same event sequence on two runs with one seed', (name) => {
-    const a = trace(name, 7);
-    const b = trace(name, 7);
-    expect(a.events.length).toBeGreaterThan(2);
-    expect(a.events).toBe(b.events);
-    expect(a.result.instructions).toBe(b.result.instructions);
+  it.each(['hello', 'args', 'corners', 'pthread_pc', 'rust_threads'])(
+    'should give %s the same event sequence on two runs with one seed',
+    (name) => {
+      const a = trace(name, { seed: 7 });
+      const b = trace(name, { seed: 7 });
+      expect(a.events.length).toBeGreaterThan(2);
+      expect(a.events).toBe(b.events);
+      expect(a.result.instructions).toBe(b.result.instructions);
+    },
+  );
+  it('should interleave threads differently under different seeds of the random scheduler, with the same result', () => {
+    const runs = [1, 2, 3, 4].map((seed) => trace('pthread_pc', { scheduler: 'random', quantum: 2000, seed }));
+    expect(new Set(runs.map((r) => r.events)).size).toBeGreaterThan(1);
+    expect(new Set(runs.map((r) => decode(r.result.stdout))).size).toBe(1);
   });
 });
