@@ -1,5 +1,6 @@
 import { PERM_RW, PERM_RWX, PERM_RX } from '../../src/arch/memory/types.js';
 import type { BootContext, BootInfo, Platform } from '../../src/kernel/contracts/platform.js';
+import type { Thread } from '../../src/kernel/process.js';
 import { TRAP_HANDLER } from '../../src/kernel/tokens.js';
 import { MemoryLayout } from '../../src/platform/layout.js';
 import { createKernel, type KernelOptions, type ZeroOS } from '../../src/zeroos.js';
@@ -41,8 +42,12 @@ export class SyscallTestPlatform implements Platform {
 
 export interface SyscallHarness {
   readonly zeroos: ZeroOS;
+  /** The main thread. */
+  readonly main: Thread;
   /** Makes syscall `nr` with up to six arguments; returns a0 as a signed value. */
   syscall(nr: number, ...args: (number | bigint)[]): bigint;
+  /** The same, made by `thread` (only its identity matters to handlers). */
+  syscallAs(thread: Thread, nr: number, ...args: (number | bigint)[]): bigint;
   write(address: number, data: Uint8Array | string): void;
   read(address: number, length: number): Uint8Array;
   stdout(): string;
@@ -55,15 +60,18 @@ export function syscallHarness(options: KernelOptions = {}): SyscallHarness {
   const { hart, memory } = zeroos.kernel.arch;
   const trap = zeroos.container.get(TRAP_HANDLER);
   const thread = [...zeroos.process.threads.values()][0]!;
+  const call = (caller: Thread, nr: number, args: (number | bigint)[]) => {
+    hart.pc = CODE;
+    hart.setX(17, BigInt(nr));
+    for (let i = 0; i < 6; i++) hart.setX(10 + i, BigInt(args[i] ?? 0));
+    trap.onEcall(caller);
+    return hart.getXSigned(10);
+  };
   return {
     zeroos,
-    syscall(nr, ...args) {
-      hart.pc = CODE;
-      hart.setX(17, BigInt(nr));
-      for (let i = 0; i < 6; i++) hart.setX(10 + i, BigInt(args[i] ?? 0));
-      trap.onEcall(thread);
-      return hart.getXSigned(10);
-    },
+    main: thread,
+    syscall: (nr, ...args) => call(thread, nr, args),
+    syscallAs: (caller, nr, ...args) => call(caller, nr, args),
     write(address, data) {
       memory.write(address, typeof data === 'string' ? new TextEncoder().encode(data) : data);
     },
