@@ -3,13 +3,17 @@
 #
 #   bash guests/build.sh
 #
-# 1. installs the Debian packages it needs (qemu-user, the riscv64 cross gcc/binutils),
+# 1. installs the Debian packages it needs (qemu-user, the riscv64 cross gcc/binutils,
+#    and for Rust rustc-web, cargo-web, rust-web-src),
 # 2. builds musl 1.2.3 (Debian's source package + a one-line fix) for rv64imac/lp64
 #    into a cache directory, once,
 # 3. compiles every guests/src/*.c as a static, non-PIE, stripped rv64imac/lp64
 #    (soft-float) musl executable -> guests/bin/<name>,
-# 4. checks each binary (RVC flag, soft-float ABI, no PT_INTERP, no F/D instructions),
-# 5. runs each one under qemu-riscv64 and records guests/expected/<name>.stdout,
+# 4. builds every guests/src/*.rs the same way as a Rust std program: Debian's
+#    rustc/cargo with -Zbuild-std (std compiled for a custom rv64imac/lp64 musl target
+#    derived from riscv64gc-unknown-linux-musl), linked against the same musl,
+# 5. checks each binary (RVC flag, soft-float ABI, no PT_INTERP, no F/D instructions),
+# 6. runs each one under qemu-riscv64 and records guests/expected/<name>.stdout,
 #    .stderr, .exit (exit status as a number; 128+signal when killed by a signal)
 #    and .syscalls (syscall names with counts, from qemu's -strace).
 #
@@ -17,11 +21,16 @@
 #   <name>.args   one argument per line
 #   <name>.env    KEY=VALUE lines; the program runs with `env -i` plus exactly these
 #   <name>.stdin  standard input (otherwise /dev/null)
+#   <name>.qemu-fix  sed -E script applied to the recorded stdout, for the few places
+#                 where qemu-user answers differently from Linux (each one commented)
+# A source containing the marker GUEST_NO_QEMU_REFERENCE is built and checked but not
+# run under qemu (e.g. a program that deadlocks): it gets no expected/ files.
 #
 # Environment:
 #   GUESTS_CACHE   toolchain cache (default ${XDG_CACHE_HOME:-~/.cache}/zeroos-guests)
 #   SKIP_APT=1     never call apt-get (fail if a package is missing)
 #   RUN=0          build only; leave guests/expected/ untouched
+#   RUST=0         skip the Rust guests (their bin/ and expected/ files are left alone)
 set -euo pipefail
 
 GUESTS=$(cd "$(dirname "$0")" && pwd)
@@ -30,11 +39,15 @@ BIN=$GUESTS/bin
 EXP=$GUESTS/expected
 CACHE=${GUESTS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/zeroos-guests}
 RUN=${RUN:-1}
+RUST=${RUST:-1}
 MUSL_DEB_VERSION=1.2.3-1          # Debian bookworm's musl source package
 MARCH=rv64imac
 MABI=lp64
 CFLAGS_GUEST="-O2 -Wall -fno-pie -no-pie"
 JOBS=$(nproc)
+# Rust: Debian's rustc-web/cargo-web (rustup's shims, often first on PATH, lack riscv targets)
+RUSTC=/usr/bin/rustc
+CARGO=/usr/bin/cargo
 
 mkdir -p "$CACHE"/{src,logs,bin} "$BIN"
 log() { printf '[guests %s] %s\n' "$(date +%T)" "$*" >&2; }
@@ -55,8 +68,14 @@ apt_retry() { # apt_retry LOGFILE apt-get-args...
   return 1
 }
 
+shopt -s nullglob
+cfiles=("$SRC"/*.c)
+rsfiles=("$SRC"/*.rs)
+[ "$RUST" = 1 ] || rsfiles=()
+
 # ----------------------------------------------------------- 1. packages
 pkgs=(qemu-user gcc-riscv64-unknown-elf binutils-riscv64-linux-gnu dpkg-dev make perl)
+[ ${#rsfiles[@]} -gt 0 ] && pkgs+=(rustc-web cargo-web rust-web-src)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -159,6 +178,11 @@ exec $GCC_ELF -B$PREFIX/ldbin/ -specs=$PREFIX/lib/musl-gcc.specs -march=$MARCH -
 WRAP
 chmod +x "$CC"
 
+# libgcc.a of this multilib also holds the DWARF unwinder that Rust's std links as
+# -lunwind (for backtraces, even with panic=abort).
+mkdir -p "$PREFIX/lib-rust"
+cp -f "$LIBGCC/libgcc.a" "$PREFIX/lib-rust/libunwind.a"
+
 # ---------------------------------------------------------------- helpers
 fpcount() { # number of F/D/Q instructions or FP CSR accesses in an ELF
   riscv64-linux-gnu-objdump -d -M no-aliases "$1" | awk -F'\t' 'NF>=3 {m=$3; gsub(/ /,"",m);
@@ -171,20 +195,11 @@ syscalls_of() { # "name count" lines from a qemu-riscv64 -strace log; calls qemu
     awk '{printf "%s %s\n", $2, $1}'
 }
 
-# --------------------------------------------------------------- 4. compile
-shopt -s nullglob
-cfiles=("$SRC"/*.c)
-[ ${#cfiles[@]} -gt 0 ] || { log "no sources in $SRC"; exit 1; }
 fail=0
-log "compiling ${#cfiles[@]} guests"
-for f in "${cfiles[@]}"; do
-  n=$(basename "$f" .c)
-  # shellcheck disable=SC2086
-  if ! "$CC" $CFLAGS_GUEST -o "$CACHE/$n.elf" "$f" 2>"$CACHE/logs/$n.build.log"; then
-    log "FAILED: $n"; sed 's/^/    /' "$CACHE/logs/$n.build.log" >&2; fail=1; continue
-  fi
-  [ -s "$CACHE/logs/$n.build.log" ] && sed 's/^/    /' "$CACHE/logs/$n.build.log" >&2
-  riscv64-linux-gnu-strip -o "$BIN/$n" "$CACHE/$n.elf"
+built=()
+install_guest() { # install_guest NAME ELF: strip into bin/ and check the result
+  local n=$1 elf=$2 hdr phdrs fp
+  riscv64-linux-gnu-strip -o "$BIN/$n" "$elf"
   chmod 755 "$BIN/$n"
   # checks: RVC + soft-float ABI flags, static (no PT_INTERP), not PIE, no FP instructions
   hdr=$(riscv64-linux-gnu-readelf -h "$BIN/$n")
@@ -194,14 +209,98 @@ for f in "${cfiles[@]}"; do
   grep -q INTERP <<<"$phdrs" && { log "$n: has PT_INTERP"; fail=1; }
   grep -q DYNAMIC <<<"$phdrs" && { log "$n: has PT_DYNAMIC"; fail=1; }
   fp=$(fpcount "$BIN/$n"); [ "$fp" = 0 ] || { log "$n: $fp FP instructions"; fail=1; }
+  built+=("$n")
+}
+
+# ------------------------------------------------------------- 4. compile C
+[ ${#cfiles[@]} -gt 0 ] || { log "no sources in $SRC"; exit 1; }
+log "compiling ${#cfiles[@]} C guests"
+for f in "${cfiles[@]}"; do
+  n=$(basename "$f" .c)
+  # shellcheck disable=SC2086
+  if ! "$CC" $CFLAGS_GUEST -o "$CACHE/$n.elf" "$f" 2>"$CACHE/logs/$n.build.log"; then
+    log "FAILED: $n"; sed 's/^/    /' "$CACHE/logs/$n.build.log" >&2; fail=1; continue
+  fi
+  [ -s "$CACHE/logs/$n.build.log" ] && sed 's/^/    /' "$CACHE/logs/$n.build.log" >&2
+  install_guest "$n" "$CACHE/$n.elf"
 done
 
-# ------------------------------------------------- 5. qemu reference runs
+# ------------------------------------------------------------------ 5. Rust
+# One cargo package in the cache with a [[bin]] per src/*.rs. -Zbuild-std compiles
+# std for the target with the same size-oriented profile; std's crates.io
+# dependencies come from rust-web-src's vendor directory (offline build).
+# -Zbuild-std-features is empty: no "backtrace" (the symboliser: gimli, addr2line,
+# miniz_oxide; ~170 KB per binary) and no "panic-unwind". Panics still print their
+# message and location, then abort.
+if [ ${#rsfiles[@]} -gt 0 ]; then
+  sysroot=$($RUSTC --print sysroot)
+  vendor=$sysroot/lib/rustlib/src/rust/library/vendor
+  [ -d "$vendor" ] || { log "no vendored std dependencies at $vendor (rust-web-src missing?)"; exit 1; }
+  ws=$CACHE/rust-ws
+  triple=riscv64imac-unknown-linux-musl
+  mkdir -p "$ws/.cargo" "$CACHE/cargo-home"
+  # The target: riscv64gc-unknown-linux-musl without F/D (+m,+a,+c), ABI lp64,
+  # static non-PIE executables by default (crt-static), non-PIC code.
+  RUSTC_BOOTSTRAP=1 $RUSTC -Z unstable-options --print target-spec-json --target riscv64gc-unknown-linux-musl |
+    sed -E 's/"features": "[^"]*"/"features": "+m,+a,+c"/;
+            s/"llvm-abiname": "lp64d"/"llvm-abiname": "lp64"/;
+            s/"position-independent-executables": true/"position-independent-executables": false/;
+            s/("crt-static-respected": true,)/\1\n  "crt-static-default": true,\n  "relocation-model": "static",/' \
+    > "$ws/$triple.json.new"
+  grep -q '"features": "+m,+a,+c"' "$ws/$triple.json.new" &&
+    grep -q '"llvm-abiname": "lp64"' "$ws/$triple.json.new" &&
+    grep -q '"position-independent-executables": false' "$ws/$triple.json.new" &&
+    grep -q '"crt-static-default": true' "$ws/$triple.json.new" ||
+    { log "could not derive the $triple target JSON"; exit 1; }
+  # replace it only when it changed (cargo rebuilds std when the target file changes)
+  cmp -s "$ws/$triple.json.new" "$ws/$triple.json" || mv "$ws/$triple.json.new" "$ws/$triple.json"
+  rm -f "$ws/$triple.json.new"
+  {
+    printf '[package]\nname = "guests"\nversion = "0.0.0"\nedition = "2021"\nautobins = false\n\n'
+    printf '[profile.release]\nopt-level = "s"\nlto = true\ncodegen-units = 1\npanic = "abort"\n'
+    printf 'debug = false\nincremental = false\n\n'
+    for f in "${rsfiles[@]}"; do printf '[[bin]]\nname = "%s"\npath = "%s"\n\n' "$(basename "$f" .rs)" "$f"; done
+  } > "$ws/Cargo.toml"
+  # Paths are remapped so that no build-machine path ends up in a binary (panic
+  # locations): guests/src/..., /rustc/library/..., cache/...
+  cat > "$ws/.cargo/config.toml" <<CONFIG
+[source.crates-io]
+replace-with = "rust-src-vendor"
+
+[source.rust-src-vendor]
+directory = "$vendor"
+
+[target.$triple]
+linker = "$CC"
+rustflags = ["-C", "link-self-contained=no", "-L", "$PREFIX/lib-rust",
+  "--remap-path-prefix", "$GUESTS=guests",
+  "--remap-path-prefix", "$sysroot/lib/rustlib/src/rust=/rustc",
+  "--remap-path-prefix", "$CACHE=cache"]
+CONFIG
+  log "cargo -Zbuild-std: ${#rsfiles[@]} Rust guests for $triple ($($RUSTC -V))"
+  if (cd "$ws" && CARGO_HOME=$CACHE/cargo-home RUSTC=$RUSTC RUSTC_BOOTSTRAP=1 \
+        $CARGO build --offline --release -Zbuild-std=std,panic_abort -Zbuild-std-features= -Zjson-target-spec \
+        --target "$ws/$triple.json") >"$CACHE/logs/cargo.log" 2>&1; then
+    for f in "${rsfiles[@]}"; do
+      n=$(basename "$f" .rs)
+      install_guest "$n" "$ws/target/$triple/release/$n"
+    done
+  else
+    log "FAILED: cargo"; tail -40 "$CACHE/logs/cargo.log" >&2; fail=1
+  fi
+fi
+
+# ------------------------------------------------- 6. qemu reference runs
 if [ "$RUN" = 1 ]; then
   mkdir -p "$EXP"
   QEMU=$(command -v qemu-riscv64)
-  for f in "${cfiles[@]}"; do
-    n=$(basename "$f" .c); [ -x "$BIN/$n" ] || continue
+  for n in "${built[@]}"; do
+    src=$SRC/$n.c; [ -f "$src" ] || src=$SRC/$n.rs
+    if grep -q GUEST_NO_QEMU_REFERENCE "$src"; then
+      rm -f "$EXP/$n".{stdout,stderr,exit,syscalls}
+      log "$(printf '%-18s no qemu run     %7d bytes' "$n" "$(stat -c %s "$BIN/$n")")"
+      continue
+    fi
     args=(); envs=()
     [ -f "$SRC/$n.args" ] && mapfile -t args < "$SRC/$n.args"
     [ -f "$SRC/$n.env" ] && mapfile -t envs < <(grep -v '^[[:space:]]*$' "$SRC/$n.env")
@@ -217,10 +316,11 @@ if [ "$RUN" = 1 ]; then
     set -e
     # keep only what the guest wrote: drop qemu's own "uncaught target signal" report
     grep -v '^qemu: uncaught target signal' "$scratch/stderr" > "$EXP/$n.stderr" || true
+    [ -f "$SRC/$n.qemu-fix" ] && sed -E -i -f "$SRC/$n.qemu-fix" "$EXP/$n.stdout"
     echo "$rc" > "$EXP/$n.exit"
     syscalls_of "$scratch/strace.log" > "$EXP/$n.syscalls"
     rm -rf "$scratch"
-    log "$(printf '%-10s exit=%-3s %6d bytes' "$n" "$rc" "$(stat -c %s "$BIN/$n")")"
+    log "$(printf '%-18s exit=%-3s %7d bytes' "$n" "$rc" "$(stat -c %s "$BIN/$n")")"
   done
 fi
 rm -f "$CACHE"/*.elf
