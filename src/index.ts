@@ -9,4 +9,5 @@ export * from './subsystems/process/index.js';
 export * from './subsystems/scheduler/index.js';
 export * from './subsystems/signals/index.js';
 export * from './subsystems/random/index.js';
+export * from './subsystems/time/index.js';
 export * from './subsystems/vfs/index.js';

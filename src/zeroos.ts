@@ -17,6 +17,7 @@ import { processModule } from './subsystems/process/index.js';
 import { schedulerModule, type SchedulerName } from './subsystems/scheduler/index.js';
 import { signalsModule } from './subsystems/signals/index.js';
 import { randomModule } from './subsystems/random/index.js';
+import { timeModule } from './subsystems/time/index.js';
 import { vfsModule } from './subsystems/vfs/index.js';
 
 export interface KernelOptions {
@@ -162,6 +163,7 @@ export function defaultSubsystems(options: KernelOptions = {}): ContainerModule[
     processModule(),
     signalsModule(),
     randomModule(),
+    timeModule(),
     consoleModule(options.console ?? {}),
     vfsModule(),
   ];
@@ -177,6 +179,7 @@ export function createKernel(options: KernelOptions = {}): ZeroOS {
     nsPerInstruction: options.nsPerInstruction ?? 1,
     maxThreads: options.maxThreads ?? 1024,
     epochSeconds: options.epochSeconds ?? DEFAULT_EPOCH_SECONDS,
+    memoryLimit: options.memoryLimit ?? Number.POSITIVE_INFINITY,
   };
   const platform =
     typeof options.platform === 'object' ? options.platform : createPlatform(options.platform ?? 'linux');

@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
 import type { Arch } from './contracts/arch.js';
+import type { Thread } from './process.js';
 import { ARCH, KERNEL_CONFIG, type KernelConfig } from './tokens.js';
 
 /**
@@ -33,6 +34,17 @@ export class VirtualClock {
   /** Monotonic nanoseconds since boot (exact below 2^53 ns, about 104 days). */
   now(): number {
     return this.arch.hart.instret * this.nsPerInstruction + this.#skipped;
+  }
+
+  /** CPU time of the whole process: every instruction retired. */
+  cpuTime(): number {
+    return this.arch.hart.instret * this.nsPerInstruction;
+  }
+
+  /** CPU time of one thread: the instructions it retired. */
+  threadCpuTime(thread: Thread): number {
+    const running = thread.runningSince === undefined ? 0 : this.arch.hart.instret - thread.runningSince;
+    return (thread.cpuInstructions + running) * this.nsPerInstruction;
   }
 
   /** Jumps forward to `ns` (never backward): what happens when every thread sleeps. */

@@ -93,6 +93,7 @@ export class Kernel {
     const main = this.process.createThread();
     this.scheduler.add(main);
     this.#current = main;
+    main.runningSince = this.arch.hart.instret;
     this.#quantumLeft = this.scheduler.quantum ?? Infinity;
     for (const contribution of this.bootContributions) contribution.onBoot(this.process, info);
     return info;
@@ -173,6 +174,9 @@ export class Kernel {
     this.#quantumLeft = this.scheduler.quantum ?? Infinity;
     const hart = this.arch.hart;
     if (next !== from) {
+      from.cpuInstructions += hart.instret - (from.runningSince ?? hart.instret);
+      from.runningSince = undefined;
+      next.runningSince = hart.instret;
       if (from.state !== 'exited') from.context = hart.saveContext();
       if (next.context) hart.restoreContext(next.context);
       this.#current = next;

@@ -19,6 +19,10 @@ export class Thread {
   /** set_robust_list: the head of its robust futex list (0 = none). */
   robustList = 0;
   robustListLength = 0;
+  /** Instructions the thread retired before it last left the hart. */
+  cpuInstructions = 0;
+  /** instret when the thread last got the hart; undefined while it is switched out. */
+  runningSince: number | undefined;
   /** The thread's name (prctl PR_SET_NAME), at most 15 bytes. */
   name = 'main';
   /** sched_yield asked to let another thread run at the next switch point. */

@@ -42,6 +42,8 @@ export interface KernelConfig {
   readonly nsPerInstruction: number;
   /** CLOCK_REALTIME at boot, seconds since 1970. */
   readonly epochSeconds: number;
+  /** Bytes of address space the guest may hold (Infinity: none beyond the layout). */
+  readonly memoryLimit: number;
   /** Most live threads at once. */
   readonly maxThreads: number;
 }

@@ -154,8 +154,8 @@ describe('SyscallTrapHandler', () => {
         syscalls() {
           return [
             defineSyscall({
-              name: 'getcpu',
-              nr: NR.getcpu,
+              name: 'io_uring_enter',
+              nr: NR.io_uring_enter,
               args: [int('x')],
               support: 'full',
               handler: () => {
@@ -168,7 +168,7 @@ describe('SyscallTrapHandler', () => {
       const h = syscallHarness({
         modules: [new ContainerModule(({ bind }) => void bind(SYSCALL_PROVIDER).to(Broken))],
       });
-      expect(() => h.syscall(NR.getcpu)).toThrow(KernelPanic);
+      expect(() => h.syscall(NR.io_uring_enter)).toThrow(KernelPanic);
     });
   });
 });

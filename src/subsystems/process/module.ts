@@ -1,5 +1,6 @@
 import { ContainerModule } from 'inversify';
 import { SYSCALL_PROVIDER } from '../../kernel/tokens.js';
+import { IdentitySyscalls } from './identity.js';
 import { ProcessSyscalls } from './syscalls.js';
 import { ThreadFactory } from './threads.js';
 
@@ -9,5 +10,7 @@ export function processModule(): ContainerModule {
     bind(ThreadFactory).toSelf().inSingletonScope();
     bind(ProcessSyscalls).toSelf().inSingletonScope();
     bind(SYSCALL_PROVIDER).toService(ProcessSyscalls);
+    bind(IdentitySyscalls).toSelf().inSingletonScope();
+    bind(SYSCALL_PROVIDER).toService(IdentitySyscalls);
   });
 }

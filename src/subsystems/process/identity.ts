@@ -1,0 +1,229 @@
+import { inject, injectable } from 'inversify';
+import { VirtualClock } from '../../kernel/clock.js';
+import type { Platform } from '../../kernel/contracts/platform.js';
+import { defineSyscall, type SyscallDefinition, type SyscallProvider } from '../../kernel/contracts/syscall.js';
+import { Errno } from '../../kernel/errno.js';
+import { int, ptr, size, uint } from '../../kernel/syscall/args.js';
+import { SYSCALL_NUMBERS as NR } from '../../kernel/syscall/numbers.js';
+import { KERNEL_CONFIG, PLATFORM, type KernelConfig } from '../../kernel/tokens.js';
+
+/** What uname reports: fixed, so runs never depend on the host. */
+export const UTSNAME = {
+  sysname: 'Linux',
+  nodename: 'zeroos',
+  release: '6.6.0-zeroos',
+  version: '#1 SMP ZeroOS',
+  machine: 'riscv64',
+  domainname: '(none)',
+} as const;
+
+const RLIM_INFINITY = 0xffff_ffff_ffff_ffffn;
+const RLIMIT_STACK = 3;
+const RLIMIT_NOFILE = 7;
+const RLIMIT_AS = 9;
+const RLIMIT_NLIMITS = 16;
+
+const RISCV_HWPROBE = {
+  MVENDORID: 0,
+  MARCHID: 1,
+  MIMPID: 2,
+  BASE_BEHAVIOR: 3,
+  IMA_EXT_0: 4,
+  CPUPERF_0: 5,
+  ZICBOZ_BLOCK_SIZE: 6,
+} as const;
+/** RISCV_HWPROBE_BASE_BEHAVIOR_IMA: rv64ima user space. */
+const BASE_BEHAVIOR_IMA = 1n;
+/** RISCV_HWPROBE_IMA_C: compressed instructions (no F/D, no V, no Zb*). */
+const IMA_EXT_C = 1n << 1n;
+/** RISCV_HWPROBE_MISALIGNED_FAST: misaligned accesses cost no trap here. */
+const MISALIGNED_FAST = 3n;
+
+const MEMBARRIER_CMD_QUERY = 0;
+/** The membarrier commands accepted: global, private expedited and their registrations. */
+const MEMBARRIER_SUPPORTED = 0b1_1111_1011;
+
+/** uname, ids, limits, sysinfo, riscv_hwprobe, getcpu, membarrier: who the process is and what it runs on. */
+@injectable()
+export class IdentitySyscalls implements SyscallProvider {
+  readonly subsystem = 'process';
+  readonly #limits = new Map<number, [bigint, bigint]>();
+
+  constructor(
+    @inject(PLATFORM) private readonly platform: Platform,
+    @inject(KERNEL_CONFIG) private readonly config: KernelConfig,
+    @inject(VirtualClock) private readonly clock: VirtualClock,
+  ) {}
+
+  /** The run's real limits: the stack region, the fd table, the memory limit. */
+  private limit(resource: number, files: { limit: number }): [bigint, bigint] {
+    const set = this.#limits.get(resource);
+    if (set) return set;
+    switch (resource) {
+      case RLIMIT_STACK: {
+        const stack = this.platform.layout.find('stack');
+        const bytes = stack ? BigInt(stack.end - stack.start) : RLIM_INFINITY;
+        return [bytes, RLIM_INFINITY];
+      }
+      case RLIMIT_NOFILE:
+        return [BigInt(files.limit), BigInt(files.limit)];
+      case RLIMIT_AS: {
+        const cap = Number.isFinite(this.config.memoryLimit) ? BigInt(this.config.memoryLimit) : RLIM_INFINITY;
+        return [cap, cap];
+      }
+      default:
+        return [RLIM_INFINITY, RLIM_INFINITY];
+    }
+  }
+
+  syscalls(): readonly SyscallDefinition[] {
+    const zero = () => 0;
+    const ids = (['getuid', 'geteuid', 'getgid', 'getegid'] as const).map((name) =>
+      defineSyscall({ name, nr: NR[name], args: [], support: 'full', note: 'root (0), as in a container', handler: zero }),
+    );
+    return [
+      ...ids,
+      defineSyscall({
+        name: 'uname',
+        nr: NR.uname,
+        args: [ptr('buf')],
+        support: 'full',
+        note: 'fixed fields: Linux 6.6.0-zeroos riscv64',
+        handler(context, buf) {
+          const out = new Uint8Array(65 * 6);
+          Object.values(UTSNAME).forEach((field, i) => out.set(new TextEncoder().encode(field), i * 65));
+          context.memory.write(buf, out);
+          return 0;
+        },
+      }),
+      ...(['getresuid', 'getresgid'] as const).map((name) =>
+        defineSyscall({
+          name,
+          nr: NR[name],
+          args: [ptr('real'), ptr('effective'), ptr('saved')],
+          support: 'full',
+          handler(context, a, b, c) {
+            for (const address of [a, b, c]) context.memory.writeU32(address, 0);
+            return 0;
+          },
+        }),
+      ),
+      defineSyscall({ name: 'getppid', nr: NR.getppid, args: [], support: 'full', note: 'no parent: 0', handler: zero }),
+      defineSyscall({
+        name: 'getpgid',
+        nr: NR.getpgid,
+        args: [int('pid')],
+        support: 'full',
+        handler: (context, pid) => (pid === 0 || pid === context.process.pid ? context.process.pid : -Errno.ESRCH),
+      }),
+      defineSyscall({
+        name: 'getsid',
+        nr: NR.getsid,
+        args: [int('pid')],
+        support: 'full',
+        handler: (context, pid) => (pid === 0 || pid === context.process.pid ? context.process.pid : -Errno.ESRCH),
+      }),
+      defineSyscall({
+        name: 'prlimit64',
+        nr: NR.prlimit64,
+        args: [int('pid'), int('resource'), ptr('new_limit'), ptr('old_limit')],
+        support: 'partial',
+        note: 'RLIMIT_STACK, RLIMIT_NOFILE and RLIMIT_AS report the run\'s real limits; new limits are kept and reported, not enforced',
+        handler: (context, pid, resource, newLimit, oldLimit) => {
+          if (pid !== 0 && pid !== context.process.pid) return -Errno.ESRCH;
+          if (resource < 0 || resource >= RLIMIT_NLIMITS) return -Errno.EINVAL;
+          const [soft, hard] = this.limit(resource, context.process.files);
+          let next: [bigint, bigint] | undefined;
+          if (newLimit !== 0) {
+            next = [context.memory.readU64(newLimit), context.memory.readU64(newLimit + 8)];
+            if (next[0] > next[1]) return -Errno.EINVAL;
+            if (next[1] > hard) return -Errno.EPERM;
+          }
+          if (oldLimit !== 0) {
+            context.memory.writeU64(oldLimit, soft);
+            context.memory.writeU64(oldLimit + 8, hard);
+          }
+          if (next) this.#limits.set(resource, next);
+          return 0;
+        },
+      }),
+      defineSyscall({
+        name: 'sysinfo',
+        nr: NR.sysinfo,
+        args: [ptr('info')],
+        support: 'full',
+        handler: (context, info) => {
+          const out = new Uint8Array(112);
+          const view = new DataView(out.buffer);
+          const total = Number.isFinite(this.config.memoryLimit) ? this.config.memoryLimit : 2 ** 32;
+          const used = context.memory.residentPages * 4096;
+          view.setBigUint64(0, BigInt(Math.floor(this.clock.now() / 1e9)), true); // uptime
+          view.setBigUint64(32, BigInt(total), true); // totalram
+          view.setBigUint64(40, BigInt(Math.max(0, total - used)), true); // freeram
+          view.setUint16(80, context.process.liveThreads().length, true); // procs
+          view.setUint32(104, 1, true); // mem_unit
+          context.memory.write(info, out);
+          return 0;
+        },
+      }),
+      defineSyscall({
+        name: 'riscv_hwprobe',
+        nr: NR.riscv_hwprobe,
+        args: [ptr('pairs'), size('pair_count'), size('cpusetsize'), ptr('cpus'), uint('flags')],
+        support: 'full',
+        note: 'describes the emulated hart: rv64imac, misaligned accesses fast',
+        handler(context, pairs, count, _setSize, _cpus, flags) {
+          if (flags !== 0) return -Errno.EINVAL;
+          for (let i = 0; i < count; i++) {
+            const at = pairs + i * 16;
+            const key = BigInt.asIntN(64, context.memory.readU64(at));
+            let value: bigint | undefined;
+            switch (Number(key)) {
+              case RISCV_HWPROBE.MVENDORID:
+              case RISCV_HWPROBE.MARCHID:
+              case RISCV_HWPROBE.MIMPID:
+              case RISCV_HWPROBE.ZICBOZ_BLOCK_SIZE:
+                value = 0n;
+                break;
+              case RISCV_HWPROBE.BASE_BEHAVIOR:
+                value = BASE_BEHAVIOR_IMA;
+                break;
+              case RISCV_HWPROBE.IMA_EXT_0:
+                value = IMA_EXT_C;
+                break;
+              case RISCV_HWPROBE.CPUPERF_0:
+                value = MISALIGNED_FAST;
+                break;
+            }
+            if (value === undefined) context.memory.writeU64(at, BigInt.asUintN(64, -1n));
+            context.memory.writeU64(at + 8, value ?? 0n);
+          }
+          return 0;
+        },
+      }),
+      defineSyscall({
+        name: 'getcpu',
+        nr: NR.getcpu,
+        args: [ptr('cpu'), ptr('node'), ptr('cache')],
+        support: 'full',
+        handler(context, cpu, node) {
+          if (cpu !== 0) context.memory.writeU32(cpu, 0);
+          if (node !== 0) context.memory.writeU32(node, 0);
+          return 0;
+        },
+      }),
+      defineSyscall({
+        name: 'membarrier',
+        nr: NR.membarrier,
+        args: [int('cmd'), uint('flags'), int('cpu_id')],
+        support: 'full',
+        note: 'one hart: every barrier is already there',
+        handler(_context, cmd) {
+          if (cmd === MEMBARRIER_CMD_QUERY) return MEMBARRIER_SUPPORTED;
+          return cmd > 0 && (cmd & MEMBARRIER_SUPPORTED) === cmd && (cmd & (cmd - 1)) === 0 ? 0 : -Errno.EINVAL;
+        },
+      }),
+    ];
+  }
+}
+

@@ -1,0 +1,2 @@
+export * from './syscalls.js';
+export { timeModule } from './module.js';
