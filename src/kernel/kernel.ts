@@ -1,4 +1,4 @@
-import { inject, injectable, multiInject } from 'inversify';
+import { inject, injectable, multiInject, optional } from 'inversify';
 import { MemoryFault } from '../arch/memory/types.js';
 import { IllegalInstruction, StopReason } from '../arch/riscv64/types.js';
 import { ZeroOSError } from '../errors.js';
@@ -6,6 +6,7 @@ import type { Arch } from './contracts/arch.js';
 import type { BootContribution } from './contracts/boot.js';
 import type { BootContext, BootInfo, Platform } from './contracts/platform.js';
 import type { Scheduler } from './contracts/scheduler.js';
+import type { FaultSignal, SignalDelivery } from './contracts/signals.js';
 import type { TrapHandler } from './contracts/trap-handler.js';
 import { Deadlock, GuestFault, GuestHang, InstructionBudgetExhausted, KernelPanic, KernelStateError } from './errors.js';
 import { VirtualClock } from './clock.js';
@@ -21,6 +22,7 @@ import {
   PLATFORM,
   PROCESS,
   SCHEDULER,
+  SIGNAL_DELIVERY,
   TRAP_HANDLER,
   type KernelConfig,
 } from './tokens.js';
@@ -28,6 +30,10 @@ import {
 export const SIGTRAP = 5;
 export const SIGILL = 4;
 export const SIGSEGV = 11;
+const SEGV_MAPERR = 1;
+const SEGV_ACCERR = 2;
+const ILL_ILLOPC = 1;
+const TRAP_BRKPT = 1;
 
 /** What to load: the executable's bytes and the process's arguments and environment. */
 export interface ProgramImage {
@@ -64,6 +70,7 @@ export class Kernel {
     @inject(ThreadWaits) private readonly waits: ThreadWaits,
     @inject(VirtualClock) readonly clock: VirtualClock,
     @multiInject(BOOT_CONTRIBUTION) private readonly bootContributions: BootContribution[],
+    @inject(SIGNAL_DELIVERY) @optional() private readonly signals: SignalDelivery | undefined,
   ) {}
 
   get bootInfo(): BootInfo | undefined {
@@ -129,6 +136,8 @@ export class Kernel {
       try {
         reason = hart.run(slice);
       } catch (error) {
+        const fault = this.faultSignal(error);
+        if (fault && this.signals?.deliverFault(thread, fault)) continue;
         throw this.guestFault(error, thread);
       }
       this.#quantumLeft -= hart.instret - before;
@@ -137,6 +146,7 @@ export class Kernel {
           this.trapHandler.onEcall(thread);
           break;
         case StopReason.Ebreak: {
+          if (this.signals?.deliverFault(thread, { signal: SIGTRAP, code: TRAP_BRKPT, address: BigInt(hart.pc) })) break;
           const fault = new GuestFault(thread.tid, SIGTRAP, hart.pc, new Error(`breakpoint (ebreak) at pc 0x${hart.pc.toString(16)}`));
           this.lifecycle.exitProcess(0, thread, SIGTRAP);
           throw fault;
@@ -186,6 +196,16 @@ export class Kernel {
       hart.setX(10, BigInt(next.pendingResult));
       next.pendingResult = undefined;
     }
+    this.signals?.beforeResume(next);
+  }
+
+  /** The signal Linux would raise for a fault of the hart, if it is one. */
+  private faultSignal(error: unknown): FaultSignal | undefined {
+    if (error instanceof MemoryFault) {
+      return { signal: SIGSEGV, code: error.reason === 'unmapped' ? SEGV_MAPERR : SEGV_ACCERR, address: error.address };
+    }
+    if (error instanceof IllegalInstruction) return { signal: SIGILL, code: ILL_ILLOPC, address: BigInt(error.pc) };
+    return undefined;
   }
 
   private deadlock(current: Thread): Deadlock {

@@ -5,6 +5,7 @@ import type { BootContribution } from './contracts/boot.js';
 import type { Device } from './contracts/device.js';
 import type { Platform } from './contracts/platform.js';
 import type { Scheduler } from './contracts/scheduler.js';
+import type { SignalDelivery } from './contracts/signals.js';
 import type { SyscallProvider, SyscallTable, UnknownSyscallPolicy } from './contracts/syscall.js';
 import type { TrapHandler } from './contracts/trap-handler.js';
 import type { KernelEvents } from './events.js';
@@ -26,6 +27,8 @@ export const DEVICE = Symbol.for('zeroos.Device') as ServiceIdentifier<Device>;
 export const SYSCALL_PROVIDER = Symbol.for('zeroos.SyscallProvider') as ServiceIdentifier<SyscallProvider>;
 /** Plural: subsystems' steps when a process comes up. */
 export const BOOT_CONTRIBUTION = Symbol.for('zeroos.BootContribution') as ServiceIdentifier<BootContribution>;
+/** Optional: the signals subsystem, when loaded, turns faults into guest signal handlers. */
+export const SIGNAL_DELIVERY = Symbol.for('zeroos.SignalDelivery') as ServiceIdentifier<SignalDelivery>;
 export const KERNEL_EVENTS = Symbol.for('zeroos.KernelEvents') as ServiceIdentifier<KernelEvents>;
 export const PROCESS = Symbol.for('zeroos.Process') as ServiceIdentifier<Process>;
 export const KERNEL_CONFIG = Symbol.for('zeroos.KernelConfig') as ServiceIdentifier<KernelConfig>;

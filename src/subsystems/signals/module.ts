@@ -1,5 +1,5 @@
 import { ContainerModule } from 'inversify';
-import { SYSCALL_PROVIDER } from '../../kernel/tokens.js';
+import { SIGNAL_DELIVERY, SYSCALL_PROVIDER } from '../../kernel/tokens.js';
 import { SignalState } from './signals.js';
 import { SignalSyscalls } from './syscalls.js';
 
@@ -7,6 +7,7 @@ import { SignalSyscalls } from './syscalls.js';
 export function signalsModule(): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind(SignalState).toSelf().inSingletonScope();
+    bind(SIGNAL_DELIVERY).toService(SignalState);
     bind(SignalSyscalls).toSelf().inSingletonScope();
     bind(SYSCALL_PROVIDER).toService(SignalSyscalls);
   });

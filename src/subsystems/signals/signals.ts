@@ -1,7 +1,12 @@
 import { inject, injectable } from 'inversify';
-import type { Thread } from '../../kernel/process.js';
-import { ProcessLifecycle } from '../../kernel/lifecycle.js';
+import { PAGE_SIZE, PERM_RX, PERM_W } from '../../arch/memory/types.js';
+import type { Allocator } from '../../kernel/contracts/allocator.js';
+import type { Arch } from '../../kernel/contracts/arch.js';
+import type { FaultSignal, SignalDelivery } from '../../kernel/contracts/signals.js';
 import { UnsupportedFeature } from '../../kernel/errors.js';
+import { ProcessLifecycle } from '../../kernel/lifecycle.js';
+import type { Thread } from '../../kernel/process.js';
+import { ALLOCATOR, ARCH } from '../../kernel/tokens.js';
 
 export const NSIG = 64;
 export const SIG_DFL = 0n;
@@ -30,6 +35,31 @@ export const bit = (signal: number) => 1n << BigInt(signal - 1);
 /** SIGKILL and SIGSTOP can be neither caught nor blocked. */
 export const UNBLOCKABLE = bit(SIGKILL) | bit(SIGSTOP);
 
+export const SA_SIGINFO = 0x4n;
+export const SA_ONSTACK = 0x0800_0000n;
+export const SA_NODEFER = 0x4000_0000n;
+export const SA_RESETHAND = 0x8000_0000n;
+export const SS_ONSTACK = 1;
+export const SS_DISABLE = 2;
+/** si_code of a signal sent with tkill/tgkill, and with kill. */
+export const SI_TKILL = -6;
+export const SI_USER = 0;
+
+/*
+ * struct rt_sigframe for riscv64 (arch/riscv/kernel/signal.c):
+ *   +0     siginfo_t (128 bytes): si_signo, si_errno, si_code, then the union at +16
+ *   +128   ucontext: uc_flags, uc_link, uc_stack (24 bytes), uc_sigmask (8, padded to 128),
+ *   +304   uc_mcontext (16-aligned): sc_regs = pc, x1..x31 (256 bytes), then the FP state (528)
+ */
+const SIGINFO_SIZE = 128;
+const UCONTEXT = SIGINFO_SIZE;
+const UC_STACK = UCONTEXT + 16;
+const UC_SIGMASK = UCONTEXT + 40;
+const UC_MCONTEXT = UCONTEXT + 176;
+const FRAME_SIZE = UC_MCONTEXT + 256 + 528;
+/** `li a7, 139 (rt_sigreturn); ecall`: where handlers return to (Linux keeps it in the vDSO). */
+const TRAMPOLINE = new Uint8Array([0x93, 0x08, 0xb0, 0x08, 0x73, 0x00, 0x00, 0x00]);
+
 /** A signal's disposition (struct sigaction as riscv64 Linux stores it). */
 export interface SignalAction {
   handler: bigint;
@@ -43,11 +73,108 @@ export interface SignalAction {
  * so delivery points are fixed by the program and runs stay deterministic.
  */
 @injectable()
-export class SignalState {
+export class SignalState implements SignalDelivery {
   readonly #actions: SignalAction[] = Array.from({ length: NSIG + 1 }, () => ({ handler: SIG_DFL, flags: 0n, mask: 0n }));
   readonly #pending = new Map<Thread, bigint>();
+  #trampoline: number | undefined;
 
-  constructor(@inject(ProcessLifecycle) private readonly lifecycle: ProcessLifecycle) {}
+  constructor(
+    @inject(ProcessLifecycle) private readonly lifecycle: ProcessLifecycle,
+    @inject(ARCH) private readonly arch: Arch,
+    @inject(ALLOCATOR) private readonly allocator: Allocator,
+  ) {}
+
+  deliverFault(thread: Thread, fault: FaultSignal): boolean {
+    const action = this.#actions[fault.signal]!;
+    const blocked = (thread.signalMask & bit(fault.signal)) !== 0n;
+    // Linux forces the default action for a fault the thread blocks or ignores.
+    if (action.handler === SIG_DFL || action.handler === SIG_IGN || blocked) return false;
+    return this.pushFrame(thread, fault.signal, fault.code, fault.address);
+  }
+
+  beforeResume(thread: Thread): void {
+    this.deliver(thread, this.arch.hart.pc, thread);
+  }
+
+  /**
+   * Pushes an rt_sigframe on the thread's stack (or its alternate stack) and points the
+   * hart at the handler, as Linux's setup_rt_frame does. The saved registers are the
+   * hart's as they are now. False when the frame cannot be written: the caller then
+   * applies the default action.
+   */
+  private pushFrame(thread: Thread, signal: number, code: number, address: bigint): boolean {
+    const hart = this.arch.hart;
+    const memory = this.arch.memory;
+    const action = this.#actions[signal]!;
+    const sp = Number(hart.getX(2));
+    const alt = thread.altStack;
+    const onAlt = alt !== undefined && sp >= Number(alt.sp) && sp < Number(alt.sp + alt.size);
+    const top = action.flags & SA_ONSTACK && alt !== undefined && !onAlt ? Number(alt.sp + alt.size) : sp;
+    const frame = Math.floor((top - FRAME_SIZE) / 16) * 16;
+    if (!(frame > 0) || !memory.isAccessible(frame, FRAME_SIZE, PERM_W)) return false;
+    const trampoline = this.trampoline();
+    if (trampoline === undefined) return false;
+
+    const bytes = new Uint8Array(FRAME_SIZE);
+    const view = new DataView(bytes.buffer);
+    view.setInt32(0, signal, true);
+    view.setInt32(8, code, true);
+    if (code === SI_TKILL || code === SI_USER) {
+      view.setInt32(16, thread.process.pid, true); // si_pid; si_uid 0
+    } else {
+      view.setBigUint64(16, address, true); // si_addr
+    }
+    if (alt) {
+      view.setBigUint64(UC_STACK, alt.sp, true);
+      view.setInt32(UC_STACK + 8, onAlt ? SS_ONSTACK : 0, true);
+      view.setBigUint64(UC_STACK + 16, alt.size, true);
+    } else {
+      view.setInt32(UC_STACK + 8, SS_DISABLE, true);
+    }
+    view.setBigUint64(UC_SIGMASK, thread.signalMask, true);
+    view.setBigUint64(UC_MCONTEXT, BigInt(hart.pc), true);
+    for (let r = 1; r < 32; r++) view.setBigUint64(UC_MCONTEXT + r * 8, hart.getX(r), true);
+    memory.write(frame, bytes);
+
+    thread.signalMask |= (action.mask | (action.flags & SA_NODEFER ? 0n : bit(signal))) & ~UNBLOCKABLE;
+    if (action.flags & SA_RESETHAND) this.#actions[signal] = { handler: SIG_DFL, flags: 0n, mask: 0n };
+    hart.setX(10, BigInt(signal));
+    hart.setX(11, BigInt(frame));
+    hart.setX(12, BigInt(frame + UCONTEXT));
+    hart.setX(2, BigInt(frame));
+    hart.setX(1, BigInt(trampoline));
+    hart.pc = Number(action.handler);
+    return true;
+  }
+
+  /** rt_sigreturn: restores the registers and mask saved in the frame at sp. */
+  sigreturn(thread: Thread): void {
+    const hart = this.arch.hart;
+    const memory = this.arch.memory;
+    const frame = Number(hart.getX(2));
+    const saved = memory.read(frame, FRAME_SIZE);
+    const view = new DataView(saved.buffer);
+    thread.signalMask = view.getBigUint64(UC_SIGMASK, true) & ~UNBLOCKABLE;
+    for (let r = 1; r < 32; r++) hart.setX(r, view.getBigUint64(UC_MCONTEXT + r * 8, true));
+    hart.pc = Number(view.getBigUint64(UC_MCONTEXT, true));
+    this.deliver(thread, hart.pc, thread);
+  }
+
+  /** The return trampoline, mapped once in the mmap region. */
+  private trampoline(): number | undefined {
+    if (this.#trampoline !== undefined) return this.#trampoline;
+    let address: number | undefined;
+    try {
+      address = this.allocator.allocate(PAGE_SIZE, PAGE_SIZE);
+    } catch {
+      address = undefined; // no mmap region on this platform
+    }
+    if (address === undefined) return undefined;
+    this.arch.memory.map(address, PAGE_SIZE, PERM_RX, '[vdso]');
+    this.arch.memory.poke(address, TRAMPOLINE);
+    this.#trampoline = address;
+    return address;
+  }
 
   action(signal: number): SignalAction {
     return { ...this.#actions[signal]! };
@@ -61,33 +188,50 @@ export class SignalState {
     return this.#pending.get(thread) ?? 0n;
   }
 
-  /** Queues `signal` for `thread` and delivers what it can right away. */
-  send(thread: Thread, signal: number, pc: number): void {
+  /**
+   * Queues `signal` for `thread` and delivers what it can right away. Returns true when
+   * a handler frame was pushed for the calling thread (its syscall must not write a0).
+   */
+  send(thread: Thread, signal: number, pc: number, caller: Thread): boolean {
     const action = this.#actions[signal]!;
-    if (action.handler === SIG_IGN || (action.handler === SIG_DFL && DEFAULT_IGNORED.has(signal))) return;
+    if (action.handler === SIG_IGN || (action.handler === SIG_DFL && DEFAULT_IGNORED.has(signal))) return false;
     this.#pending.set(thread, this.pending(thread) | bit(signal));
-    this.deliver(thread, pc);
+    return this.deliver(thread, pc, caller);
   }
 
-  /** Delivers the lowest pending, unblocked signal of `thread` (after a send or a mask change). */
-  deliver(thread: Thread, pc: number): void {
-    const deliverable = this.pending(thread) & ~(thread.signalMask & ~UNBLOCKABLE);
-    if (deliverable === 0n) return;
-    let signal = 1;
-    while (!(deliverable & bit(signal))) signal++;
-    this.#pending.set(thread, this.pending(thread) & ~bit(signal));
-    const action = this.#actions[signal]!;
-    if (action.handler === SIG_DFL) {
-      if (DEFAULT_STOP.has(signal)) {
-        throw new UnsupportedFeature(`${signalName(signal)} would stop the process; job control is not supported`, pc, thread.tid);
+  /**
+   * Delivers the pending, unblocked signals of `thread` (after a send or a mask change):
+   * default actions at once; a handler only when `thread` is the one on the hart
+   * (`running`), otherwise when it next runs. True when a handler frame was pushed.
+   */
+  deliver(thread: Thread, pc: number, running: Thread): boolean {
+    let pushed = false;
+    for (;;) {
+      const deliverable = this.pending(thread) & ~(thread.signalMask & ~UNBLOCKABLE);
+      if (deliverable === 0n || thread.process.exited) return pushed;
+      let signal = 1;
+      while (!(deliverable & bit(signal))) signal++;
+      const action = this.#actions[signal]!;
+      if (action.handler === SIG_DFL) {
+        this.#pending.set(thread, this.pending(thread) & ~bit(signal));
+        if (DEFAULT_STOP.has(signal)) {
+          throw new UnsupportedFeature(`${signalName(signal)} would stop the process; job control is not supported`, pc, thread.tid);
+        }
+        this.lifecycle.exitProcess(0, thread, signal);
+        return pushed;
       }
-      this.lifecycle.exitProcess(0, thread, signal);
-      return;
+      if (action.handler === SIG_IGN) {
+        this.#pending.set(thread, this.pending(thread) & ~bit(signal));
+        continue;
+      }
+      if (running !== thread) return pushed;
+      this.#pending.set(thread, this.pending(thread) & ~bit(signal));
+      if (!this.pushFrame(thread, signal, SI_TKILL, 0n)) {
+        // No room for the frame: Linux kills the process with SIGSEGV.
+        this.lifecycle.exitProcess(0, thread, 11);
+        return pushed;
+      }
+      pushed = true;
     }
-    throw new UnsupportedFeature(
-      `${signalName(signal)} has a handler installed with rt_sigaction; running guest signal handlers is not supported yet`,
-      pc,
-      thread.tid,
-    );
   }
 }

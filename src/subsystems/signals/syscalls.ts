@@ -9,6 +9,7 @@ import {
 import { Errno } from '../../kernel/errno.js';
 import { int, ptr, size } from '../../kernel/syscall/args.js';
 import { SYSCALL_NUMBERS as NR } from '../../kernel/syscall/numbers.js';
+import type { Thread } from '../../kernel/process.js';
 import { NSIG, SIGKILL, SIGSTOP, SignalState, UNBLOCKABLE } from './signals.js';
 
 const SIG_BLOCK = 0;
@@ -21,9 +22,18 @@ const MINSIGSTKSZ = 2048n;
 /** sizeof(sigset_t) as the kernel sees it. */
 const SIGSET_SIZE = 8;
 
-/** After a signal was sent to the caller: NO_RETURN when it ended the process. */
-function afterSignal(context: SyscallContext): number | typeof NO_RETURN {
-  return context.process.exited ? NO_RETURN : 0;
+/**
+ * After a signal was sent: NO_RETURN when it ended the process or a handler frame was
+ * pushed for the caller (the frame keeps the syscall's 0 in the saved a0).
+ */
+function afterSignal(context: SyscallContext, pushed: boolean): number | typeof NO_RETURN {
+  return context.process.exited || pushed ? NO_RETURN : 0;
+}
+
+/** Sends `signal` to `target`; the caller's a0 (0, the result) is saved in any frame pushed for it. */
+function sendSignal(signals: SignalState, context: SyscallContext, target: Thread, signal: number): boolean {
+  context.hart.setX(10, 0n);
+  return signals.send(target, signal, context.hart.pc - 4, context.thread);
 }
 
 /** rt_sigaction, rt_sigprocmask, sigaltstack, kill, tkill, tgkill. */
@@ -42,7 +52,7 @@ export class SignalSyscalls implements SyscallProvider {
         nr: NR.rt_sigaction,
         args: [int('signum'), ptr('act'), ptr('oldact'), size('sigsetsize')],
         support: 'partial',
-        note: 'dispositions are kept per process; default actions are carried out, running installed handlers is not yet',
+        note: 'handlers run on the thread\'s stack or its sigaltstack with an rt_sigframe (SA_SIGINFO, SA_ONSTACK, SA_NODEFER, SA_RESETHAND)',
         handler(context, signal, act, oldact, setSize) {
           if (setSize !== SIGSET_SIZE) return -Errno.EINVAL;
           if (!validSignal(signal)) return -Errno.EINVAL;
@@ -81,8 +91,8 @@ export class SignalSyscalls implements SyscallProvider {
           }
           if (oldset !== 0) memory.writeU64(oldset, old);
           thread.signalMask = mask & ~UNBLOCKABLE;
-          signals.deliver(thread, context.hart.pc - 4);
-          return afterSignal(context);
+          context.hart.setX(10, 0n);
+          return afterSignal(context, signals.deliver(thread, context.hart.pc, thread));
         },
       }),
       defineSyscall({
@@ -90,15 +100,14 @@ export class SignalSyscalls implements SyscallProvider {
         nr: NR.tkill,
         args: [int('tid'), int('sig')],
         support: 'partial',
-        note: 'default actions (terminate: status 128+signal); installed handlers are not run yet',
+        note: 'synchronous delivery: a handler runs before tkill returns; default actions end the process with 128+signal',
         handler(context, tid, signal) {
           const target = context.process.threads.get(tid);
           if (tid <= 0) return -Errno.EINVAL;
           if (!target || target.state === 'exited') return -Errno.ESRCH;
           if (signal === 0) return 0;
           if (!validSignal(signal)) return -Errno.EINVAL;
-          signals.send(target, signal, context.hart.pc - 4);
-          return afterSignal(context);
+          return afterSignal(context, sendSignal(signals, context, target, signal));
         },
       }),
       defineSyscall({
@@ -113,8 +122,18 @@ export class SignalSyscalls implements SyscallProvider {
           if (tgid !== context.process.pid || !target || target.state === 'exited') return -Errno.ESRCH;
           if (signal === 0) return 0;
           if (!validSignal(signal)) return -Errno.EINVAL;
-          signals.send(target, signal, context.hart.pc - 4);
-          return afterSignal(context);
+          return afterSignal(context, sendSignal(signals, context, target, signal));
+        },
+      }),
+      defineSyscall({
+        name: 'rt_sigreturn',
+        nr: NR.rt_sigreturn,
+        args: [],
+        support: 'full',
+        note: 'restores the registers and mask saved in the rt_sigframe at sp',
+        handler(context) {
+          signals.sigreturn(context.thread);
+          return NO_RETURN;
         },
       }),
       defineSyscall({
@@ -160,8 +179,7 @@ export class SignalSyscalls implements SyscallProvider {
           const target =
             [context.thread, ...live].find((t) => t.state !== 'exited' && !(t.signalMask & (1n << BigInt(signal - 1)))) ??
             context.thread;
-          signals.send(target, signal, context.hart.pc - 4);
-          return afterSignal(context);
+          return afterSignal(context, sendSignal(signals, context, target, signal));
         },
       }),
     ];

@@ -1,0 +1,21 @@
+import type { Thread } from '../process.js';
+
+/** Why the kernel raises a signal on a thread's behalf: a fault in what it executed. */
+export interface FaultSignal {
+  readonly signal: number;
+  /** si_code: SEGV_MAPERR, SEGV_ACCERR, ILL_ILLOPC, TRAP_BRKPT, ... */
+  readonly code: number;
+  /** si_addr: the faulting address, or the instruction's pc. */
+  readonly address: bigint;
+}
+
+/**
+ * How the run loop hands signals to the signals subsystem: a fault in the running
+ * thread, and the moment a thread gets the hart back (when pending signals are delivered).
+ */
+export interface SignalDelivery {
+  /** True when a guest handler will run for the fault (its frame is set up); false: the fault ends the run. */
+  deliverFault(thread: Thread, fault: FaultSignal): boolean;
+  /** The thread is about to run again: deliver its pending, unblocked signals. */
+  beforeResume(thread: Thread): void;
+}
