@@ -155,7 +155,7 @@ fn main() {
                                          _ => 4096 + rng.next() % 200000 } as usize;
         let mut b = vec![0u8; n];
         for (k, x) in b.iter_mut().enumerate().step_by(61) { *x = (i + k) as u8; }
-        alloc_sum = alloc_sum.wrapping_add(b.iter().map(|&x| x as u64).sum::<u64>());
+        alloc_sum = alloc_sum.wrapping_add(b.iter().step_by(61).map(|&x| x as u64).sum::<u64>());
         blocks.push(b);
         if i % 4 == 0 { strings.push(format!("string number {} of {}", i, "x".repeat(i % 50))); }
         if i % 8 == 0 { boxes.push(Box::new([i as u64; 16])); }
