@@ -21,6 +21,22 @@ export class VirtualClock {
     this.nsPerInstruction = config.nsPerInstruction;
   }
 
+  /**
+   * CLOCK_MONOTONIC when the process starts: Linux's monotonic clock is the machine's
+   * uptime, never near zero for a new process, and programs subtract from it freely.
+   */
+  static readonly UPTIME_AT_START_NS = 100_000_000_000;
+
+  /** CLOCK_MONOTONIC / BOOTTIME now, in ns. */
+  monotonic(): bigint {
+    return BigInt(VirtualClock.UPTIME_AT_START_NS + this.now());
+  }
+
+  /** A CLOCK_MONOTONIC time as this clock's `now()` scale (for absolute deadlines). */
+  fromMonotonic(ns: bigint): number {
+    return Number(ns) - VirtualClock.UPTIME_AT_START_NS;
+  }
+
   /** CLOCK_REALTIME at boot, in seconds since 1970 (fixed, so runs are reproducible). */
   get epochSeconds(): number {
     return this.config.epochSeconds;

@@ -4,7 +4,7 @@ import { IllegalInstruction, StopReason } from '../arch/riscv64/types.js';
 import { ZeroOSError } from '../errors.js';
 import type { Arch } from './contracts/arch.js';
 import type { BootContribution } from './contracts/boot.js';
-import type { BootContext, BootInfo, Platform } from './contracts/platform.js';
+import type { BootContext, BootInfo, EntropySource, Platform } from './contracts/platform.js';
 import type { Scheduler } from './contracts/scheduler.js';
 import type { FaultSignal, SignalDelivery } from './contracts/signals.js';
 import type { TrapHandler } from './contracts/trap-handler.js';
@@ -22,6 +22,7 @@ import {
   PLATFORM,
   PROCESS,
   SCHEDULER,
+  ENTROPY,
   SIGNAL_DELIVERY,
   TRAP_HANDLER,
   type KernelConfig,
@@ -71,6 +72,7 @@ export class Kernel {
     @inject(VirtualClock) readonly clock: VirtualClock,
     @multiInject(BOOT_CONTRIBUTION) private readonly bootContributions: BootContribution[],
     @inject(SIGNAL_DELIVERY) @optional() private readonly signals: SignalDelivery | undefined,
+    @inject(ENTROPY) @optional() private readonly entropy: EntropySource | undefined,
   ) {}
 
   get bootInfo(): BootInfo | undefined {
@@ -93,6 +95,7 @@ export class Kernel {
       executablePath: path,
       argv: image.argv ?? [path],
       envp: image.env ?? [],
+      ...(this.entropy ? { random: (length: number) => this.entropy!.bytes(length) } : {}),
     };
     const info = this.platform.bootstrap(context);
     this.#boot = { context, info };

@@ -29,6 +29,8 @@ export class Thread {
   yielded = false;
   /** sigaltstack: the alternate signal stack, if one is set. */
   altStack: { sp: bigint; size: bigint; flags: number } | undefined;
+  /** rt_sigsuspend's mask to restore after the handler that ends it (written into the frame). */
+  savedSignalMask: bigint | undefined;
   /** Blocked signals (bit n-1 for signal n). */
   signalMask = 0n;
   exitCode: number | undefined;

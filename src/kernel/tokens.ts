@@ -3,7 +3,7 @@ import type { Allocator } from './contracts/allocator.js';
 import type { Arch } from './contracts/arch.js';
 import type { BootContribution } from './contracts/boot.js';
 import type { Device } from './contracts/device.js';
-import type { Platform } from './contracts/platform.js';
+import type { EntropySource, Platform } from './contracts/platform.js';
 import type { Scheduler } from './contracts/scheduler.js';
 import type { SignalDelivery } from './contracts/signals.js';
 import type { SyscallProvider, SyscallTable, UnknownSyscallPolicy } from './contracts/syscall.js';
@@ -29,6 +29,8 @@ export const SYSCALL_PROVIDER = Symbol.for('zeroos.SyscallProvider') as ServiceI
 export const BOOT_CONTRIBUTION = Symbol.for('zeroos.BootContribution') as ServiceIdentifier<BootContribution>;
 /** Optional: the signals subsystem, when loaded, turns faults into guest signal handlers. */
 export const SIGNAL_DELIVERY = Symbol.for('zeroos.SignalDelivery') as ServiceIdentifier<SignalDelivery>;
+/** Optional: the run's random stream (the randomness subsystem binds it); AT_RANDOM is drawn from it. */
+export const ENTROPY = Symbol.for('zeroos.Entropy') as ServiceIdentifier<EntropySource>;
 export const KERNEL_EVENTS = Symbol.for('zeroos.KernelEvents') as ServiceIdentifier<KernelEvents>;
 export const PROCESS = Symbol.for('zeroos.Process') as ServiceIdentifier<Process>;
 export const KERNEL_CONFIG = Symbol.for('zeroos.KernelConfig') as ServiceIdentifier<KernelConfig>;

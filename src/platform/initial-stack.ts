@@ -60,8 +60,10 @@ export interface InitialStackSpec {
   readonly envp: readonly string[];
   /** AT_EXECFN: the path the program was started from. */
   readonly executablePath: string;
-  /** The run's seed; AT_RANDOM's 16 bytes derive from it. */
+  /** The run's seed; AT_RANDOM's 16 bytes derive from it unless `random` is given. */
   readonly seed: bigint;
+  /** The 16 AT_RANDOM bytes, when the run's generator supplies them. */
+  readonly random?: Uint8Array;
   readonly entry: number;
   /** AT_PHDR and AT_PHNUM. */
   readonly programHeaders: number;
@@ -135,7 +137,7 @@ export function buildInitialStack(
   }
   cursor = alignDown16(cursor) - 16;
   const randomAddress = cursor;
-  const randomBytes = atRandomBytes(spec.seed);
+  const randomBytes = spec.random?.slice(0, 16) ?? atRandomBytes(spec.seed);
 
   const auxv: (readonly [number, bigint])[] = [
     [AT.HWCAP, BigInt(spec.hwcap ?? HWCAP_RV64IMAC)],

@@ -21,12 +21,19 @@ export interface Layout {
   find(kind: RegionKind): LayoutRegion | undefined;
 }
 
+/** A source of the run's seeded random bytes. */
+export interface EntropySource {
+  bytes(length: number): Uint8Array;
+}
+
 /** Everything a platform's bootstrap hook may use to bring a program up. */
 export interface BootContext {
   readonly memory: GuestMemory;
   readonly hart: Hart;
-  /** The run's seed: AT_RANDOM, later the RNG and the scheduler derive from it. */
+  /** The run's seed: AT_RANDOM, the RNG and the random scheduler derive from it. */
   readonly seed: bigint;
+  /** The run's random stream (when a randomness subsystem is loaded): AT_RANDOM comes from it. */
+  readonly random?: (length: number) => Uint8Array;
   readonly executable: Uint8Array;
   /** The path the guest sees for its executable (AT_EXECFN, argv[0] default). */
   readonly executablePath: string;

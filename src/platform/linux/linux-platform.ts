@@ -45,6 +45,7 @@ export class LinuxPlatform implements Platform {
       envp: context.envp,
       executablePath: context.executablePath,
       seed: context.seed,
+      ...(context.random ? { random: context.random(16) } : {}),
       entry: image.entry,
       programHeaders: image.programHeaders,
       programHeaderCount: image.programHeaderCount,

@@ -1,5 +1,5 @@
 import { ContainerModule } from 'inversify';
-import { KERNEL_CONFIG, SYSCALL_PROVIDER } from '../../kernel/tokens.js';
+import { ENTROPY, KERNEL_CONFIG, SYSCALL_PROVIDER } from '../../kernel/tokens.js';
 import { SeededRandom } from './generator.js';
 import { RandomSyscalls } from './syscalls.js';
 
@@ -9,6 +9,7 @@ export function randomModule(): ContainerModule {
     bind(SeededRandom)
       .toDynamicValue((context) => new SeededRandom(context.get(KERNEL_CONFIG).seed))
       .inSingletonScope();
+    bind(ENTROPY).toService(SeededRandom);
     bind(RandomSyscalls).toSelf().inSingletonScope();
     bind(SYSCALL_PROVIDER).toService(RandomSyscalls);
   });

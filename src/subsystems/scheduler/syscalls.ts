@@ -99,7 +99,7 @@ export class SchedulerSyscalls implements SyscallProvider {
                 if (typeof ns === 'number') return ns;
                 if (command === FUTEX_WAIT) deadline = clock.now() + Number(ns);
                 else if (op & FUTEX_CLOCK_REALTIME) deadline = Number(ns - BigInt(clock.epochSeconds) * 1_000_000_000n);
-                else deadline = Number(ns);
+                else deadline = clock.fromMonotonic(ns);
               } else if (op & FUTEX_CLOCK_REALTIME && command === FUTEX_WAIT) {
                 return -Errno.ENOSYS;
               }

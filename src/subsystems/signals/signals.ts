@@ -7,6 +7,7 @@ import { UnsupportedFeature } from '../../kernel/errors.js';
 import { ProcessLifecycle } from '../../kernel/lifecycle.js';
 import type { Thread } from '../../kernel/process.js';
 import { ALLOCATOR, ARCH } from '../../kernel/tokens.js';
+import { ThreadWaits } from '../../kernel/waits.js';
 
 export const NSIG = 64;
 export const SIG_DFL = 0n;
@@ -36,6 +37,7 @@ export const bit = (signal: number) => 1n << BigInt(signal - 1);
 export const UNBLOCKABLE = bit(SIGKILL) | bit(SIGSTOP);
 
 export const SA_SIGINFO = 0x4n;
+export const SA_RESTORER = 0x0400_0000n;
 export const SA_ONSTACK = 0x0800_0000n;
 export const SA_NODEFER = 0x4000_0000n;
 export const SA_RESETHAND = 0x8000_0000n;
@@ -64,6 +66,8 @@ const TRAMPOLINE = new Uint8Array([0x93, 0x08, 0xb0, 0x08, 0x73, 0x00, 0x00, 0x0
 export interface SignalAction {
   handler: bigint;
   flags: bigint;
+  /** With SA_RESTORER: where the handler returns (the libc's rt_sigreturn stub). */
+  restorer: bigint;
   mask: bigint;
 }
 
@@ -74,14 +78,17 @@ export interface SignalAction {
  */
 @injectable()
 export class SignalState implements SignalDelivery {
-  readonly #actions: SignalAction[] = Array.from({ length: NSIG + 1 }, () => ({ handler: SIG_DFL, flags: 0n, mask: 0n }));
+  readonly #actions: SignalAction[] = Array.from({ length: NSIG + 1 }, () => ({ handler: SIG_DFL, flags: 0n, restorer: 0n, mask: 0n }));
   readonly #pending = new Map<Thread, bigint>();
+  /** si_code of each pending signal (SI_TKILL for tkill/tgkill, SI_USER for kill). */
+  readonly #codes = new Map<Thread, Map<number, number>>();
   #trampoline: number | undefined;
 
   constructor(
     @inject(ProcessLifecycle) private readonly lifecycle: ProcessLifecycle,
     @inject(ARCH) private readonly arch: Arch,
     @inject(ALLOCATOR) private readonly allocator: Allocator,
+    @inject(ThreadWaits) private readonly waits: ThreadWaits,
   ) {}
 
   deliverFault(thread: Thread, fault: FaultSignal): boolean {
@@ -112,7 +119,7 @@ export class SignalState implements SignalDelivery {
     const top = action.flags & SA_ONSTACK && alt !== undefined && !onAlt ? Number(alt.sp + alt.size) : sp;
     const frame = Math.floor((top - FRAME_SIZE) / 16) * 16;
     if (!(frame > 0) || !memory.isAccessible(frame, FRAME_SIZE, PERM_W)) return false;
-    const trampoline = this.trampoline();
+    const trampoline = action.flags & SA_RESTORER && action.restorer !== 0n ? Number(action.restorer) : this.trampoline();
     if (trampoline === undefined) return false;
 
     const bytes = new Uint8Array(FRAME_SIZE);
@@ -131,13 +138,14 @@ export class SignalState implements SignalDelivery {
     } else {
       view.setInt32(UC_STACK + 8, SS_DISABLE, true);
     }
-    view.setBigUint64(UC_SIGMASK, thread.signalMask, true);
+    view.setBigUint64(UC_SIGMASK, thread.savedSignalMask ?? thread.signalMask, true);
+    thread.savedSignalMask = undefined;
     view.setBigUint64(UC_MCONTEXT, BigInt(hart.pc), true);
     for (let r = 1; r < 32; r++) view.setBigUint64(UC_MCONTEXT + r * 8, hart.getX(r), true);
     memory.write(frame, bytes);
 
     thread.signalMask |= (action.mask | (action.flags & SA_NODEFER ? 0n : bit(signal))) & ~UNBLOCKABLE;
-    if (action.flags & SA_RESETHAND) this.#actions[signal] = { handler: SIG_DFL, flags: 0n, mask: 0n };
+    if (action.flags & SA_RESETHAND) this.#actions[signal] = { handler: SIG_DFL, flags: 0n, restorer: 0n, mask: 0n };
     hart.setX(10, BigInt(signal));
     hart.setX(11, BigInt(frame));
     hart.setX(12, BigInt(frame + UCONTEXT));
@@ -192,10 +200,17 @@ export class SignalState implements SignalDelivery {
    * Queues `signal` for `thread` and delivers what it can right away. Returns true when
    * a handler frame was pushed for the calling thread (its syscall must not write a0).
    */
-  send(thread: Thread, signal: number, pc: number, caller: Thread): boolean {
+  send(thread: Thread, signal: number, pc: number, caller: Thread, code = SI_TKILL): boolean {
     const action = this.#actions[signal]!;
     if (action.handler === SIG_IGN || (action.handler === SIG_DFL && DEFAULT_IGNORED.has(signal))) return false;
     this.#pending.set(thread, this.pending(thread) | bit(signal));
+    // A thread waiting in rt_sigsuspend for an unblocked signal wakes with EINTR.
+    if (thread !== caller && this.waits.isWaiting(thread) && thread.blockedOn === 'rt_sigsuspend' && !(thread.signalMask & bit(signal))) {
+      this.waits.wake(thread, -4);
+    }
+    let codes = this.#codes.get(thread);
+    if (!codes) this.#codes.set(thread, (codes = new Map()));
+    codes.set(signal, code);
     return this.deliver(thread, pc, caller);
   }
 
@@ -226,7 +241,8 @@ export class SignalState implements SignalDelivery {
       }
       if (running !== thread) return pushed;
       this.#pending.set(thread, this.pending(thread) & ~bit(signal));
-      if (!this.pushFrame(thread, signal, SI_TKILL, 0n)) {
+      const code = this.#codes.get(thread)?.get(signal) ?? SI_TKILL;
+      if (!this.pushFrame(thread, signal, code, 0n)) {
         // No room for the frame: Linux kills the process with SIGSEGV.
         this.lifecycle.exitProcess(0, thread, 11);
         return pushed;

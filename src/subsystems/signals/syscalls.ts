@@ -10,11 +10,13 @@ import { Errno } from '../../kernel/errno.js';
 import { int, ptr, size } from '../../kernel/syscall/args.js';
 import { SYSCALL_NUMBERS as NR } from '../../kernel/syscall/numbers.js';
 import type { Thread } from '../../kernel/process.js';
-import { NSIG, SIGKILL, SIGSTOP, SignalState, UNBLOCKABLE } from './signals.js';
+import { ThreadWaits } from '../../kernel/waits.js';
+import { NSIG, SA_RESTORER, SIGKILL, SIGSTOP, SI_TKILL, SI_USER, SignalState, UNBLOCKABLE } from './signals.js';
 
 const SIG_BLOCK = 0;
 const SIG_UNBLOCK = 1;
 const SIG_SETMASK = 2;
+const SS_ONSTACK = 1;
 const SS_DISABLE = 2;
 const SS_AUTODISARM = 0x8000_0000;
 /** MINSIGSTKSZ on riscv64. */
@@ -31,9 +33,9 @@ function afterSignal(context: SyscallContext, pushed: boolean): number | typeof 
 }
 
 /** Sends `signal` to `target`; the caller's a0 (0, the result) is saved in any frame pushed for it. */
-function sendSignal(signals: SignalState, context: SyscallContext, target: Thread, signal: number): boolean {
+function sendSignal(signals: SignalState, context: SyscallContext, target: Thread, signal: number, code = SI_TKILL): boolean {
   context.hart.setX(10, 0n);
-  return signals.send(target, signal, context.hart.pc - 4, context.thread);
+  return signals.send(target, signal, context.hart.pc - 4, context.thread, code);
 }
 
 /** rt_sigaction, rt_sigprocmask, sigaltstack, kill, tkill, tgkill. */
@@ -41,10 +43,14 @@ function sendSignal(signals: SignalState, context: SyscallContext, target: Threa
 export class SignalSyscalls implements SyscallProvider {
   readonly subsystem = 'signals';
 
-  constructor(@inject(SignalState) private readonly signals: SignalState) {}
+  constructor(
+    @inject(SignalState) private readonly signals: SignalState,
+    @inject(ThreadWaits) private readonly waits: ThreadWaits,
+  ) {}
 
   syscalls(): readonly SyscallDefinition[] {
     const signals = this.signals;
+    const waits = this.waits;
     const validSignal = (signal: number) => signal >= 1 && signal <= NSIG;
     return [
       defineSyscall({
@@ -57,16 +63,26 @@ export class SignalSyscalls implements SyscallProvider {
           if (setSize !== SIGSET_SIZE) return -Errno.EINVAL;
           if (!validSignal(signal)) return -Errno.EINVAL;
           const memory = context.memory;
+          // With SA_RESTORER (musl sets it) the struct carries sa_restorer before sa_mask.
           let next;
           if (act !== 0) {
             if (signal === SIGKILL || signal === SIGSTOP) return -Errno.EINVAL;
-            next = { handler: memory.readU64(act), flags: memory.readU64(act + 8), mask: memory.readU64(act + 16) & ~UNBLOCKABLE };
+            const flags = memory.readU64(act + 8);
+            const withRestorer = (flags & SA_RESTORER) !== 0n;
+            next = {
+              handler: memory.readU64(act),
+              flags,
+              restorer: withRestorer ? memory.readU64(act + 16) : 0n,
+              mask: memory.readU64(act + (withRestorer ? 24 : 16)) & ~UNBLOCKABLE,
+            };
           }
           if (oldact !== 0) {
             const old = signals.action(signal);
+            const withRestorer = (old.flags & SA_RESTORER) !== 0n;
             memory.writeU64(oldact, old.handler);
             memory.writeU64(oldact + 8, old.flags);
-            memory.writeU64(oldact + 16, old.mask);
+            memory.writeU64(oldact + 16, withRestorer ? old.restorer : old.mask);
+            memory.writeU64(oldact + 24, withRestorer ? old.mask : 0n);
           }
           if (next) signals.setAction(signal, next);
           return 0;
@@ -126,6 +142,38 @@ export class SignalSyscalls implements SyscallProvider {
         },
       }),
       defineSyscall({
+        name: 'rt_sigsuspend',
+        nr: NR.rt_sigsuspend,
+        args: [ptr('mask'), size('sigsetsize')],
+        support: 'full',
+        note: 'waits with the given mask until a handler runs; returns -EINTR',
+        handler(context, mask, setSize) {
+          if (setSize !== SIGSET_SIZE) return -Errno.EINVAL;
+          const { thread } = context;
+          const next = context.memory.readU64(mask);
+          thread.savedSignalMask = thread.signalMask;
+          thread.signalMask = next & ~UNBLOCKABLE;
+          context.hart.setX(10, BigInt(-Errno.EINTR));
+          if (signals.deliver(thread, context.hart.pc, thread) || context.process.exited) return NO_RETURN;
+          waits.block(thread, 'rt_sigsuspend');
+          return NO_RETURN;
+        },
+      }),
+      defineSyscall({
+        name: 'rt_sigpending',
+        nr: NR.rt_sigpending,
+        args: [ptr('set'), size('sigsetsize')],
+        support: 'full',
+        handler(context, set, setSize) {
+          if (setSize > SIGSET_SIZE) return -Errno.EINVAL;
+          const pending = signals.pending(context.thread);
+          const bytes = new Uint8Array(SIGSET_SIZE);
+          new DataView(bytes.buffer).setBigUint64(0, pending, true);
+          context.memory.write(set, bytes.subarray(0, setSize));
+          return 0;
+        },
+      }),
+      defineSyscall({
         name: 'rt_sigreturn',
         nr: NR.rt_sigreturn,
         args: [],
@@ -143,8 +191,12 @@ export class SignalSyscalls implements SyscallProvider {
         support: 'full',
         handler(context, ss, oldSs) {
           const { thread, memory } = context;
+          const sp = context.hart.getX(2);
+          const current = thread.altStack;
+          const onStack = current !== undefined && sp >= current.sp && sp < current.sp + current.size;
           let next;
           if (ss !== 0) {
+            if (onStack) return -Errno.EPERM;
             const sp = memory.readU64(ss);
             const flags = memory.readU32(ss + 8);
             const size = memory.readU64(ss + 16);
@@ -156,7 +208,7 @@ export class SignalSyscalls implements SyscallProvider {
           if (oldSs !== 0) {
             const old = thread.altStack;
             memory.writeU64(oldSs, old?.sp ?? 0n);
-            memory.writeU32(oldSs + 8, old ? old.flags : SS_DISABLE);
+            memory.writeU32(oldSs + 8, old ? (onStack ? SS_ONSTACK : old.flags) : SS_DISABLE);
             memory.writeU32(oldSs + 12, 0);
             memory.writeU64(oldSs + 16, old?.size ?? 0n);
           }
@@ -179,7 +231,7 @@ export class SignalSyscalls implements SyscallProvider {
           const target =
             [context.thread, ...live].find((t) => t.state !== 'exited' && !(t.signalMask & (1n << BigInt(signal - 1)))) ??
             context.thread;
-          return afterSignal(context, sendSignal(signals, context, target, signal));
+          return afterSignal(context, sendSignal(signals, context, target, signal, SI_USER));
         },
       }),
     ];

@@ -49,9 +49,9 @@ function readClock(clock: VirtualClock, thread: Thread, id: number): bigint | un
     case CLOCK_MONOTONIC_RAW:
     case CLOCK_BOOTTIME:
     case CLOCK_BOOTTIME_ALARM:
-      return BigInt(clock.now());
+      return clock.monotonic();
     case CLOCK_MONOTONIC_COARSE: {
-      const now = BigInt(clock.now());
+      const now = clock.monotonic();
       return now - (now % COARSE_RESOLUTION_NS);
     }
     case CLOCK_PROCESS_CPUTIME_ID:
