@@ -25,6 +25,8 @@
 #                 where qemu-user answers differently from Linux (each one commented)
 # A source containing the marker GUEST_NO_QEMU_REFERENCE is built and checked but not
 # run under qemu (e.g. a program that deadlocks): it gets no expected/ files.
+# Each program runs with its working directory set to an empty scratch directory that
+# holds a copy of guests/data/ as data/ (see guests/README.md, "Working directory").
 #
 # Environment:
 #   GUESTS_CACHE   toolchain cache (default ${XDG_CACHE_HOME:-~/.cache}/zeroos-guests)
@@ -305,11 +307,17 @@ if [ "$RUN" = 1 ]; then
     [ -f "$SRC/$n.args" ] && mapfile -t args < "$SRC/$n.args"
     [ -f "$SRC/$n.env" ] && mapfile -t envs < <(grep -v '^[[:space:]]*$' "$SRC/$n.env")
     stdin=/dev/null; [ -f "$SRC/$n.stdin" ] && stdin=$SRC/$n.stdin
+    # The working directory: an empty directory of its own (outside it: qemu's log and
+    # the captured stderr) holding a copy of guests/data as data/, so relative paths in
+    # <name>.args such as data/mounted_input.txt resolve and files a guest creates stay
+    # in the scratch area.
     scratch=$(mktemp -d "$CACHE/run.XXXXXX")
+    mkdir "$scratch/cwd"
+    [ -d "$GUESTS/data" ] && cp -R "$GUESTS/data" "$scratch/cwd/data"
     # Run the program directly (no shell in between) so a fatal signal shows as 128+N.
     set +e
     # (the outer 2>/dev/null only silences bash's own "Segmentation fault" job report)
-    { (cd "$scratch" && ulimit -c 0 && exec timeout 600 env -i ${envs[@]+"${envs[@]}"} "$QEMU" \
+    { (cd "$scratch/cwd" && ulimit -c 0 && exec timeout 600 env -i ${envs[@]+"${envs[@]}"} "$QEMU" \
         -strace -D "$scratch/strace.log" "$BIN/$n" ${args[@]+"${args[@]}"} \
         <"$stdin" >"$EXP/$n.stdout" 2>"$scratch/stderr"); } 2>/dev/null
     rc=$?
