@@ -26,7 +26,7 @@
 # A source containing the marker GUEST_NO_QEMU_REFERENCE is built and checked but not
 # run under qemu (e.g. a program that deadlocks): it gets no expected/ files.
 # Each program runs with its working directory set to an empty scratch directory that
-# holds a copy of guests/data/ as data/ (see guests/README.md, "Working directory").
+# holds a copy of guests/data/ as data/ (see guests/README.md, "Working directory and data").
 #
 # Environment:
 #   GUESTS_CACHE   toolchain cache (default ${XDG_CACHE_HOME:-~/.cache}/zeroos-guests)
