@@ -7,7 +7,7 @@ import type { KernelEvents } from './kernel/events.js';
 import { Kernel, type ProgramImage, type RunState } from './kernel/kernel.js';
 import { archModule } from './kernel/modules/arch-module.js';
 import type { Process } from './kernel/process.js';
-import { ALLOCATOR, KERNEL_EVENTS, PROCESS, TRAP_HANDLER, type KernelConfig } from './kernel/tokens.js';
+import { ALLOCATOR, KERNEL_CONFIG, KERNEL_EVENTS, PROCESS, TRAP_HANDLER, type KernelConfig } from './kernel/tokens.js';
 import type { Allocator, AllocatorStats } from './kernel/contracts/allocator.js';
 import type { SyscallTrapHandler } from './kernel/syscall/trap-handler.js';
 import { createPlatform, type PlatformName } from './platform/index.js';
@@ -74,6 +74,10 @@ export interface RunStats {
   /** Calls per syscall name, most frequent first. */
   readonly syscallCounts: readonly (readonly [string, number])[];
   readonly residentPages: number;
+  /** The settings the run used: seed, epoch, clock rate, limits. */
+  readonly settings: KernelConfig;
+  /** Virtual time at the end (ns since boot). */
+  readonly virtualNs: number;
   readonly memory: AddressSpaceStats;
   readonly allocator: { readonly name: string } & AllocatorStats;
 }
@@ -133,6 +137,8 @@ export class ZeroOS {
       syscalls: handler.totalSyscalls,
       syscallCounts: [...handler.counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
       residentPages: this.kernel.arch.memory.residentPages,
+      settings: this.container.get(KERNEL_CONFIG),
+      virtualNs: this.kernel.clock.now(),
       memory: this.container.get(AddressSpace).stats(),
       allocator: { name: allocator.name, ...allocator.stats() },
     };
@@ -171,17 +177,20 @@ export function defaultSubsystems(options: KernelOptions = {}): ContainerModule[
 
 /** Composes a kernel from the default subsystems, the chosen platform and your own modules. */
 export function createKernel(options: KernelOptions = {}): ZeroOS {
+  const platform =
+    typeof options.platform === 'object' ? options.platform : createPlatform(options.platform ?? 'linux');
+  // One place decides the run's settings: the user's options, else the platform's, else ours.
+  const defaults = platform.runDefaults ?? {};
   const config: KernelConfig = {
-    seed: BigInt.asUintN(64, BigInt(options.seed ?? 0)),
+    seed: BigInt.asUintN(64, BigInt(options.seed ?? defaults.seed ?? 0)),
     maxInstructions: options.maxInstructions ?? Number.POSITIVE_INFINITY,
     unknownSyscall: options.unknownSyscall ?? 'fail',
     recentSyscalls: options.recentSyscalls ?? 8,
-    nsPerInstruction: options.nsPerInstruction ?? 1,
-    maxThreads: options.maxThreads ?? 1024,
-    epochSeconds: options.epochSeconds ?? DEFAULT_EPOCH_SECONDS,
-    memoryLimit: options.memoryLimit ?? Number.POSITIVE_INFINITY,
+    nsPerInstruction: options.nsPerInstruction ?? defaults.nsPerInstruction ?? 1,
+    maxThreads: options.maxThreads ?? defaults.maxThreads ?? 1024,
+    epochSeconds: options.epochSeconds ?? defaults.epochSeconds ?? DEFAULT_EPOCH_SECONDS,
+    memoryLimit: options.memoryLimit ?? defaults.memoryLimit ?? Number.POSITIVE_INFINITY,
   };
-  const platform =
-    typeof options.platform === 'object' ? options.platform : createPlatform(options.platform ?? 'linux');
-  return new ZeroOS(composeContainer(config, platform, defaultSubsystems(options), options.modules ?? []));
+  const memoryLimit = Number.isFinite(config.memoryLimit) ? { memoryLimit: config.memoryLimit } : {};
+  return new ZeroOS(composeContainer(config, platform, defaultSubsystems({ ...options, ...memoryLimit }), options.modules ?? []));
 }

@@ -78,6 +78,8 @@ interface RunOptions {
   allocator: AllocatorName;
   memoryLimit?: number;
   scheduler: SchedulerName;
+  epoch?: number;
+  clockRate?: number;
   quantum?: number;
   maxThreads?: number;
 }
@@ -94,6 +96,8 @@ function runCommand(elfPath: string, guestArgs: string[], options: RunOptions): 
     unknownSyscall: options.unknownSyscall,
     allocator: options.allocator,
     scheduler: options.scheduler,
+    ...(options.epoch === undefined ? {} : { epochSeconds: options.epoch }),
+    ...(options.clockRate === undefined ? {} : { nsPerInstruction: options.clockRate }),
     ...(options.quantum === undefined ? {} : { quantum: options.quantum }),
     ...(options.maxThreads === undefined ? {} : { maxThreads: options.maxThreads }),
     ...(options.memoryLimit === undefined ? {} : { memoryLimit: options.memoryLimit }),
@@ -146,7 +150,10 @@ function printStats(zeroos: ZeroOS, wallMs: number, options: RunOptions): void {
   const lines = [
     `--- zeroos stats ---`,
     `platform        ${options.platform}`,
-    `seed            ${options.seed}`,
+    `seed            ${stats.settings.seed}`,
+    `epoch           ${stats.settings.epochSeconds} s (${new Date(stats.settings.epochSeconds * 1000).toISOString()})`,
+    `clock rate      ${stats.settings.nsPerInstruction} ns per instruction; virtual time ${(stats.virtualNs / 1e6).toFixed(3)} ms`,
+    `limits          memory ${Number.isFinite(stats.settings.memoryLimit) ? mib(stats.settings.memoryLimit) : 'none'}, threads ${stats.settings.maxThreads}, instructions ${Number.isFinite(stats.settings.maxInstructions) ? stats.settings.maxInstructions : 'none'}`,
     `instructions    ${stats.instructions}`,
     `syscalls        ${stats.syscalls}`,
     `wall time       ${wallMs.toFixed(1)} ms`,
@@ -188,6 +195,8 @@ export function buildProgram(): Command {
     .addOption(new Option('--scheduler <name>', 'thread scheduler (random: an interleaving drawn from --seed)').choices([...SCHEDULER_NAMES]).default('cooperative'))
     .option('--quantum <n>', 'preempt a thread after n instructions (default: only when it blocks or yields)', parsePositive)
     .option('--max-threads <n>', 'most live threads; clone fails with EAGAIN beyond (default 1024)', parsePositive)
+    .option('--epoch <seconds>', 'CLOCK_REALTIME at start, in seconds since 1970 (default 1704067200 = 2024-01-01)', parseCount)
+    .option('--clock-rate <ns>', 'virtual nanoseconds per instruction (default 1)', parsePositive)
     .option('--stats', 'print instructions, syscalls, wall time and MIPS to stderr')
     .option('--trace', 'print every syscall to stderr, strace style')
     .option('--stdin <file>', 'read the guest\'s stdin from a file (default: the host\'s stdin)')

@@ -21,6 +21,15 @@ export interface Layout {
   find(kind: RegionKind): LayoutRegion | undefined;
 }
 
+/** Settings of a run that a platform may choose and a user may override. */
+export interface RunDefaults {
+  readonly seed?: bigint;
+  readonly epochSeconds?: number;
+  readonly nsPerInstruction?: number;
+  readonly memoryLimit?: number;
+  readonly maxThreads?: number;
+}
+
 /** A source of the run's seeded random bytes. */
 export interface EntropySource {
   bytes(length: number): Uint8Array;
@@ -73,6 +82,11 @@ export interface Platform {
    * an endless loop (the kernel reports it as a hang).
    */
   readonly haltEndsRun?: boolean;
+  /**
+   * The run settings this platform wants unless the user overrides them: a zkVM fixes
+   * its seed, epoch, clock rate and limits here so every prover sees the same run.
+   */
+  readonly runDefaults?: RunDefaults;
   /** Called once when the process ends (e.g. Jolt writes its termination or panic word). */
   onExit?(status: ExitStatus, context: BootContext): void;
 }
