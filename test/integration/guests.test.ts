@@ -46,8 +46,8 @@ function failure(run: () => unknown): unknown {
 
 /** Guests that end in a fault, an unserved syscall, a deadlock or that need preemption: tested one by one below. */
 const SPECIAL = ['nosys', 'segv', 'illegal', 'guard_overflow', 'deadlock', 'spin_wait'];
-/** Guests that need files, mounts or a working directory: test/integration/vfs-guests.test.ts runs them. */
-const FILE_GUESTS = ['fileio', 'mounted_io', 'pipe_threads', 'wc_stdin', 'rust_fs', 'filecopy', 'write_loop'];
+/** Guests that need files, devices, mounts or a working directory: test/integration/vfs-guests.test.ts runs them. */
+const FILE_GUESTS = ['fileio', 'mounted_io', 'pipe_threads', 'wc_stdin', 'rust_fs', 'filecopy', 'write_loop', 'random'];
 const MATCHING = readdirSync(join(GUESTS, 'expected'))
   .filter((f) => f.endsWith('.exit'))
   .map((f) => f.slice(0, -'.exit'.length))
