@@ -18,7 +18,7 @@ import { schedulerModule, type SchedulerName } from './subsystems/scheduler/inde
 import { signalsModule } from './subsystems/signals/index.js';
 import { randomModule } from './subsystems/random/index.js';
 import { timeModule } from './subsystems/time/index.js';
-import { vfsModule } from './subsystems/vfs/index.js';
+import { InputLedger, vfsModule, type FilesOptions, type InputRecord } from './subsystems/vfs/index.js';
 
 export interface KernelOptions {
   /** A platform object, or the name of a built-in one. Default: 'linux'. */
@@ -49,6 +49,8 @@ export interface KernelOptions {
   readonly maxThreads?: number;
   /** How many recent syscalls an UnknownSyscall report lists. Default 8. */
   readonly recentSyscalls?: number;
+  /** What the guest's file namespace holds: host mounts and files, the cwd, an --out directory, a stdin file. */
+  readonly files?: FilesOptions;
   /** Your own ContainerModules, loaded last: `rebind(SCHEDULER).to(Mine)` and the like. */
   readonly modules?: readonly ContainerModule[];
 }
@@ -80,6 +82,8 @@ export interface RunStats {
   readonly virtualNs: number;
   readonly memory: AddressSpaceStats;
   readonly allocator: { readonly name: string } & AllocatorStats;
+  /** The host-backed input files the guest read, with their SHA-256, in the order it first read them. */
+  readonly inputs: readonly InputRecord[];
 }
 
 /**
@@ -141,6 +145,7 @@ export class ZeroOS {
       virtualNs: this.kernel.clock.now(),
       memory: this.container.get(AddressSpace).stats(),
       allocator: { name: allocator.name, ...allocator.stats() },
+      inputs: this.container.get(InputLedger).inputs(),
     };
   }
 
@@ -171,7 +176,7 @@ export function defaultSubsystems(options: KernelOptions = {}): ContainerModule[
     randomModule(),
     timeModule(),
     consoleModule(options.console ?? {}),
-    vfsModule(),
+    vfsModule(options.files ?? {}),
   ];
 }
 

@@ -60,6 +60,22 @@ export interface ProcessExitEvent extends EventBase {
   readonly signal?: number;
 }
 
+/**
+ * The guest read a host-backed input (a --mount or --file file, or the --stdin file) for
+ * the first time. Inputs are committed: the hash covers the whole file as it was loaded,
+ * whatever part the guest went on to read.
+ */
+export interface InputReadEvent extends EventBase {
+  readonly kind: 'input-read';
+  /** The guest path it was first read through ("stdin" for the --stdin file). */
+  readonly path: string;
+  /** The host file behind it. */
+  readonly hostPath: string;
+  readonly size: number;
+  /** SHA-256 of the whole file, lowercase hex. */
+  readonly sha256: string;
+}
+
 export type KernelEvent =
   | SyscallEnterEvent
   | SyscallExitEvent
@@ -67,7 +83,8 @@ export type KernelEvent =
   | ThreadSwitchEvent
   | ThreadStartEvent
   | ThreadExitEvent
-  | ProcessExitEvent;
+  | ProcessExitEvent
+  | InputReadEvent;
 
 type Payload<E extends KernelEvent> = Omit<E, 'seq' | 'kind'>;
 
@@ -84,6 +101,7 @@ export class KernelEvents {
   readonly #threadStart = new Subject<ThreadStartEvent>();
   readonly #threadExit = new Subject<ThreadExitEvent>();
   readonly #processExit = new Subject<ProcessExitEvent>();
+  readonly #inputRead = new Subject<InputReadEvent>();
   #seq = 0;
 
   readonly syscallEnter$: Observable<SyscallEnterEvent> = this.#syscallEnter.asObservable();
@@ -93,6 +111,7 @@ export class KernelEvents {
   readonly threadStart$: Observable<ThreadStartEvent> = this.#threadStart.asObservable();
   readonly threadExit$: Observable<ThreadExitEvent> = this.#threadExit.asObservable();
   readonly processExit$: Observable<ProcessExitEvent> = this.#processExit.asObservable();
+  readonly inputRead$: Observable<InputReadEvent> = this.#inputRead.asObservable();
   /** Every event, in the order it happened. */
   readonly all$: Observable<KernelEvent> = merge(
     this.syscallEnter$,
@@ -102,6 +121,7 @@ export class KernelEvents {
     this.threadStart$,
     this.threadExit$,
     this.processExit$,
+    this.inputRead$,
   );
 
   /** Whether anyone listens to syscalls: lets the trap path skip building events nobody reads. */
@@ -130,6 +150,9 @@ export class KernelEvents {
   emitProcessExit(event: Payload<ProcessExitEvent>): void {
     this.#processExit.next({ kind: 'process-exit', seq: this.#seq++, ...event });
   }
+  emitInputRead(event: Payload<InputReadEvent>): void {
+    this.#inputRead.next({ kind: 'input-read', seq: this.#seq++, ...event });
+  }
 
   dispose(): void {
     this.#syscallEnter.complete();
@@ -139,5 +162,6 @@ export class KernelEvents {
     this.#threadStart.complete();
     this.#threadExit.complete();
     this.#processExit.complete();
+    this.#inputRead.complete();
   }
 }

@@ -38,6 +38,11 @@ export class ProcessLifecycle {
     this.#bootContext = context;
   }
 
+  /** What bootstrap saw (the executable and the path the guest knows it by), once a program is loaded. */
+  get bootContext(): BootContext | undefined {
+    return this.#bootContext;
+  }
+
   /** Ends the process (exit_group, a fatal signal): every thread stops, the platform is told. */
   exitProcess(code: number, thread: Thread, signal?: number): void {
     if (this.process.exited) return;

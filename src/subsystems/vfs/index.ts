@@ -1,3 +1,33 @@
-export { IoSyscalls, IOV_MAX, MAX_RW_COUNT } from './io-syscalls.js';
+export * as vfsConstants from './constants.js';
+export { DevRandomDevice, NullDevice, RandomDevice, UrandomDevice, ZeroDevice } from './devices.js';
+export { HostFileError, MountError } from './errors.js';
+export { DescriptorSyscalls } from './fd-syscalls.js';
+export { HostFileSystem } from './hostfs.js';
+export { InputLedger, type InputRecord } from './input-ledger.js';
+export {
+  DeviceInode,
+  DirectoryInode,
+  FileData,
+  GeneratedFileInode,
+  Inode,
+  MagicLinkInode,
+  PipeInode,
+  RegularInode,
+  SymlinkInode,
+  type FileSystem,
+  type InodeKind,
+  type Mirror,
+} from './inode.js';
+export { IOV_MAX, IoSyscalls, MAX_RW_COUNT } from './io-syscalls.js';
+export { LockTable, type LockOwner, type RecordLock } from './locks.js';
+export { MemoryFileSystem, SyntheticFileSystem } from './memfs.js';
 export { vfsModule } from './module.js';
+export { MountTree, type ParentLookup } from './mount-tree.js';
+export { DeviceFile, DirectoryFile, FileDescription, GeneratedFile, PathFile, RegularFile } from './open-file.js';
+export { FILES_OPTIONS, type FilesOptions, type HostMount, type OutputDirectory } from './options.js';
+export { PathSyscalls } from './path-syscalls.js';
+export { Pipe, PipeEnd } from './pipe.js';
+export { PollSyscalls } from './poll-syscalls.js';
 export { StandardStreams } from './standard-streams.js';
+export { Vfs, type OutputSummary, type TimeSpec } from './vfs.js';
+export { WaitQueue } from './wait-queue.js';

@@ -1,0 +1,201 @@
+import { inject, injectable, optional } from 'inversify';
+import type { SyscallContext, SyscallResult } from '../../kernel/contracts/syscall.js';
+import { NO_RETURN } from '../../kernel/contracts/syscall.js';
+import { Errno } from '../../kernel/errno.js';
+import type { Thread } from '../../kernel/process.js';
+import { SI_USER, SignalState } from '../signals/signals.js';
+import {
+  O_NONBLOCK,
+  O_RDONLY,
+  O_WRONLY,
+  PIPE_BUF,
+  PIPE_CAPACITY,
+  POLLERR,
+  POLLHUP,
+  POLLIN,
+  POLLOUT,
+  POLLRDNORM,
+  POLLWRNORM,
+} from './constants.js';
+import { PipeInode, type FileSystem } from './inode.js';
+import { FIONREAD, FileDescription, type FileServices } from './open-file.js';
+
+/** The most F_SETPIPE_SZ grants (/proc/sys/fs/pipe-max-size). */
+export const PIPE_MAX_SIZE = 1 << 20;
+
+const PIPEFS_MAGIC = 0x50495045;
+
+const SIGPIPE = 13;
+
+/**
+ * SIGPIPE for writes to a pipe nobody reads. The signal is raised when the write
+ * returns, with its result (EPIPE, or the bytes written before) already in a0, so a
+ * handler's frame keeps it; its default action ends the process with status 141, and a
+ * program that ignores it (Rust does) just sees EPIPE.
+ */
+@injectable()
+export class BrokenPipes {
+  readonly #writers = new WeakSet<Thread>();
+
+  constructor(@inject(SignalState) @optional() private readonly signals: SignalState | undefined) {}
+
+  /** The thread's write found no reader. */
+  mark(thread: Thread): void {
+    this.#writers.add(thread);
+  }
+
+  /** Ends a write-like syscall: raises the SIGPIPE it earned, if any. */
+  finish(context: SyscallContext, result: SyscallResult): SyscallResult {
+    if (result === NO_RETURN || !this.#writers.has(context.thread)) return result;
+    this.#writers.delete(context.thread);
+    if (!this.signals) return result;
+    context.hart.setX(10, BigInt(result));
+    const pushed = this.signals.send(context.thread, SIGPIPE, context.hart.pc - 4, context.thread, SI_USER);
+    return pushed || context.process.exited ? NO_RETURN : result;
+  }
+}
+
+/** The anonymous file system pipes' inodes live in. */
+export class PipeFileSystem implements FileSystem {
+  readonly type = 'pipefs';
+  readonly magic = PIPEFS_MAGIC;
+  readonly readOnly = false;
+  #ino = 1;
+  constructor(readonly dev: number) {}
+  nextIno(): number {
+    return this.#ino++;
+  }
+  charge(): boolean {
+    return true;
+  }
+}
+
+/**
+ * A pipe: a bounded byte queue between the descriptions of its two ends. Readers of an
+ * empty pipe and writers to a full one block (through the WaitQueue) while the other end
+ * is open; writes of up to PIPE_BUF bytes are atomic. The counts of open ends decide
+ * end of file (no writers) and EPIPE (no readers).
+ */
+export class Pipe {
+  #buffer: Uint8Array;
+  #head = 0;
+  #length = 0;
+  readers = 0;
+  writers = 0;
+
+  constructor(readonly inode: PipeInode) {
+    this.#buffer = new Uint8Array(PIPE_CAPACITY);
+  }
+
+  get buffered(): number {
+    return this.#length;
+  }
+
+  get capacity(): number {
+    return this.#buffer.length;
+  }
+
+  get room(): number {
+    return this.#buffer.length - this.#length;
+  }
+
+  /** Removes and returns up to `length` bytes. */
+  take(length: number): Uint8Array {
+    const n = Math.min(length, this.#length);
+    const out = new Uint8Array(n);
+    const first = Math.min(n, this.#buffer.length - this.#head);
+    out.set(this.#buffer.subarray(this.#head, this.#head + first));
+    if (n > first) out.set(this.#buffer.subarray(0, n - first), first);
+    this.#head = (this.#head + n) % this.#buffer.length;
+    this.#length -= n;
+    return out;
+  }
+
+  /** Appends as much of `data` as fits; returns how much. */
+  put(data: Uint8Array): number {
+    const n = Math.min(data.length, this.room);
+    const tail = (this.#head + this.#length) % this.#buffer.length;
+    const first = Math.min(n, this.#buffer.length - tail);
+    this.#buffer.set(data.subarray(0, first), tail);
+    if (n > first) this.#buffer.set(data.subarray(first, n), 0);
+    this.#length += n;
+    return n;
+  }
+
+  /** F_SETPIPE_SZ: the new capacity, or -EBUSY when the buffered bytes would not fit. */
+  resize(size: number): number {
+    if (size < this.#length) return -Errno.EBUSY;
+    const contents = this.take(this.#length);
+    this.#buffer = new Uint8Array(size);
+    this.#head = 0;
+    this.put(contents);
+    return size;
+  }
+}
+
+/** One end of a pipe, as pipe2 installs it. */
+export class PipeEnd extends FileDescription {
+  declare readonly inode: PipeInode;
+
+  constructor(
+    readonly pipe: Pipe,
+    readonly end: 'read' | 'write',
+    flags: number,
+    services: FileServices,
+    private readonly broken: BrokenPipes,
+  ) {
+    super(pipe.inode, `pipe:[${pipe.inode.ino}]`, (end === 'read' ? O_RDONLY : O_WRONLY) | (flags & O_NONBLOCK), services);
+    if (end === 'read') pipe.readers++;
+    else pipe.writers++;
+  }
+
+  read(context: SyscallContext, length: number, nonBlocking = false): Uint8Array | number | typeof NO_RETURN {
+    const pipe = this.pipe;
+    if (length === 0) return new Uint8Array(0);
+    if (pipe.buffered > 0) {
+      const data = pipe.take(length);
+      this.services.queue.notify();
+      return data;
+    }
+    if (pipe.writers === 0) return new Uint8Array(0);
+    if (nonBlocking || this.statusFlags & O_NONBLOCK) return -Errno.EAGAIN;
+    return this.services.queue.restartWhen(context, 'read on an empty pipe', () => pipe.buffered > 0 || pipe.writers === 0);
+  }
+
+  write(context: SyscallContext, data: Uint8Array, nonBlocking = false): number | typeof NO_RETURN {
+    const pipe = this.pipe;
+    if (pipe.readers === 0) {
+      this.broken.mark(context.thread);
+      return -Errno.EPIPE;
+    }
+    if (data.length === 0) return 0;
+    // Up to PIPE_BUF bytes go in at once or not at all; more may be split.
+    const needed = data.length <= PIPE_BUF ? data.length : 1;
+    if (pipe.room >= needed) {
+      const written = pipe.put(data);
+      this.services.queue.notify();
+      return written;
+    }
+    if (nonBlocking || this.statusFlags & O_NONBLOCK) return -Errno.EAGAIN;
+    return this.services.queue.restartWhen(context, 'write to a full pipe', () => pipe.readers === 0 || pipe.room >= needed);
+  }
+
+  ioctl(context: SyscallContext, request: number, argument: bigint): SyscallResult {
+    if (request !== FIONREAD) return -Errno.ENOTTY;
+    context.memory.writeU32(Number(argument), this.pipe.buffered);
+    return 0;
+  }
+
+  override poll(): number {
+    const pipe = this.pipe;
+    if (this.end === 'read') return (pipe.buffered > 0 ? POLLIN | POLLRDNORM : 0) | (pipe.writers === 0 ? POLLHUP : 0);
+    return (pipe.room > 0 ? POLLOUT | POLLWRNORM : 0) | (pipe.readers === 0 ? POLLERR : 0);
+  }
+
+  override release(): void {
+    if (this.end === 'read') this.pipe.readers--;
+    else this.pipe.writers--;
+    this.services.queue.notify();
+    super.release();
+  }
+}

@@ -1,0 +1,75 @@
+import { inject, injectable } from 'inversify';
+import { NO_RETURN, type SyscallContext } from '../../kernel/contracts/syscall.js';
+import type { Thread } from '../../kernel/process.js';
+import { ThreadWaits } from '../../kernel/waits.js';
+
+interface Waiter {
+  readonly thread: Thread;
+  /** The syscall's result once the thread can go on, or undefined to keep waiting. */
+  readonly attempt: () => number | undefined;
+}
+
+/**
+ * Threads waiting for a file to become ready: data or room in a pipe, a lock released,
+ * any of a poll set. Whatever changes such a state calls `notify()`, and every waiter
+ * that can now go on is woken. One queue for the whole VFS: waiters are few, and a
+ * waiter that is woken too early just waits again.
+ */
+@injectable()
+export class WaitQueue {
+  readonly #waiters = new Set<Waiter>();
+  #notifying = false;
+  #again = false;
+
+  constructor(@inject(ThreadWaits) private readonly waits: ThreadWaits) {}
+
+  /**
+   * Blocks the calling thread until `ready()`, then runs its syscall again from the
+   * start, as Linux restarts a syscall (the pc goes back to the ecall and a0 keeps its
+   * argument). For waits that transferred nothing yet: a read of an empty pipe, a lock.
+   */
+  restartWhen(context: SyscallContext, reason: string, ready: () => boolean): typeof NO_RETURN {
+    const a0 = Number(BigInt.asIntN(64, context.hart.getX(10)));
+    context.hart.pc -= 4;
+    return this.block(context.thread, reason, () => (ready() ? a0 : undefined));
+  }
+
+  /** Blocks `thread` until `attempt()` gives a result, which becomes its syscall's return value. */
+  block(
+    thread: Thread,
+    reason: string,
+    attempt: () => number | undefined,
+    options: { deadline?: number; timeoutResult?: number } = {},
+  ): typeof NO_RETURN {
+    const waiter: Waiter = { thread, attempt };
+    this.#waiters.add(waiter);
+    this.waits.block(thread, reason, { ...options, onEnd: () => this.#waiters.delete(waiter) });
+    return NO_RETURN;
+  }
+
+  /** Something changed: wake every waiter that can go on. */
+  notify(): void {
+    if (this.#waiters.size === 0) return;
+    if (this.#notifying) {
+      this.#again = true;
+      return;
+    }
+    this.#notifying = true;
+    try {
+      do {
+        this.#again = false;
+        for (const waiter of [...this.#waiters]) {
+          if (!this.#waiters.has(waiter)) continue;
+          const result = waiter.attempt();
+          if (result !== undefined) this.waits.wake(waiter.thread, result);
+        }
+      } while (this.#again);
+    } finally {
+      this.#notifying = false;
+    }
+  }
+
+  get size(): number {
+    return this.#waiters.size;
+  }
+}
