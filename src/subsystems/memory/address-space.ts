@@ -73,6 +73,17 @@ export interface MapsEntry {
   readonly name: string;
 }
 
+/**
+ * What a file-backed mapping is made of: a private copy of the file's bytes from the
+ * mapping's offset (fewer past the end of the file; the rest reads as zeros), named
+ * after the file in /proc/self/maps.
+ */
+export interface FileMapping {
+  readonly name: string;
+  /** Up to `length` bytes of the file at the mapping's offset, or a negative errno. */
+  contents(length: number): Uint8Array | number;
+}
+
 /** Counters for --stats and tests. */
 export interface AddressSpaceStats {
   readonly mappedBytes: number;
@@ -162,7 +173,11 @@ export class AddressSpace implements BootContribution {
     return requested;
   }
 
-  mmap(address: number, length: number, prot: number, flags: number, offset: bigint, fileBacked: boolean): number {
+  /**
+   * mmap(2). `file` makes a file-backed mapping (a private copy of its bytes); `true`
+   * stands for a file that cannot be mapped (ENODEV).
+   */
+  mmap(address: number, length: number, prot: number, flags: number, offset: bigint, file: boolean | FileMapping = false): number {
     if (length === 0) return -Errno.EINVAL;
     const type = flags & MAP_TYPE;
     if (type !== MAP_SHARED && type !== MAP_PRIVATE && type !== MAP_SHARED_VALIDATE) return -Errno.EINVAL;
@@ -173,7 +188,14 @@ export class AddressSpace implements BootContribution {
     if (offset % BigInt(PAGE_SIZE) !== 0n) return -Errno.EINVAL;
     const size = pageUp(length);
     if (!(size < 2 ** 53)) return -Errno.ENOMEM;
-    if (fileBacked) return -Errno.ENODEV;
+    if (file === true) return -Errno.ENODEV;
+    let contents: Uint8Array | undefined;
+    if (file) {
+      const bytes = file.contents(size);
+      if (typeof bytes === 'number') return bytes;
+      contents = bytes;
+    }
+    const name = file ? file.name : '[anon]';
     const perms = permsOfProt(prot);
     const fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) !== 0;
 
@@ -184,7 +206,8 @@ export class AddressSpace implements BootContribution {
       if (replaced > 0 && flags & MAP_FIXED_NOREPLACE) return -Errno.EEXIST;
       if (!this.withinLimit(size - replaced)) return -Errno.ENOMEM;
       if (!this.replace(address, size)) return -Errno.ENOMEM;
-      this.#memory.map(address, size, perms, '[anon]');
+      this.#memory.map(address, size, perms, name);
+      if (contents?.length) this.#memory.poke(address, contents);
       this.account(size);
       return address;
     }
@@ -197,7 +220,8 @@ export class AddressSpace implements BootContribution {
       placed = this.allocator.allocate(size, PAGE_SIZE);
     }
     if (placed === undefined) return -Errno.ENOMEM;
-    this.#memory.map(placed, size, perms, '[anon]');
+    this.#memory.map(placed, size, perms, name);
+    if (contents?.length) this.#memory.poke(placed, contents);
     this.account(size);
     return placed;
   }

@@ -3,7 +3,7 @@ import { defineSyscall, type SyscallDefinition, type SyscallProvider } from '../
 import { Errno } from '../../kernel/errno.js';
 import { fd, int, long, ptr, size, uint } from '../../kernel/syscall/args.js';
 import { SYSCALL_NUMBERS as NR } from '../../kernel/syscall/numbers.js';
-import { AddressSpace, MAP_ANONYMOUS } from './address-space.js';
+import { AddressSpace, MAP_ANONYMOUS, MAP_PRIVATE, MAP_TYPE, PROT_WRITE } from './address-space.js';
 
 /** brk, mmap, munmap, mprotect, madvise, mremap over the AddressSpace. */
 @injectable()
@@ -28,11 +28,20 @@ export class MemorySyscalls implements SyscallProvider {
         nr: NR.mmap,
         args: [ptr('addr'), size('length'), uint('prot'), uint('flags'), fd(), long('offset')],
         support: 'partial',
-        note: 'anonymous private/shared, MAP_FIXED, MAP_FIXED_NOREPLACE, hints, PROT_NONE; file mappings: -ENODEV until files can be mapped',
+        note: 'anonymous private/shared, MAP_FIXED, MAP_FIXED_NOREPLACE, hints, PROT_NONE; files: a private copy of their bytes (MAP_SHARED only read-only: a writable shared file mapping is -ENODEV, nothing is written back)',
         handler(context, address, length, prot, flags, descriptor, offset) {
-          const anonymous = (flags & MAP_ANONYMOUS) !== 0;
-          if (!anonymous && !context.process.files.get(descriptor)) return -Errno.EBADF;
-          return space.mmap(address, length, prot, flags, offset, !anonymous);
+          if (flags & MAP_ANONYMOUS) return space.mmap(address, length, prot, flags, offset);
+          const file = context.process.files.get(descriptor);
+          if (!file) return -Errno.EBADF;
+          // Files that cannot be mapped at all (consoles, pipes, directories) say so first.
+          if (!file.mapContents) return space.mmap(address, length, prot, flags, offset, true);
+          if ((flags & MAP_TYPE) !== MAP_PRIVATE && prot & PROT_WRITE) return file.writable ? -Errno.ENODEV : -Errno.EACCES;
+          if (!file.readable) return -Errno.EACCES;
+          const mapContents = file.mapContents.bind(file);
+          return space.mmap(address, length, prot, flags, offset, {
+            name: file.path,
+            contents: (size) => (offset < 0n || offset > BigInt(Number.MAX_SAFE_INTEGER) ? -Errno.EINVAL : mapContents(context, Number(offset), size)),
+          });
         },
       }),
       defineSyscall({
