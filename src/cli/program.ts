@@ -6,10 +6,10 @@ import { formatSyscallTable } from '../kernel/syscall/table.js';
 import { formatResult } from '../kernel/syscall/trap-handler.js';
 import { SYSCALL_TABLE } from '../kernel/tokens.js';
 import { PLATFORM_NAMES, createPlatform, type PlatformName } from '../platform/index.js';
-import { bytesInput } from '../subsystems/console/index.js';
 import { ALLOCATOR_NAMES, type AllocatorName } from '../subsystems/memory/index.js';
 import { SCHEDULER_NAMES, type SchedulerName } from '../subsystems/scheduler/index.js';
 import { signalName } from '../subsystems/signals/index.js';
+import { Vfs, type HostMount, type OutputDirectory } from '../subsystems/vfs/index.js';
 import { createKernel, type ZeroOS } from '../zeroos.js';
 import { hostStdin, writeAllSync } from './host-io.js';
 
@@ -54,6 +54,36 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/** --mount/--file HOST:GUEST[:rw|:ro] (HOST may itself contain ':'; GUEST is what follows the last one). */
+function parseMount(value: string, previous: HostMount[]): HostMount[] {
+  let spec = value;
+  let writable = false;
+  const mode = /:(rw|ro)$/.exec(spec);
+  if (mode) {
+    writable = mode[1] === 'rw';
+    spec = spec.slice(0, -3);
+  }
+  const colon = spec.lastIndexOf(':');
+  const host = spec.slice(0, colon);
+  const guest = spec.slice(colon + 1);
+  if (colon <= 0 || guest === '') throw new InvalidArgumentError('expected HOST:GUEST or HOST:GUEST:rw');
+  if (!guest.startsWith('/')) throw new InvalidArgumentError(`the guest path "${guest}" must be absolute`);
+  return [...previous, { host, guest, writable }];
+}
+
+/** --out DIR or DIR:GUEST (default GUEST /out). */
+function parseOut(value: string): OutputDirectory {
+  const colon = value.lastIndexOf(':');
+  if (colon > 0 && value[colon + 1] === '/') return { host: value.slice(0, colon), guest: value.slice(colon + 1) };
+  if (value === '') throw new InvalidArgumentError('expected a host directory');
+  return { host: value };
+}
+
+function parseGuestPath(value: string): string {
+  if (!value.startsWith('/')) throw new InvalidArgumentError(`the guest path "${value}" must be absolute`);
+  return value;
+}
+
 function readHostFile(path: string, what: string): Uint8Array {
   try {
     return readFileSync(path);
@@ -72,6 +102,10 @@ interface RunOptions {
   stats?: boolean;
   trace?: boolean;
   stdin?: string;
+  mount: HostMount[];
+  file: HostMount[];
+  cwd?: string;
+  out?: OutputDirectory;
   env: string[];
   tty?: boolean;
   unknownSyscall: 'fail' | 'enosys';
@@ -101,8 +135,15 @@ function runCommand(elfPath: string, guestArgs: string[], options: RunOptions): 
     ...(options.quantum === undefined ? {} : { quantum: options.quantum }),
     ...(options.maxThreads === undefined ? {} : { maxThreads: options.maxThreads }),
     ...(options.memoryLimit === undefined ? {} : { memoryLimit: options.memoryLimit }),
+    files: {
+      mounts: options.mount,
+      files: options.file,
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+      ...(options.out === undefined ? {} : { out: options.out }),
+      ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
+    },
     console: {
-      stdin: options.stdin === undefined ? hostStdin() : bytesInput(readHostFile(options.stdin, 'stdin file')),
+      ...(options.stdin === undefined ? { stdin: hostStdin() } : {}),
       stdout: (data) => writeAllSync(1, data),
       stderr: (data) => writeAllSync(2, data),
       terminal: options.tty ?? false,
@@ -111,9 +152,17 @@ function runCommand(elfPath: string, guestArgs: string[], options: RunOptions): 
   if (options.trace) traceSyscalls(zeroos);
   zeroos.load({ executable, path: elfPath, argv: [elfPath, ...guestArgs], env: options.env });
   const started = performance.now();
+  let finished = false;
   try {
     zeroos.run();
+    finished = true;
   } finally {
+    // The guest's results are copied out even when the run stopped on an error.
+    try {
+      zeroos.container.get(Vfs).copyOut();
+    } catch (error) {
+      if (finished) throw error;
+    }
     if (options.stats) printStats(zeroos, performance.now() - started, options);
   }
   const exit = zeroos.process.exit;
@@ -162,7 +211,12 @@ function printStats(zeroos: ZeroOS, wallMs: number, options: RunOptions): void {
     `address space   ${mib(stats.memory.mappedBytes)} mapped, peak ${mib(stats.memory.peakMappedBytes)}, limit ${Number.isFinite(stats.memory.memoryLimit) ? mib(stats.memory.memoryLimit) : 'none'}`,
     `allocator       ${stats.allocator.name}: ${stats.allocator.allocations} allocations, ${stats.allocator.frees} frees, peak ${mib(stats.allocator.peakBytesInUse)}, ${stats.allocator.freeBlocks} free blocks`,
     `syscall counts  ${stats.syscallCounts.map(([name, n]) => `${name}×${n}`).join(' ')}`,
+    ...stats.inputs.map(
+      (input) => `input           ${input.path} (${input.hostPath}): ${input.bytesRead} bytes read of ${input.size}, sha256 ${input.sha256}`,
+    ),
   ];
+  const out = zeroos.container.get(Vfs).copyOut();
+  if (out) lines.push(`output          ${out.guest} -> ${out.host}: ${out.files} files, ${out.bytes} bytes`);
   writeAllSync(2, encode(lines.join('\n') + '\n'));
 }
 
@@ -199,7 +253,11 @@ export function buildProgram(): Command {
     .option('--clock-rate <ns>', 'virtual nanoseconds per instruction (default 1)', parsePositive)
     .option('--stats', 'print instructions, syscalls, wall time and MIPS to stderr')
     .option('--trace', 'print every syscall to stderr, strace style')
-    .option('--stdin <file>', 'read the guest\'s stdin from a file (default: the host\'s stdin)')
+    .option('--stdin <file>', 'the guest\'s stdin is this file, hashed as an input (default: the host\'s stdin)')
+    .option('--mount <HOST:GUEST[:rw]>', 'show a host directory at GUEST, read-only unless :rw (repeatable)', parseMount, [])
+    .option('--file <HOST:GUEST[:rw]>', 'show one host file at GUEST, read-only unless :rw (repeatable)', parseMount, [])
+    .option('--cwd <path>', 'the guest\'s working directory (made in the in-memory root if missing; default /)', parseGuestPath)
+    .option('--out <DIR[:GUEST]>', 'an empty in-memory directory at GUEST (default /out) copied to the host DIR when the guest exits', parseOut)
     .option('--env <KEY=VALUE>', 'add a variable to the guest\'s environment (repeatable; default empty)', collect, [])
     .option('--tty', 'present the console to the guest as a terminal (fixed 80x24)')
     .addOption(
