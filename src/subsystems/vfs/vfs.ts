@@ -198,6 +198,8 @@ export class Vfs implements BootContribution {
       }
       for (const [name, node] of [...dir.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
         const target = `${host}/${name}`;
+        // Another file system mounted inside the output directory is not the guest's output.
+        if (node instanceof DirectoryInode && node.mountedHere) continue;
         if (node instanceof DirectoryInode) copy(node, target);
         else if (node instanceof RegularInode) {
           const contents = node.contents().view();
@@ -372,7 +374,7 @@ export class Vfs implements BootContribution {
    * AT_EMPTY_PATH and an empty path, the file open on `dirfd` itself.
    */
   lookupAt(context: SyscallContext, dirfd: number, path: string, follow: boolean, flags = 0): LookupResult | number {
-    if (path === '' && flags & AT_EMPTY_PATH) return this.fileAt(context, dirfd);
+    if (path === '') return flags & AT_EMPTY_PATH ? this.fileAt(context, dirfd) : -Errno.ENOENT;
     const start = this.startDir(context, dirfd, path);
     if (typeof start === 'number') return start;
     return this.tree.lookup(start, path, follow);
