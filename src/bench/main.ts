@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { AllocatorName } from '../subsystems/memory/index.js';
 import { createKernel, type KernelOptions } from '../zeroos.js';
 import { benchmarkAllocators, formatAllocatorBenchmark } from './allocators.js';
+import { benchmarkFiles } from './vfs.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -127,6 +128,9 @@ function main(): void {
   console.log('');
   console.log('Allocators alone (mixed-size workload over a 1 GiB region, 4 KiB granule):');
   console.log(formatAllocatorBenchmark(benchmarkAllocators()));
+  console.log('');
+  console.log('Files and the syscall path:');
+  console.log(benchmarkFiles(root, qemu));
 }
 
 main();

@@ -9,7 +9,7 @@ import { EXIT_CODES } from '../../src/errors.js';
 const root = join(import.meta.dirname, '..', '..');
 const expected = (name: string, ext: string) => readFileSync(join(root, 'guests', 'expected', `${name}.${ext}`), 'utf8');
 const input = readFileSync(join(root, 'guests', 'data', 'mounted_input.txt'));
-const result = () => /^result: (.*)$/m.exec(expected('mounted_io', 'stdout'))![1];
+const result = () => /^result: (.*)$/m.exec(expected('mounted_io', 'stdout'))![1] ?? '';
 
 function zeroos(args: string[]) {
   const run = spawnSync(process.execPath, [join(root, 'dist', 'cli', 'main.js'), ...args], { cwd: root, encoding: 'utf8', input: '' });
