@@ -6,7 +6,6 @@ import {
   DT_FIFO,
   DT_LNK,
   DT_REG,
-  MAX_FILE_SIZE,
   S_IFCHR,
   S_IFDIR,
   S_IFIFO,
@@ -58,13 +57,24 @@ export interface FileSystem {
   charge(bytes: number): boolean;
 }
 
-/** A growable byte array: a regular file's contents. */
+/** Bytes per piece of a file's contents. */
+const PIECE = 64 * 1024;
+
+/**
+ * A regular file's contents, in 64 KiB pieces allocated as they are written: a file
+ * extended by truncate or by a write far past its end holds no memory for the hole
+ * (it reads as zeros), and growing a file never copies what it already holds.
+ */
 export class FileData {
-  #bytes: Uint8Array;
+  readonly #pieces: (Uint8Array | undefined)[] = [];
   #size: number;
 
+  /** `initial` is taken over, not copied. */
   constructor(initial: Uint8Array = new Uint8Array(0)) {
-    this.#bytes = initial;
+    for (let at = 0; at < initial.length; at += PIECE) {
+      const piece = initial.subarray(at, at + PIECE);
+      this.#pieces.push(piece.length === PIECE ? piece : grow(piece));
+    }
     this.#size = initial.length;
   }
 
@@ -72,34 +82,66 @@ export class FileData {
     return this.#size;
   }
 
-  /** A view of up to `length` bytes at `offset` (empty past the end); valid until the next change. */
+  /**
+   * Up to `length` bytes at `offset` (empty past the end): a view when they lie in one
+   * piece (valid until the next change), a copy otherwise.
+   */
   read(offset: number, length: number): Uint8Array {
-    if (offset >= this.#size) return new Uint8Array(0);
-    return this.#bytes.subarray(offset, Math.min(this.#size, offset + length));
+    const end = Math.min(this.#size, offset + length);
+    if (offset >= end) return new Uint8Array(0);
+    const first = Math.floor(offset / PIECE);
+    if (first === Math.floor((end - 1) / PIECE)) {
+      const piece = this.#pieces[first];
+      const at = offset - first * PIECE;
+      return piece ? piece.subarray(at, at + end - offset) : new Uint8Array(end - offset);
+    }
+    const out = new Uint8Array(end - offset);
+    for (let position = offset; position < end; ) {
+      const index = Math.floor(position / PIECE);
+      const at = position - index * PIECE;
+      const n = Math.min(PIECE - at, end - position);
+      const piece = this.#pieces[index];
+      if (piece) out.set(piece.subarray(at, at + n), position - offset);
+      position += n;
+    }
+    return out;
   }
 
-  /** The whole contents, as a view. */
+  /** The whole contents in one array (a copy). */
   view(): Uint8Array {
-    return this.#bytes.subarray(0, this.#size);
+    return this.read(0, this.#size);
   }
 
   write(offset: number, data: Uint8Array): void {
     const end = offset + data.length;
-    if (end > this.#size) this.resize(end);
-    this.#bytes.set(data, offset);
+    for (let position = offset; position < end; ) {
+      const index = Math.floor(position / PIECE);
+      const at = position - index * PIECE;
+      const n = Math.min(PIECE - at, end - position);
+      const piece = (this.#pieces[index] ??= new Uint8Array(PIECE));
+      piece.set(data.subarray(position - offset, position - offset + n), at);
+      position += n;
+    }
+    if (end > this.#size) this.#size = end;
   }
 
   /** Truncates or extends with zeros. */
   resize(size: number): void {
-    if (size > this.#bytes.length) {
-      const grown = new Uint8Array(Math.min(MAX_FILE_SIZE, Math.max(size, this.#bytes.length * 2, 256)));
-      grown.set(this.#bytes.subarray(0, this.#size));
-      this.#bytes = grown;
-    } else if (size < this.#size) {
-      this.#bytes.fill(0, size, this.#size);
+    if (size < this.#size) {
+      const keep = Math.ceil(size / PIECE);
+      this.#pieces.length = Math.min(this.#pieces.length, keep);
+      const last = this.#pieces[keep - 1];
+      if (last && size % PIECE !== 0) last.fill(0, size % PIECE);
     }
     this.#size = size;
   }
+}
+
+/** A short last piece, copied into a whole one so later writes can fill it. */
+function grow(piece: Uint8Array): Uint8Array {
+  const whole = new Uint8Array(PIECE);
+  whole.set(piece);
+  return whole;
 }
 
 /** What the guest sees of one file, whatever file system holds it. */

@@ -25,6 +25,7 @@ import {
   SEEK_HOLE,
   SEEK_SET,
 } from '../../../src/subsystems/vfs/constants.js';
+import { FileData } from '../../../src/subsystems/vfs/inode.js';
 import { MMAP, iovecs } from '../../support/syscall-harness.js';
 import { E, Guest } from './support.js';
 
@@ -416,5 +417,32 @@ describe('timestamps', () => {
     g.pread(fd, 1, 0);
     expect(g.statOk('/tmp/t').atime).toBe(written.mtime + 1000n);
     expect(g.statOk('/tmp/t').mode & S_IFMT).toBe(S_IFREG);
+  });
+});
+
+describe(FileData, () => {
+  describe('.write and .read', () => {
+    it('should keep bytes across piece boundaries and read holes as zeros', () => {
+      const data = new FileData();
+      const pattern = Uint8Array.from({ length: 200_000 }, (_, i) => i % 253);
+      data.write(10, pattern);
+      expect(data.size).toBe(200_010);
+      expect(data.read(0, 200_010).subarray(10)).toEqual(pattern);
+      expect(data.read(65_530, 12)).toEqual(pattern.subarray(65_520, 65_532));
+      data.write(5_000_000, new Uint8Array([7]));
+      expect(data.read(4_999_999, 2)).toEqual(new Uint8Array([0, 7]));
+      expect(data.read(3_000_000, 4)).toEqual(new Uint8Array(4));
+    });
+  });
+  describe('.resize', () => {
+    it('should extend without holding memory for the hole and zero what a shrink cuts off', () => {
+      const data = new FileData(new TextEncoder().encode('abcdef'));
+      data.resize((1 << 30) - 1);
+      expect(data.size).toBe((1 << 30) - 1);
+      expect(data.read((1 << 30) - 5, 10)).toEqual(new Uint8Array(4));
+      data.resize(2);
+      data.resize(6);
+      expect(new TextDecoder().decode(data.view())).toBe('ab\0\0\0\0');
+    });
   });
 });
