@@ -26,7 +26,7 @@ export { MountTree, type ParentLookup } from './mount-tree.js';
 export { DeviceFile, DirectoryFile, FileDescription, GeneratedFile, PathFile, RegularFile } from './open-file.js';
 export { FILES_OPTIONS, type FilesOptions, type HostMount, type OutputDirectory } from './options.js';
 export { PathSyscalls } from './path-syscalls.js';
-export { Pipe, PipeEnd } from './pipe.js';
+export { BrokenPipes, Pipe, PipeEnd } from './pipe.js';
 export { PollSyscalls } from './poll-syscalls.js';
 export { StandardStreams } from './standard-streams.js';
 export { Vfs, type OutputSummary, type TimeSpec } from './vfs.js';

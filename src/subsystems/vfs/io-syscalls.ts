@@ -11,7 +11,7 @@ import {
 import { Errno } from '../../kernel/errno.js';
 import { fd, int, long, ptr, size, uint, word } from '../../kernel/syscall/args.js';
 import { SYSCALL_NUMBERS as NR } from '../../kernel/syscall/numbers.js';
-import { MAX_OFFSET, O_APPEND, O_NONBLOCK } from './constants.js';
+import { MAX_OFFSET, O_APPEND, O_NONBLOCK, SEEK_CUR } from './constants.js';
 import { MAX_RW_COUNT, WriteProgress, readIoVecs, readVectors, writeVectors, type IoVec } from './guest-io.js';
 import { RegularFile, isPathOnly } from './open-file.js';
 import { inodeOf } from './vfs.js';
@@ -290,12 +290,13 @@ export class IoSyscalls implements SyscallProvider {
           }
           const data = at === undefined ? input.read!(context, Math.min(count, COPY_CHUNK), false) : input.pread!(context, Math.min(count, COPY_CHUNK), at);
           if (data === NO_RETURN || typeof data === 'number') return data;
-          const written = data.length === 0 ? 0 : output.write!(context, data, true);
-          if (written === NO_RETURN) return -Errno.EAGAIN;
-          if (written < 0) return broken.finish(context, written);
+          const result = data.length === 0 ? 0 : output.write!(context, data, true);
+          const written = result === NO_RETURN || result < 0 ? 0 : result;
+          // What the output did not take goes back to the input (when it can seek).
           if (at !== undefined) context.memory.writeU64(offsetAddress, BigInt(at + written));
-          else if (written < data.length && input.seek) input.seek(written - data.length, 1);
-          return written;
+          else if (written < data.length && input.seek) input.seek(written - data.length, SEEK_CUR);
+          if (result === NO_RETURN) return -Errno.EAGAIN;
+          return result < 0 ? broken.finish(context, result) : written;
         },
       }),
       defineSyscall({

@@ -165,6 +165,23 @@ describe('pipes between threads', () => {
   });
 });
 
+describe('sendfile into a pipe', () => {
+  it('should send what fits and leave the rest of the file where it was', () => {
+    const g = Guest.create();
+    g.writeFile('/tmp/f', 'x'.repeat(6000));
+    const file = g.fd('/tmp/f');
+    const [r, w] = pipe(g, O_NONBLOCK);
+    const filler = big(g, 65536);
+    g.call(NR.write, w, filler, 65536 - 40);
+    expect(g.call(NR.sendfile, w, file, 0, 6000)).toBe(40n); // more than PIPE_BUF: what fits
+    expect(g.call(NR.lseek, file, 0, 1)).toBe(40n);
+    expect(g.call(NR.sendfile, w, file, 0, 6000)).toBe(E(Errno.EAGAIN));
+    expect(g.call(NR.lseek, file, 0, 1)).toBe(40n);
+    g.call(NR.read, r, filler, 65536);
+    expect(g.call(NR.sendfile, w, file, 0, 6000)).toBe(5960n);
+  });
+});
+
 describe('writing to a pipe without a reader', () => {
   it('should end the process with SIGPIPE (status 141) by default', () => {
     const g = Guest.create();
