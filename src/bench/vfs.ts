@@ -52,7 +52,7 @@ function median(values: number[]): number {
 
 function runZeroOS(elf: Uint8Array, c: FileCase): { ms: number; syscalls: number; instructions: number } {
   const path = `guests/bin/${c.guest}`;
-  const zeroos = createKernel({ files: { cwd: '/work' } });
+  const zeroos = createKernel({ files: { cwd: '/job' } });
   zeroos.load({ executable: elf, path, argv: [path, ...c.args] });
   const started = performance.now();
   const result = zeroos.run();

@@ -26,9 +26,9 @@ describe('zeroos run with files', () => {
   it('should mount an input, run in --cwd, and copy the output directory back with --out', () => {
     const run = zeroos([
       'run',
-      '--mount', 'guests/data:/work/data',
-      '--cwd', '/work',
-      '--out', `${out}:/work`,
+      '--mount', 'guests/data:/job/data',
+      '--cwd', '/job',
+      '--out', `${out}:/job`,
       'guests/bin/mounted_io', 'data/mounted_input.txt', 'mounted_io.out',
     ]);
     expect(run.stdout).toBe(expected('mounted_io', 'stdout'));
@@ -49,10 +49,10 @@ describe('zeroos run with files', () => {
     expect(run.stderr).toMatch(/^input\s+stdin \(.*wc_stdin\.stdin\): 4580 bytes read of 4580, sha256 [0-9a-f]{64}$/m);
   });
   it('should refuse writes into a read-only mount (the guest sees EROFS) and allow them with :rw', () => {
-    const ro = zeroos(['run', '--mount', `${out}:/work`, '--cwd', '/work', 'guests/bin/fileio', 'work']);
+    const ro = zeroos(['run', '--mount', `${out}:/job`, '--cwd', '/job', 'guests/bin/fileio', 'work']);
     expect(ro.code).not.toBe(0);
     expect(ro.stdout).toMatch(/EROFS|FAIL/);
-    const rw = zeroos(['run', '--mount', `${out}:/work:rw`, '--cwd', '/work', 'guests/bin/fileio', 'work']);
+    const rw = zeroos(['run', '--mount', `${out}:/job:rw`, '--cwd', '/job', 'guests/bin/fileio', 'work']);
     expect(rw.stdout).toBe(expected('fileio', 'stdout'));
     expect(rw.code).toBe(0);
   });

@@ -77,7 +77,7 @@ describe('file-system guests', () => {
       const host = mkdtempSync(join(tmpdir(), 'zeroos-out-'));
       try {
         const { zeroos, expected } = boot('mounted_io', {
-          files: { mounts: [{ host: DATA, guest: '/work/data' }], cwd: '/work', out: { host, guest: '/work' } },
+          files: { mounts: [{ host: DATA, guest: '/job/data' }], cwd: '/job', out: { host, guest: '/job' } },
         });
         expect(zeroos.run().exitCode).toBe(0);
         const result = /^result: (.*)$/m.exec(expected('stdout'))![1];

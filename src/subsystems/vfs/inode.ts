@@ -487,7 +487,7 @@ export class PipeInode extends Inode {
   }
 }
 
-/** Inode helpers for code that must not care which kind it holds. */
+/** Kind checks shared by the VFS. */
 export function isDirectory(node: Inode | undefined): node is DirectoryInode {
   return node instanceof DirectoryInode;
 }

@@ -301,9 +301,9 @@ describe('getcwd, chdir, fchdir', () => {
     expect(g.call(NR.getcwd, 0x7000_0000, 100)).toBe(E(Errno.EFAULT));
   });
   it('should start in the configured working directory, made when missing', () => {
-    const g = Guest.create({ files: { cwd: '/work/here' } });
-    expect(g.getcwd()).toBe('/work/here');
-    expect(g.statOk('/work/here').mode & S_IFMT).toBe(S_IFDIR);
+    const g = Guest.create({ files: { cwd: '/job/here' } });
+    expect(g.getcwd()).toBe('/job/here');
+    expect(g.statOk('/job/here').mode & S_IFMT).toBe(S_IFDIR);
   });
 });
 

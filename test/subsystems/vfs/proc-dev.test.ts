@@ -87,9 +87,9 @@ describe('/proc', () => {
     expect(g.statOk('/proc/self/exe', 0x100).mode & S_IFMT).toBe(S_IFLNK);
   });
   it('should place a relative executable path below the working directory', () => {
-    const g = withExecutable('tool', new Uint8Array([1]), { files: { cwd: '/work' } });
-    expect(g.readlink('/proc/self/exe')).toBe('/work/tool');
-    expect(g.h.zeroos.container.get(Vfs).executable?.path).toBe('/work/tool');
+    const g = withExecutable('tool', new Uint8Array([1]), { files: { cwd: '/job' } });
+    expect(g.readlink('/proc/self/exe')).toBe('/job/tool');
+    expect(g.h.zeroos.container.get(Vfs).executable?.path).toBe('/job/tool');
   });
   it('should keep the executable reachable through /proc/self/exe when its path is taken', () => {
     const g = withExecutable('/tmp', new Uint8Array([9, 9]));
