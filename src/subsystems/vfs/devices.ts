@@ -1,6 +1,7 @@
 import { inject, injectable } from 'inversify';
 import type { Device, OpenFile } from '../../kernel/contracts/device.js';
-import { SeededRandom } from '../random/generator.js';
+import type { EntropySource } from '../../kernel/contracts/platform.js';
+import { ENTROPY } from '../../kernel/tokens.js';
 
 /** /dev/null: reads end at once, writes vanish. */
 @injectable()
@@ -48,7 +49,7 @@ export class RandomDevice implements Device {
 
   constructor(
     readonly name: 'urandom' | 'random',
-    private readonly random: SeededRandom,
+    private readonly random: EntropySource,
   ) {
     this.node = { major: 1, minor: name === 'random' ? 8 : 9 };
   }
@@ -67,7 +68,7 @@ export class RandomDevice implements Device {
 /** /dev/urandom, bound on DEVICE. */
 @injectable()
 export class UrandomDevice extends RandomDevice {
-  constructor(@inject(SeededRandom) random: SeededRandom) {
+  constructor(@inject(ENTROPY) random: EntropySource) {
     super('urandom', random);
   }
 }
@@ -75,7 +76,7 @@ export class UrandomDevice extends RandomDevice {
 /** /dev/random, bound on DEVICE. */
 @injectable()
 export class DevRandomDevice extends RandomDevice {
-  constructor(@inject(SeededRandom) random: SeededRandom) {
+  constructor(@inject(ENTROPY) random: EntropySource) {
     super('random', random);
   }
 }
