@@ -18,4 +18,10 @@ export interface SignalDelivery {
   deliverFault(thread: Thread, fault: FaultSignal): boolean;
   /** The thread is about to run again: deliver its pending, unblocked signals. */
   beforeResume(thread: Thread): void;
+  /**
+   * Raises `signal` on the calling thread from inside a syscall (SIGPIPE from a write),
+   * with `code` as si_code. The syscall's result must already be in a0. True when a
+   * handler frame was pushed (the syscall must then not write a0 again).
+   */
+  raise(thread: Thread, signal: number, code: number, pc: number): boolean;
 }

@@ -5,6 +5,7 @@ import type { Arch } from '../../kernel/contracts/arch.js';
 import type { BootContribution } from '../../kernel/contracts/boot.js';
 import type { BootInfo, LayoutRegion, Platform, RegionKind } from '../../kernel/contracts/platform.js';
 import { Errno } from '../../kernel/errno.js';
+import { formatMaps, mapsOf, type MapsEntry } from '../../kernel/maps.js';
 import { ALLOCATOR, ARCH, PLATFORM } from '../../kernel/tokens.js';
 import { MEMORY_OPTIONS, type MemoryOptions } from './options.js';
 
@@ -63,15 +64,6 @@ export function permsOfProt(prot: number): number {
 
 const pageUp = (n: number) => Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
 const aligned = (n: number) => n % PAGE_SIZE === 0;
-
-/** One line of /proc/self/maps, as data. */
-export interface MapsEntry {
-  readonly start: number;
-  readonly end: number;
-  /** "r-xp" style. */
-  readonly perms: string;
-  readonly name: string;
-}
 
 /**
  * What a file-backed mapping is made of: a private copy of the file's bytes from the
@@ -144,12 +136,7 @@ export class AddressSpace implements BootContribution {
 
   /** The address space as /proc/self/maps shows it. */
   maps(): MapsEntry[] {
-    return this.#memory.mappings().map((m) => ({
-      start: m.start,
-      end: m.end,
-      perms: (m.perms & PERM_R ? 'r' : '-') + (m.perms & PERM_W ? 'w' : '-') + (m.perms & PERM_X ? 'x' : '-') + 'p',
-      name: m.name,
-    }));
+    return mapsOf(this.#memory);
   }
 
   /** brk(2): moves the break when it can; always returns the (possibly unchanged) break. */
@@ -422,9 +409,4 @@ function rangesOverlap(a: number, aSize: number, b: number, bSize: number): bool
   return a < b + bSize && b < a + aSize;
 }
 
-/** /proc/self/maps text for the entries. */
-export function formatMaps(entries: readonly MapsEntry[]): string {
-  return entries
-    .map((e) => `${e.start.toString(16).padStart(8, '0')}-${e.end.toString(16).padStart(8, '0')} ${e.perms} 00000000 00:00 0${e.name ? ' '.repeat(11) + e.name : ''}`)
-    .join('\n');
-}
+export { formatMaps, type MapsEntry };

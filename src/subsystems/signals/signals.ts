@@ -99,6 +99,10 @@ export class SignalState implements SignalDelivery {
     return this.pushFrame(thread, fault.signal, fault.code, fault.address);
   }
 
+  raise(thread: Thread, signal: number, code: number, pc: number): boolean {
+    return this.send(thread, signal, pc, thread, code);
+  }
+
   beforeResume(thread: Thread): void {
     this.deliver(thread, this.arch.hart.pc, thread);
   }

@@ -3,7 +3,6 @@ import type { SyscallContext, SyscallResult } from '../../kernel/contracts/sysca
 import { NO_RETURN } from '../../kernel/contracts/syscall.js';
 import { Errno } from '../../kernel/errno.js';
 import type { Thread } from '../../kernel/process.js';
-import { SI_USER, SignalState } from '../signals/signals.js';
 import {
   O_NONBLOCK,
   O_RDONLY,
@@ -19,6 +18,11 @@ import {
 } from './constants.js';
 import { PipeInode, type FileSystem } from './inode.js';
 import { FIONREAD, FileDescription, type FileServices } from './open-file.js';
+import type { SignalDelivery } from '../../kernel/contracts/signals.js';
+import { SIGNAL_DELIVERY } from '../../kernel/tokens.js';
+
+/** si_code of a signal the kernel sends on its own account, as Linux's send_sig does. */
+const SI_USER = 0;
 
 /** The most F_SETPIPE_SZ grants (/proc/sys/fs/pipe-max-size). */
 export const PIPE_MAX_SIZE = 1 << 20;
@@ -37,7 +41,7 @@ const SIGPIPE = 13;
 export class BrokenPipes {
   readonly #writers = new WeakSet<Thread>();
 
-  constructor(@inject(SignalState) @optional() private readonly signals: SignalState | undefined) {}
+  constructor(@inject(SIGNAL_DELIVERY) @optional() private readonly signals: SignalDelivery | undefined) {}
 
   /** The thread's write found no reader. */
   mark(thread: Thread): void {
@@ -50,7 +54,7 @@ export class BrokenPipes {
     this.#writers.delete(context.thread);
     if (!this.signals) return result;
     context.hart.setX(10, BigInt(result));
-    const pushed = this.signals.send(context.thread, SIGPIPE, context.hart.pc - 4, context.thread, SI_USER);
+    const pushed = this.signals.raise(context.thread, SIGPIPE, SI_USER, context.hart.pc - 4);
     return pushed || context.process.exited ? NO_RETURN : result;
   }
 }

@@ -1,5 +1,5 @@
 import { mkdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
-import { inject, injectable, multiInject, optional } from 'inversify';
+import { inject, injectable, multiInject } from 'inversify';
 import { VirtualClock } from '../../kernel/clock.js';
 import type { BootContribution } from '../../kernel/contracts/boot.js';
 import type { Device, FileStatus, OpenFile } from '../../kernel/contracts/device.js';
@@ -8,8 +8,9 @@ import { Errno } from '../../kernel/errno.js';
 import type { KernelEvents } from '../../kernel/events.js';
 import { ProcessLifecycle } from '../../kernel/lifecycle.js';
 import type { Process } from '../../kernel/process.js';
-import { DEVICE, KERNEL_EVENTS, PROCESS } from '../../kernel/tokens.js';
-import { AddressSpace, formatMaps } from '../memory/address-space.js';
+import type { Arch } from '../../kernel/contracts/arch.js';
+import { ARCH, DEVICE, KERNEL_EVENTS, PROCESS } from '../../kernel/tokens.js';
+import { formatMaps, mapsOf } from '../../kernel/maps.js';
 import {
   AT_EMPTY_PATH,
   AT_FDCWD,
@@ -127,7 +128,7 @@ export class Vfs implements BootContribution {
     @inject(PROCESS) private readonly process: Process,
     @inject(ProcessLifecycle) private readonly lifecycle: ProcessLifecycle,
     @inject(KERNEL_EVENTS) events: KernelEvents,
-    @inject(AddressSpace) @optional() private readonly addressSpace: AddressSpace | undefined,
+    @inject(ARCH) private readonly arch: Arch,
   ) {
     this.services = { now: () => clock.realtime(), ledger, locks, queue };
     this.#bootTime = BigInt(clock.epochSeconds) * 1_000_000_000n;
@@ -254,7 +255,7 @@ export class Vfs implements BootContribution {
       executable: () => this.#executable,
       cwd: () => ({ path: this.getcwd() ?? '/', dir: this.cwd }),
       root: () => this.tree.root,
-      maps: () => (this.addressSpace ? formatMaps(this.addressSpace.maps()) + '\n' : ''),
+      maps: () => formatMaps(mapsOf(this.arch.memory)) + '\n',
     });
     this.tree.mount(proc.root, this.addDirectory(this.#rootFs.root, 'proc', 0o555));
     const sys = new SyntheticFileSystem(this.nextDev(), 'sysfs', this.#bootTime);
