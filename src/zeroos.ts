@@ -167,10 +167,7 @@ export function defaultSubsystems(options: KernelOptions = {}): ContainerModule[
       ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }),
       ...(options.quantum === undefined ? {} : { quantum: options.quantum }),
     }),
-    memoryModule({
-      ...(options.allocator === undefined ? {} : { allocator: options.allocator }),
-      ...(options.memoryLimit === undefined ? {} : { memoryLimit: options.memoryLimit }),
-    }),
+    memoryModule(options.allocator === undefined ? {} : { allocator: options.allocator }),
     processModule(),
     signalsModule(),
     randomModule(),
@@ -196,6 +193,5 @@ export function createKernel(options: KernelOptions = {}): ZeroOS {
     epochSeconds: options.epochSeconds ?? defaults.epochSeconds ?? DEFAULT_EPOCH_SECONDS,
     memoryLimit: options.memoryLimit ?? defaults.memoryLimit ?? Number.POSITIVE_INFINITY,
   };
-  const memoryLimit = Number.isFinite(config.memoryLimit) ? { memoryLimit: config.memoryLimit } : {};
-  return new ZeroOS(composeContainer(config, platform, defaultSubsystems({ ...options, ...memoryLimit }), options.modules ?? []));
+  return new ZeroOS(composeContainer(config, platform, defaultSubsystems(options), options.modules ?? []));
 }

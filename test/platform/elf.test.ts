@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/errors.js';
-import { PERM_R, PERM_RW, PERM_RWX, PERM_RX } from '../../src/arch/memory/types.js';
+import { PERM_RW, PERM_RWX, PERM_RX } from '../../src/arch/memory/types.js';
 import {
   BadEntryPoint,
   BadProgramHeaderTable,

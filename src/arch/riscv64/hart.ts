@@ -8,7 +8,7 @@ import {
   ZERO_FRAME,
 } from '../memory/paged-memory.js';
 import { type AccessKind, MemoryFault, PAGE_SIZE as PAGE_BYTES, PERM_R as R_PERM, PERM_W as W_PERM, PERM_X as X_PERM } from '../memory/types.js';
-import { type Block, CodePage, INTERPRET_ONE, NO_CODE, SLOTS } from './code-cache.js';
+import { CodePage, INTERPRET_ONE, NO_CODE, SLOTS } from './code-cache.js';
 import { expandCompressed } from './compressed.js';
 import {
   CAUSE_ECALL_M,

@@ -1,13 +1,12 @@
 import { inject, injectable } from 'inversify';
-import { PAGE_SIZE, PERM_R, PERM_RW, PERM_W, PERM_X, type GuestMemory, type Mapping } from '../../arch/memory/types.js';
+import { PAGE_SIZE, PERM_R, PERM_RW, PERM_X, type GuestMemory, type Mapping } from '../../arch/memory/types.js';
 import type { Allocator } from '../../kernel/contracts/allocator.js';
 import type { Arch } from '../../kernel/contracts/arch.js';
 import type { BootContribution } from '../../kernel/contracts/boot.js';
 import type { BootInfo, LayoutRegion, Platform, RegionKind } from '../../kernel/contracts/platform.js';
 import { Errno } from '../../kernel/errno.js';
 import { formatMaps, mapsOf, type MapsEntry } from '../../kernel/maps.js';
-import { ALLOCATOR, ARCH, PLATFORM } from '../../kernel/tokens.js';
-import { MEMORY_OPTIONS, type MemoryOptions } from './options.js';
+import { ALLOCATOR, ARCH, KERNEL_CONFIG, PLATFORM, type KernelConfig } from '../../kernel/tokens.js';
 
 export const PROT_READ = 1;
 export const PROT_WRITE = 2;
@@ -108,10 +107,10 @@ export class AddressSpace implements BootContribution {
     @inject(ARCH) private readonly arch: Arch,
     @inject(PLATFORM) private readonly platform: Platform,
     @inject(ALLOCATOR) private readonly allocator: Allocator,
-    @inject(MEMORY_OPTIONS) options: MemoryOptions,
+    @inject(KERNEL_CONFIG) config: KernelConfig,
   ) {
     this.#memory = arch.memory;
-    this.#limit = options.memoryLimit ?? Number.POSITIVE_INFINITY;
+    this.#limit = config.memoryLimit;
   }
 
   onBoot(_process: unknown, info: BootInfo): void {

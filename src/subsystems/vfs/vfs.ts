@@ -121,7 +121,7 @@ export class Vfs implements BootContribution {
   constructor(
     @inject(FILES_OPTIONS) private readonly options: FilesOptions,
     @multiInject(DEVICE) devices: Device[],
-    @inject(VirtualClock) private readonly clock: VirtualClock,
+    @inject(VirtualClock) clock: VirtualClock,
     @inject(InputLedger) ledger: InputLedger,
     @inject(LockTable) locks: LockTable,
     @inject(WaitQueue) queue: WaitQueue,

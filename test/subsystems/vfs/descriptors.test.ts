@@ -19,7 +19,6 @@ import {
   F_SETFD,
   F_SETFL,
   F_SETLK,
-  F_SETLKW,
   F_SETPIPE_SZ,
   F_UNLCK,
   F_WRLCK,
