@@ -13,22 +13,44 @@ export abstract class ZeroOSError extends Error {
 }
 
 /**
- * CLI exit codes per error kind. Chosen above the range a guest normally uses for
- * itself (0–125) and away from the shell's 126/127 and 128+signal.
+ * The exit-status table: one for the CLI, `run()`, `result()`, `processExit$` and the
+ * README. 0–127 is the guest's own status; 128 + n is a signal that ended the guest as
+ * Linux would (SIGSEGV 139, SIGBUS 135, SIGILL 132, SIGTRAP 133, SIGABRT 134, SIGPIPE
+ * 141); the codes below are ZeroOS's own outcomes.
  */
 export const EXIT_CODES = {
+  /** A bad command line or file option. */
   usage: 64,
+  /** A bad executable (ElfError). */
   badElf: 65,
+  /** An invalid memory layout. */
   layout: 66,
-  guestFault: 70,
-  illegalInstruction: 71,
+  /** A syscall nobody serves. */
   unknownSyscall: 72,
+  /** The instruction budget was used up. */
   budgetExhausted: 73,
+  /** Every thread blocked for good, or a lone thread spins forever. */
   deadlock: 74,
+  /** The run's memory budget was used up where no errno could say so. */
   outOfMemory: 75,
+  /** A bug in ZeroOS. */
   internal: 76,
+  /** A host file could not be read or written. */
   hostIo: 77,
+  /** Something ZeroOS deliberately does not do (fork, ...). */
+  unsupported: 78,
+  /** zkVM outcome: the guest panicked (e.g. Jolt's panic word). */
+  zkvmPanic: 80,
+  /** zkVM outcome: the guest halted without signalling termination. */
+  zkvmNoTermination: 81,
+  /** zkVM outcome: the zkVM's emulator would reject this run. */
+  zkvmRejected: 82,
+  /** The run was interrupted (Ctrl-C). */
+  interrupted: 130,
 } as const;
+
+/** The exit status of a guest that a signal ended: 128 + the signal number. */
+export const signalExitCode = (signal: number): number => 128 + signal;
 
 /** Formats a guest address the way the messages print them. */
 export function hex(value: number | bigint, width = 0): string {

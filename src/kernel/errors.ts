@@ -1,4 +1,4 @@
-import { EXIT_CODES, ZeroOSError, hex } from '../errors.js';
+import { EXIT_CODES, ZeroOSError, hex, signalExitCode } from '../errors.js';
 
 /** A syscall the guest made that no subsystem provides (fail-fast policy). */
 export class UnknownSyscall extends ZeroOSError {
@@ -52,7 +52,7 @@ export class GuestFault extends ZeroOSError {
     cause: Error & { exitCode?: number },
   ) {
     super(`guest fault in thread ${tid}: ${cause.message}`, { cause });
-    this.exitCode = cause.exitCode ?? EXIT_CODES.guestFault;
+    this.exitCode = signalExitCode(signal);
   }
 }
 
@@ -93,7 +93,7 @@ export class Deadlock extends ZeroOSError {
 
 /** The guest asked for something ZeroOS deliberately does not do (e.g. fork a second process). */
 export class UnsupportedFeature extends ZeroOSError {
-  readonly exitCode = EXIT_CODES.unknownSyscall;
+  readonly exitCode = EXIT_CODES.unsupported;
   constructor(
     message: string,
     readonly pc: number,

@@ -1,4 +1,4 @@
-import { EXIT_CODES, ZeroOSError, hex } from '../../errors.js';
+import { EXIT_CODES, signalExitCode, ZeroOSError, hex } from '../../errors.js';
 
 /** Permission bits of a mapping, as in a PTE: read, write, execute. */
 export const PERM_R = 1;
@@ -32,7 +32,8 @@ export function permString(perms: number): string {
  * behalf of a syscall turn this into -EFAULT instead.
  */
 export class MemoryFault extends ZeroOSError {
-  readonly exitCode = EXIT_CODES.guestFault;
+  /** SIGSEGV, as Linux would end the process. */
+  readonly exitCode = signalExitCode(11);
   constructor(
     readonly address: bigint,
     readonly access: AccessKind,

@@ -1,4 +1,4 @@
-import { EXIT_CODES, ZeroOSError, hex } from '../../errors.js';
+import { signalExitCode, ZeroOSError, hex } from '../../errors.js';
 import type { GuestMemory } from '../memory/types.js';
 
 /** Why `Hart.run` returned to the kernel. */
@@ -71,7 +71,8 @@ export interface Hart {
 }
 
 export class IllegalInstruction extends ZeroOSError {
-  readonly exitCode = EXIT_CODES.illegalInstruction;
+  /** SIGILL, as Linux would end the process. */
+  readonly exitCode = signalExitCode(4);
   constructor(
     readonly pc: number,
     readonly bits: number,
