@@ -33,7 +33,7 @@ export interface KernelOptions {
   readonly console?: ConsoleOptions;
   /** The allocator behind mmap: 'linked-list' (default), 'buddy', 'bump', or your own class. */
   readonly allocator?: AllocatorName | Newable<Allocator>;
-  /** Bytes of address space the guest may hold (like RLIMIT_AS); past it mmap and brk fail with ENOMEM. */
+  /** Bytes of address space the guest may hold (like RLIMIT_AS); past it mmap and brk fail with ENOMEM. Default 2 GiB. */
   readonly memoryLimit?: number;
   /** 'cooperative' (default, round-robin) or 'random' (interleaving drawn from the seed). */
   readonly scheduler?: SchedulerName;
@@ -57,6 +57,13 @@ export interface KernelOptions {
 
 /** The fixed default for CLOCK_REALTIME at boot: 2024-01-01T00:00:00Z. */
 export const DEFAULT_EPOCH_SECONDS = 1_704_067_200;
+
+/**
+ * The memory budget when none is given: the same on every machine, so a run that fits
+ * here fits everywhere, and a guest that keeps allocating ends in a named outcome long
+ * before the host runs out.
+ */
+export const DEFAULT_MEMORY_LIMIT = 2 * 2 ** 30;
 
 /** How a run ended, with what it printed when output was captured. */
 export interface RunResult {
@@ -191,7 +198,7 @@ export function createKernel(options: KernelOptions = {}): ZeroOS {
     nsPerInstruction: options.nsPerInstruction ?? defaults.nsPerInstruction ?? 1,
     maxThreads: options.maxThreads ?? defaults.maxThreads ?? 1024,
     epochSeconds: options.epochSeconds ?? defaults.epochSeconds ?? DEFAULT_EPOCH_SECONDS,
-    memoryLimit: options.memoryLimit ?? defaults.memoryLimit ?? Number.POSITIVE_INFINITY,
+    memoryLimit: options.memoryLimit ?? defaults.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
   };
   return new ZeroOS(composeContainer(config, platform, defaultSubsystems(options), options.modules ?? []));
 }
