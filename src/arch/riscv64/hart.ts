@@ -34,7 +34,16 @@ import {
 import * as D from './decoder.js';
 import * as I from './int64.js';
 import { compileBlock } from './translator.js';
-import { type Hart, type HartContext, IllegalInstruction, StopReason, type TrapMode } from './types.js';
+import {
+  CAUSE_LOAD_ADDRESS_MISALIGNED,
+  CAUSE_STORE_ADDRESS_MISALIGNED,
+  type Hart,
+  type HartContext,
+  IllegalInstruction,
+  MisalignedAccess,
+  StopReason,
+  type TrapMode,
+} from './types.js';
 
 // Op ids as a module-local enum. Under this project's settings the enum is emitted as an
 // object, but a local object with constant members lets V8 fold the interpreter's case
@@ -197,6 +206,18 @@ function pairToBigint(lo: number, hi: number): bigint {
 
 function pairFault(lo: number, hi: number, access: AccessKind, reason: 'unmapped' | 'permission'): MemoryFault {
   return new MemoryFault(pairToBigint(lo, hi), access, reason);
+}
+
+const ATOMIC_NAMES = [
+  'lr.w', 'sc.w', 'amoswap.w', 'amoadd.w', 'amoxor.w', 'amoand.w', 'amoor.w', 'amomin.w', 'amomax.w', 'amominu.w', 'amomaxu.w',
+  'lr.d', 'sc.d', 'amoswap.d', 'amoadd.d', 'amoxor.d', 'amoand.d', 'amoor.d', 'amomin.d', 'amomax.d', 'amominu.d', 'amomaxu.d',
+];
+
+/** The address-misaligned exception of an LR (a load) or an SC/AMO (a store). */
+function misalignedAtomic(op: number, lo: number, hi: number, pc: number): MisalignedAccess {
+  const wide = op >= Op.LR_D;
+  const cause = op === Op.LR_W || op === Op.LR_D ? CAUSE_LOAD_ADDRESS_MISALIGNED : CAUSE_STORE_ADDRESS_MISALIGNED;
+  return new MisalignedAccess(pairToBigint(lo, hi), ATOMIC_NAMES[op - Op.LR_W]!, wide ? 8 : 4, cause, pc);
 }
 
 function numberFault(address: number, access: AccessKind, reason: 'unmapped' | 'permission', pc?: number): MemoryFault {
@@ -1319,7 +1340,7 @@ export class RiscvHart implements Hart, MemoryObserver {
             throw this.illegal(cp, slot, pc);
           default:
             // LR/SC and the AMOs.
-            this.atomic(info);
+            this.atomic(info, pc);
             pc += len;
             break;
         }
@@ -1384,8 +1405,12 @@ export class RiscvHart implements Hart, MemoryObserver {
     x[rd + 1] = oldHi;
   }
 
-  /** LR, SC and the AMOs (.w and .d); aq/rl need nothing on a single hart. */
-  private atomic(info: number): void {
+  /**
+   * LR, SC and the AMOs (.w and .d); aq/rl need nothing on a single hart. A misaligned
+   * address faults before anything is read, written or reserved (SC too, whatever the
+   * reservation: the spec's rule, as Spike checks it; qemu-user lets such an SC fail).
+   */
+  private atomic(info: number, pc: number): void {
     const x = this.x;
     const op = info & 0x7f;
     const rd = (info >> 8) & 0xff;
@@ -1393,6 +1418,8 @@ export class RiscvHart implements Hart, MemoryObserver {
     const rs2 = info >>> 24;
     const a = x[rs1]!;
     const ah = x[rs1 + 1]!;
+    // LR_W..AMOMAXU_W are the .w forms, LR_D..AMOMAXU_D the .d forms.
+    if ((a & (op <= Op.AMOMAXU_W ? 3 : 7)) !== 0) throw misalignedAtomic(op, a, ah, pc);
     if (op === Op.LR_W || op === Op.LR_D) {
       const size = op === Op.LR_W ? 4 : 8;
       const v = this.ld(a, ah, size, 0);

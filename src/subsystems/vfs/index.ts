@@ -2,6 +2,15 @@ export * as vfsConstants from './constants.js';
 export { DevRandomDevice, NullDevice, RandomDevice, UrandomDevice, ZeroDevice } from './devices.js';
 export { HostFileError, MountError } from './errors.js';
 export { DescriptorSyscalls } from './fd-syscalls.js';
+export { DEFAULT_HOST_DESCRIPTORS, HostDescriptorPool } from './host-access.js';
+export {
+  HostOutputDirectory,
+  createHostOutputFile,
+  prospectiveRealPath,
+  writeHostOutputFile,
+  type OutputTreeEntry,
+  type OutputTreeSummary,
+} from './host-output.js';
 export { HostFileSystem } from './hostfs.js';
 export { InputLedger, type InputRecord } from './input-ledger.js';
 export {
@@ -24,7 +33,7 @@ export { MemoryFileSystem, SyntheticFileSystem } from './memfs.js';
 export { vfsModule } from './module.js';
 export { MountTree, type ParentLookup } from './mount-tree.js';
 export { DeviceFile, DirectoryFile, FileDescription, GeneratedFile, PathFile, RegularFile } from './open-file.js';
-export { FILES_OPTIONS, type FilesOptions, type HostMount, type OutputDirectory } from './options.js';
+export { FILES_OPTIONS, mountMode, type FilesOptions, type HostMount, type HostMountMode, type OutputDirectory } from './options.js';
 export { PathSyscalls } from './path-syscalls.js';
 export { BrokenPipes, Pipe, PipeEnd } from './pipe.js';
 export { PollSyscalls } from './poll-syscalls.js';

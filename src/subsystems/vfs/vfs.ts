@@ -1,15 +1,14 @@
-import { mkdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { inject, injectable, multiInject } from 'inversify';
 import { VirtualClock } from '../../kernel/clock.js';
 import type { BootContribution } from '../../kernel/contracts/boot.js';
 import type { Device, FileStatus, OpenFile } from '../../kernel/contracts/device.js';
 import type { SyscallContext } from '../../kernel/contracts/syscall.js';
 import { Errno } from '../../kernel/errno.js';
-import type { KernelEvents } from '../../kernel/events.js';
 import { ProcessLifecycle } from '../../kernel/lifecycle.js';
 import type { Process } from '../../kernel/process.js';
 import type { Arch } from '../../kernel/contracts/arch.js';
-import { ARCH, DEVICE, KERNEL_EVENTS, PROCESS } from '../../kernel/tokens.js';
+import { ARCH, DEVICE, PROCESS } from '../../kernel/tokens.js';
 import { formatMaps, mapsOf } from '../../kernel/maps.js';
 import {
   AT_EMPTY_PATH,
@@ -34,7 +33,9 @@ import {
   makedev,
 } from './constants.js';
 import { HostFileError, MountError } from './errors.js';
-import { HostFileSystem, fromHostString, hostBytes, toDisplay } from './hostfs.js';
+import { HostDescriptorPool } from './host-access.js';
+import { HostOutputDirectory, prospectiveRealPath, type OutputTreeEntry } from './host-output.js';
+import { HostFileSystem, fromHostString } from './hostfs.js';
 import {
   DeviceInode,
   DirectoryInode,
@@ -60,7 +61,7 @@ import {
   truncateFile,
   type FileServices,
 } from './open-file.js';
-import { FILES_OPTIONS, type FilesOptions } from './options.js';
+import { FILES_OPTIONS, mountMode, type FilesOptions, type HostMountMode } from './options.js';
 import { PipeFileSystem } from './pipe.js';
 import { buildProc, buildSys } from './procfs.js';
 import { WaitQueue } from './wait-queue.js';
@@ -115,8 +116,13 @@ export class Vfs implements BootContribution {
   readonly #bootTime: bigint;
   #nextDev = 1;
   #executable: { path: string; inode: Inode } | undefined;
-  #out: { fs: MemoryFileSystem; host: string; guest: string; summary?: OutputSummary } | undefined;
+  #out:
+    | { fs: MemoryFileSystem; directory: HostOutputDirectory; guest: string; done?: { summary: OutputSummary } | { error: HostFileError } }
+    | undefined;
   #stdin: RegularInode | undefined;
+  /** The host descriptors of every host file system of this run (release() closes them). */
+  readonly #hostDescriptors = new HostDescriptorPool();
+  #pendingOut: MemoryFileSystem | undefined;
 
   constructor(
     @inject(FILES_OPTIONS) private readonly options: FilesOptions,
@@ -127,7 +133,6 @@ export class Vfs implements BootContribution {
     @inject(WaitQueue) queue: WaitQueue,
     @inject(PROCESS) private readonly process: Process,
     @inject(ProcessLifecycle) private readonly lifecycle: ProcessLifecycle,
-    @inject(KERNEL_EVENTS) events: KernelEvents,
     @inject(ARCH) private readonly arch: Arch,
   ) {
     this.services = { now: () => clock.realtime(), ledger, locks, queue };
@@ -143,8 +148,7 @@ export class Vfs implements BootContribution {
     this.mountDevices(devices, capacity);
     if (options.proc !== false) this.mountProc();
     this.configure();
-    if (options.stdin !== undefined) this.#stdin = this.hostFile('--stdin', options.stdin, false);
-    events.processExit$.subscribe(() => this.copyOut());
+    if (options.stdin !== undefined) this.#stdin = this.hostFile('--stdin', options.stdin, realHostPath('--stdin', options.stdin), 'ro');
   }
 
   // --- setup -------------------------------------------------------------------------
@@ -184,40 +188,42 @@ export class Vfs implements BootContribution {
     return this.#stdin ? new RegularFile(this.#stdin, 'stdin', O_RDONLY, this.services) : undefined;
   }
 
-  /** Copies the --out directory to the host (once; later calls return the first summary). */
+  /**
+   * Copies the --out directory to the host, without following or writing through a host
+   * symlink (host-output.ts). The run's owner calls it when the run ends, also after an
+   * error. Idempotent: the first call copies, later ones return the same summary or throw
+   * the same HostFileError; any failure is a HostFileError (exit 77).
+   */
   copyOut(): OutputSummary | undefined {
     const out = this.#out;
     if (!out) return undefined;
-    if (out.summary) return out.summary;
-    let files = 0;
-    let bytes = 0;
-    const copy = (dir: DirectoryInode, host: string) => {
-      try {
-        mkdirSync(hostBytes(host), { recursive: true });
-      } catch (error) {
-        throw new HostFileError(toDisplay(host), 'create directory', error);
-      }
-      for (const [name, node] of [...dir.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        const target = `${host}/${name}`;
-        // Another file system mounted inside the output directory is not the guest's output.
-        if (node instanceof DirectoryInode && node.mountedHere) continue;
-        if (node instanceof DirectoryInode) copy(node, target);
-        else if (node instanceof RegularInode) {
-          const contents = node.contents().view();
-          try {
-            writeFileSync(hostBytes(target), contents);
-          } catch (error) {
-            throw new HostFileError(toDisplay(target), 'write', error);
-          }
-          files++;
-          bytes += contents.length;
-        }
-        // Symlinks and devices are not copied: a link made by the guest has no meaning on the host.
-      }
-    };
-    copy(out.fs.root, out.host);
-    out.summary = { guest: out.guest, host: toDisplay(out.host), files, bytes };
-    return out.summary;
+    if (out.done) {
+      if ('error' in out.done) throw out.done.error;
+      return out.done.summary;
+    }
+    try {
+      const { files, bytes } = out.directory.write(outputEntries(out.fs.root));
+      out.done = { summary: { guest: out.guest, host: out.directory.host, files, bytes } };
+      return out.done.summary;
+    } catch (error) {
+      const failure = error instanceof HostFileError ? error : new HostFileError(out.directory.host, 'write', error);
+      out.done = { error: failure };
+      throw failure;
+    }
+  }
+
+  /**
+   * Closes the host descriptors the run's host files hold. The run's owner calls it when
+   * the run ends (also after an error); idempotent, and a later host access reopens what
+   * it needs.
+   */
+  release(): void {
+    this.#hostDescriptors.close();
+  }
+
+  /** Host descriptors open now (at most 64). */
+  get openHostDescriptors(): number {
+    return this.#hostDescriptors.size;
   }
 
   private nextDev(): number {
@@ -263,28 +269,42 @@ export class Vfs implements BootContribution {
     this.tree.mount(sys.root, this.addDirectory(this.#rootFs.root, 'sys', 0o555));
   }
 
-  /** The user's mounts, files and output directory, parents before children, then the cwd. */
+  /**
+   * The user's mounts, files and output directory, parents before children, then the cwd;
+   * the --out host directory is checked (made, when new) last, once nothing else can fail.
+   */
   private configure(): void {
     const options = this.options;
     type Step = { depth: number; apply: () => void };
     const steps: Step[] = [];
+    const uses: HostUse[] = [];
     const depth = (guest: string) => guest.split('/').filter(Boolean).length;
+    const suffix = (mode: HostMountMode) => (mode === 'ro' ? '' : `:${mode}`);
     for (const mount of options.mounts ?? []) {
-      const option = `--mount ${mount.host}:${mount.guest}${mount.writable ? ':rw' : ''}`;
+      const mode = mountMode(mount);
+      const option = `--mount ${mount.host}:${mount.guest}${suffix(mode)}`;
       const guest = guestPath(option, mount.guest);
-      steps.push({ depth: depth(guest), apply: () => this.mountHost(option, mount.host, guest, mount.writable ?? false) });
+      const real = realHostPath(option, mount.host);
+      uses.push({ option, real, changesHost: mode === 'rw' });
+      steps.push({ depth: depth(guest), apply: () => this.mountHost(option, mount.host, real, guest, mode) });
     }
     for (const file of options.files ?? []) {
-      const option = `--file ${file.host}:${file.guest}${file.writable ? ':rw' : ''}`;
+      const mode = mountMode(file);
+      const option = `--file ${file.host}:${file.guest}${suffix(mode)}`;
       const guest = guestPath(option, file.guest);
-      steps.push({ depth: depth(guest), apply: () => this.addHostFile(option, file.host, guest, file.writable ?? false) });
+      const real = realHostPath(option, file.host);
+      uses.push({ option, real, changesHost: mode === 'rw' });
+      steps.push({ depth: depth(guest), apply: () => this.addHostFile(option, file.host, real, guest, mode) });
     }
+    let output: { option: string; host: string; guest: string } | undefined;
     if (options.out) {
       const option = `--out ${options.out.host}`;
       const guest = guestPath(option, options.out.guest ?? '/out');
-      const host = options.out.host;
-      steps.push({ depth: depth(guest), apply: () => this.mountOut(option, host, guest) });
+      output = { option, host: options.out.host, guest };
+      uses.push({ option, real: prospectiveRealPath(options.out.host), changesHost: true });
+      steps.push({ depth: depth(guest), apply: () => this.mountOut(option, guest) });
     }
+    refuseOverlaps(uses);
     steps.sort((a, b) => a.depth - b.depth);
     for (const step of steps) step.apply();
     if (options.cwd !== undefined) {
@@ -292,55 +312,45 @@ export class Vfs implements BootContribution {
       const path = options.cwd === '/' ? '/' : guestPath(option, options.cwd);
       this.cwd = path === '/' ? this.tree.root : this.ensureDirectory(option, path);
     }
+    if (output && this.#pendingOut) {
+      this.#out = { fs: this.#pendingOut, directory: HostOutputDirectory.prepare(output.option, output.host), guest: output.guest };
+    }
   }
 
-  private mountHost(option: string, host: string, guest: string, writable: boolean): void {
-    const real = realHostPath(option, host);
+  private mountHost(option: string, host: string, real: string, guest: string, mode: HostMountMode): void {
     if (!statSync(real).isDirectory()) throw new MountError(option, `${host} is not a directory (use --file for a single file)`);
     const at = this.ensureDirectory(option, guest);
     if (at.mountpoint) throw new MountError(option, `${guest} is already a mount point`);
-    const fs = new HostFileSystem(this.nextDev(), fromHostString(real), !writable, this.#bootTime);
+    const fs = new HostFileSystem(this.nextDev(), fromHostString(real), mode, this.#bootTime, this.#hostDescriptors, this.options.tmpfsCapacity);
     this.tree.mount(fs.rootDirectory(), at);
   }
 
-  private addHostFile(option: string, host: string, guest: string, writable: boolean): void {
-    const node = this.hostFile(option, host, writable);
+  private addHostFile(option: string, host: string, real: string, guest: string, mode: HostMountMode): void {
+    const node = this.hostFile(option, host, real, mode);
     const slash = guest.lastIndexOf('/');
     const parent = slash === 0 ? this.tree.root : this.ensureDirectory(option, guest.slice(0, slash));
     const name = guest.slice(slash + 1);
     if (parent.lookup(name)) throw new MountError(option, `${guest} already exists`);
-    if (parent.fs.readOnly || parent.fs.mirror) throw new MountError(option, `${guest} would be inside a host mount`);
+    if (parent.fs.readOnly || parent.fs instanceof HostFileSystem) throw new MountError(option, `${guest} would be inside a host mount`);
     parent.attach(name, node);
   }
 
-  private hostFile(option: string, host: string, writable: boolean): RegularInode {
-    let real: string;
-    try {
-      real = realpathSync(host);
-    } catch (error) {
-      if (option === '--stdin') throw new HostFileError(host, 'read', error);
-      throw new MountError(option, `host file ${host} does not exist`);
-    }
+  private hostFile(option: string, host: string, real: string, mode: HostMountMode): RegularInode {
     if (!statSync(real).isFile()) {
       if (option === '--stdin') throw new HostFileError(host, 'read', new Error('not a regular file'));
       throw new MountError(option, `${host} is not a regular file`);
     }
-    return new HostFileSystem(this.nextDev(), fromHostString(real), !writable, this.#bootTime).singleFile();
+    const fs = new HostFileSystem(this.nextDev(), fromHostString(real), mode, this.#bootTime, this.#hostDescriptors, this.options.tmpfsCapacity);
+    return fs.singleFile();
   }
 
-  private mountOut(option: string, host: string, guest: string): void {
-    let existing: ReturnType<typeof statSync> | undefined;
-    try {
-      existing = statSync(host);
-    } catch {
-      existing = undefined;
-    }
-    if (existing && !existing.isDirectory()) throw new MountError(option, `${host} exists and is not a directory`);
+  /** The in-memory --out directory; its host side is checked once the rest is set up. */
+  private mountOut(option: string, guest: string): void {
     const fs = new MemoryFileSystem(this.nextDev(), this.#bootTime, 'tmpfs', this.options.tmpfsCapacity);
     const at = this.ensureDirectory(option, guest);
     if (at.mountpoint) throw new MountError(option, `${guest} is already a mount point`);
     this.tree.mount(fs.root, at);
-    this.#out = { fs, host: fromHostString(host), guest };
+    this.#pendingOut = fs;
   }
 
   /** The directory at an absolute guest path, made in the in-memory root where missing. */
@@ -740,7 +750,7 @@ export class Vfs implements BootContribution {
 
   /** Where the --out directory is and where it goes, if configured. */
   get outputDirectory(): { readonly guest: string; readonly host: string } | undefined {
-    return this.#out ? { guest: this.#out.guest, host: toDisplay(this.#out.host) } : undefined;
+    return this.#out ? { guest: this.#out.guest, host: this.#out.directory.host } : undefined;
   }
 
   /** The root in-memory file system (for tests and statfs). */
@@ -778,9 +788,51 @@ function guestPath(option: string, path: string): string {
 function realHostPath(option: string, host: string): string {
   try {
     return realpathSync(host);
-  } catch {
+  } catch (error) {
+    if (option === '--stdin') throw new HostFileError(host, 'read', error);
     throw new MountError(option, `host path ${host} does not exist`);
   }
+}
+
+/** One option's host path (real), and whether the guest may change what is there. */
+interface HostUse {
+  readonly option: string;
+  readonly real: string;
+  readonly changesHost: boolean;
+}
+
+/**
+ * One host directory reachable through two options, one of which changes it (`rw`, --out),
+ * would give the guest two views that disagree (one read lazily while the other changes
+ * it): refused. Views that leave the host alone (`ro`, `cow`) may overlap.
+ */
+function refuseOverlaps(uses: readonly HostUse[]): void {
+  const within = (dir: string, path: string) => path === dir || path.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
+  for (let i = 0; i < uses.length; i++) {
+    for (let j = 0; j < i; j++) {
+      const a = uses[j]!;
+      const b = uses[i]!;
+      if (!a.changesHost && !b.changesHost) continue;
+      if (within(a.real, b.real) || within(b.real, a.real)) {
+        throw new MountError(
+          b.option,
+          `overlaps ${a.option} on the host (${b.real} and ${a.real}); a host path the guest may change must be reachable through one option only`,
+        );
+      }
+    }
+  }
+}
+
+/** The --out directory as a tree for host-output.ts: files and directories, sorted; other mounts, symlinks and devices left out. */
+function outputEntries(dir: DirectoryInode): OutputTreeEntry[] {
+  const entries: OutputTreeEntry[] = [];
+  for (const [name, node] of [...dir.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    // Another file system mounted inside the output directory is not the guest's output.
+    if (node instanceof DirectoryInode && !node.mountedHere) entries.push({ kind: 'directory', name, entries: () => outputEntries(node) });
+    else if (node instanceof RegularInode) entries.push({ kind: 'file', name, contents: () => node.contents().view() });
+    // Symlinks and devices are not copied: a link made by the guest has no meaning on the host.
+  }
+  return entries;
 }
 
 /** "/a/./b//c/../d" → "/a/b/d" (lexically; for the executable's path). */

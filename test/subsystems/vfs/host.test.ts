@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -163,7 +163,7 @@ describe('escape attempts from a host mount', () => {
 });
 
 describe('a host directory mounted read-write', () => {
-  it('should write files, directories and links through to the host', () => {
+  it('should write files, directories and hard links through to the host, and keep symlinks in memory', () => {
     const g = mounted({}, true);
     const fd = g.fd('/data/out.txt', O_RDWR | O_CREAT, 0o600);
     g.write(fd, 'hello host');
@@ -179,7 +179,10 @@ describe('a host directory mounted read-write', () => {
     g.write(fd, ' again');
     expect(readFileSync(join(data, 'newdir', 'moved.txt'), 'utf8')).toBe('Hello again');
     expect(g.symlink('moved.txt', '/data/newdir/ln')).toBe(0n);
-    expect(readlinkSync(join(data, 'newdir', 'ln'))).toBe('moved.txt');
+    expect(g.readlink('/data/newdir/ln')).toBe('moved.txt');
+    expect(g.readFile('/data/newdir/ln')).toBe('Hello again');
+    expect(existsSync(join(data, 'newdir', 'ln'))).toBe(false);
+    expect(() => readlinkSync(join(data, 'newdir', 'ln'))).toThrow();
     expect(g.link('/data/newdir/moved.txt', '/data/hard.txt')).toBe(0n);
     expect(statSync(join(data, 'hard.txt')).ino).toBe(statSync(join(data, 'newdir', 'moved.txt')).ino);
     expect(g.call(NR.fchmodat, -100, g.str('/data/hard.txt'), 0o640)).toBe(0n);
@@ -297,15 +300,17 @@ describe('a stdin file (--stdin)', () => {
 });
 
 describe('the output directory (--out)', () => {
-  it('should copy what the guest wrote into it to the host when the process exits', () => {
+  it('should make the host directory before the run and copy what the guest wrote into it when copyOut() is called', () => {
     const out = join(host, 'results');
     const g = Guest.create({ files: { out: { host: out } } });
+    expect(readdirSync(out)).toEqual([]);
     g.writeFile('/out/a.txt', 'alpha');
     g.mkdir('/out/sub');
     g.writeFile('/out/sub/b.txt', 'beta');
     g.symlink('a.txt', '/out/link');
-    expect(existsSync(out)).toBe(false);
     g.call(NR.exit_group, 0);
+    expect(readdirSync(out)).toEqual([]); // the run's owner copies, not the exit
+    expect(g.vfs.copyOut()).toEqual({ guest: '/out', host: out, files: 2, bytes: 9 });
     expect(readFileSync(join(out, 'a.txt'), 'utf8')).toBe('alpha');
     expect(readFileSync(join(out, 'sub', 'b.txt'), 'utf8')).toBe('beta');
     expect(existsSync(join(out, 'link'))).toBe(false);
