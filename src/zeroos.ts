@@ -1,4 +1,6 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ContainerModule, Container, Newable } from 'inversify';
+import { EXIT_CODES, ZeroOSError, hex } from './errors.js';
 import type { TrapMode } from './arch/riscv64/types.js';
 import type { Platform } from './kernel/contracts/platform.js';
 import type { UnknownSyscallPolicy } from './kernel/contracts/syscall.js';
@@ -18,7 +20,7 @@ import { schedulerModule, type SchedulerName } from './subsystems/scheduler/inde
 import { signalsModule } from './subsystems/signals/index.js';
 import { randomModule } from './subsystems/random/index.js';
 import { timeModule } from './subsystems/time/index.js';
-import { InputLedger, vfsModule, type FilesOptions, type InputRecord } from './subsystems/vfs/index.js';
+import { InputLedger, Vfs, vfsModule, type FilesOptions, type InputRecord, type OutputSummary } from './subsystems/vfs/index.js';
 
 export interface KernelOptions {
   /** A platform object, or the name of a built-in one. Default: 'linux'. */
@@ -74,6 +76,8 @@ export interface RunResult {
   readonly syscalls: number;
   readonly stdout: Uint8Array;
   readonly stderr: Uint8Array;
+  /** What the --out copy-back wrote to the host, once `run()`/`finish()` did it. */
+  readonly output?: OutputSummary;
 }
 
 /** The statistics `--stats` prints. */
@@ -88,20 +92,66 @@ export interface RunStats {
   /** Virtual time at the end (ns since boot). */
   readonly virtualNs: number;
   readonly memory: AddressSpaceStats;
+  /** The scheduler that ran (the bound service, so a rebound one shows its own name) and its quantum. */
+  readonly scheduler: { readonly name: string; readonly quantum: number | undefined };
+  /** The allocator that ran (the bound service's own name) and its counters. */
   readonly allocator: { readonly name: string } & AllocatorStats;
   /** The host-backed input files the guest read, with their SHA-256, in the order it first read them. */
   readonly inputs: readonly InputRecord[];
 }
 
 /**
+ * A run option that the composed container does not honour, because a user module
+ * rebinds the service the option configures (e.g. `quantum` while SCHEDULER is rebound to a
+ * class that ignores it). Refused at createKernel rather than silently dropped.
+ */
+export class ConfigurationError extends ZeroOSError {
+  readonly exitCode = EXIT_CODES.usage;
+}
+
+/** The run was stopped from outside (the CLI's Ctrl-C, an AbortSignal): where it was. */
+export class Interrupted extends ZeroOSError {
+  readonly exitCode = EXIT_CODES.interrupted;
+  constructor(
+    readonly instructions: number,
+    readonly pc: number,
+    readonly tid: number,
+    readonly liveThreads: number,
+  ) {
+    super(`interrupted after ${instructions} instructions at pc ${hex(pc)} in thread ${tid} (${liveThreads} live thread${liveThreads === 1 ? '' : 's'})`);
+  }
+}
+
+/** How `runAsync` slices the run. */
+export interface AsyncRunOptions {
+  /**
+   * Instructions per slice; between slices the event loop runs (signal handlers, timers,
+   * I/O callbacks). Default 50 M: about 50 ms of guest code, which costs nothing measurable.
+   */
+  readonly slice?: number;
+  /** Stops the run between two slices with `Interrupted`. */
+  readonly signal?: AbortSignal;
+}
+
+/** Instructions per `runAsync` slice unless told otherwise. */
+export const DEFAULT_RUN_SLICE = 50_000_000;
+
+/**
  * A kernel ready to run one guest: the composed container plus the calls a user needs.
  * Everything the CLI does goes through this.
+ *
+ * `run()` and `runAsync()` finish the run themselves: the --out directory is copied to the
+ * host and host resources are released. A caller that drives the run with `runFor` calls
+ * `finish()` once it is done (also after an error) for the same.
  */
 export class ZeroOS {
   readonly kernel: Kernel;
   readonly events: KernelEvents;
   readonly console: Console;
   readonly process: Process;
+  #finished = false;
+  #finishError: unknown;
+  #output: OutputSummary | undefined;
 
   constructor(readonly container: Container) {
     this.kernel = container.get(Kernel);
@@ -116,15 +166,78 @@ export class ZeroOS {
     return this;
   }
 
-  /** Runs to exit. Throws the named error of whatever stopped it otherwise (fault, unknown syscall, budget). */
+  /**
+   * Runs to exit, then finishes (copy-back, release). Throws the named error of whatever
+   * stopped it otherwise (fault, unknown syscall, budget); the copy-back is attempted then
+   * too, and when it fails after a run that ended well, its HostFileError is thrown.
+   */
   run(): RunResult {
-    this.kernel.run();
+    try {
+      this.kernel.run();
+    } catch (error) {
+      throw this.finishAfterFailure(error);
+    }
+    return this.finish();
+  }
+
+  /**
+   * `run()` in slices of `options.slice` instructions, yielding to the event loop between
+   * them so the host can interrupt it (`options.signal`, e.g. on SIGINT): then the run
+   * stops with `Interrupted` and is finished all the same. Slicing does not change the run:
+   * the same instructions, output and statistics as `run()`.
+   */
+  async runAsync(options: AsyncRunOptions = {}): Promise<RunResult> {
+    const slice = options.slice ?? DEFAULT_RUN_SLICE;
+    if (!(slice >= 1)) throw new ConfigurationError(`the run slice must be at least one instruction, got ${slice}`);
+    try {
+      for (;;) {
+        if (options.signal?.aborted) throw this.interrupted();
+        // The last stretch of a budget goes through run(), so running out of it reads the same.
+        if (this.kernel.config.maxInstructions - this.kernel.instructions <= slice) {
+          this.kernel.run();
+          break;
+        }
+        if (this.kernel.runFor(slice) === 'exited') break;
+        await nextTurn();
+      }
+    } catch (error) {
+      throw this.finishAfterFailure(error);
+    }
+    return this.finish();
+  }
+
+  /** Runs at most `instructions` more; 'running' means it can be resumed. Call `finish()` when done. */
+  runFor(instructions: number): RunState {
+    return this.kernel.runFor(instructions);
+  }
+
+  /**
+   * Ends the run on the host side, once: copies the --out directory back (HostFileError on
+   * failure) and releases host resources (open host files). Later calls return the same
+   * result or throw the same error. `run()` and `runAsync()` call it themselves.
+   */
+  finish(): RunResult {
+    if (!this.#finished) {
+      this.#finished = true;
+      const vfs = this.container.get(Vfs);
+      try {
+        this.#output = vfs.copyOut();
+      } catch (error) {
+        this.#finishError = error;
+      } finally {
+        releaseHost(vfs);
+      }
+    }
+    if (this.#finishError !== undefined) throw this.#finishError;
     return this.result();
   }
 
-  /** Runs at most `instructions` more; 'running' means it can be resumed. */
-  runFor(instructions: number): RunState {
-    return this.kernel.runFor(instructions);
+  /** Where the run is now, as the error an interrupted run ends with. */
+  interrupted(): Interrupted {
+    const live = this.process.liveThreads();
+    // The kernel marks the thread on the hart with runningSince.
+    const current = live.find((t) => t.runningSince !== undefined) ?? live[0];
+    return new Interrupted(this.kernel.instructions, this.kernel.arch.hart.pc, current?.tid ?? 0, live.length);
   }
 
   /** The result so far (exitCode is -1 while the process has not exited). */
@@ -137,12 +250,14 @@ export class ZeroOS {
       syscalls: this.trapHandler().totalSyscalls,
       stdout: this.console.stdout,
       stderr: this.console.stderr,
+      ...(this.#output === undefined ? {} : { output: this.#output }),
     };
   }
 
   stats(): RunStats {
     const handler = this.trapHandler();
     const allocator = this.container.get(ALLOCATOR);
+    const scheduler = this.kernel.scheduler;
     return {
       instructions: this.kernel.instructions,
       syscalls: handler.totalSyscalls,
@@ -151,6 +266,7 @@ export class ZeroOS {
       settings: this.container.get(KERNEL_CONFIG),
       virtualNs: this.kernel.clock.now(),
       memory: this.container.get(AddressSpace).stats(),
+      scheduler: { name: scheduler.name, quantum: scheduler.quantum },
       allocator: { name: allocator.name, ...allocator.stats() },
       inputs: this.container.get(InputLedger).inputs(),
     };
@@ -161,9 +277,25 @@ export class ZeroOS {
     this.events.dispose();
   }
 
+  /** The run failed with `error`: finish anyway; the run's error is what the caller gets. */
+  private finishAfterFailure(error: unknown): unknown {
+    try {
+      this.finish();
+    } catch {
+      // The run's own error says more than a copy-back that failed after it.
+    }
+    return error;
+  }
+
   private trapHandler(): SyscallTrapHandler {
     return this.container.get(TRAP_HANDLER) as SyscallTrapHandler;
   }
+}
+
+/** Lets go of the host files the VFS holds open, when it holds any. */
+function releaseHost(vfs: Vfs): void {
+  const holder = vfs as Vfs & { releaseHost?: () => void };
+  holder.releaseHost?.();
 }
 
 /** The default subsystems, in load order. */
@@ -200,5 +332,33 @@ export function createKernel(options: KernelOptions = {}): ZeroOS {
     epochSeconds: options.epochSeconds ?? defaults.epochSeconds ?? DEFAULT_EPOCH_SECONDS,
     memoryLimit: options.memoryLimit ?? defaults.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
   };
-  return new ZeroOS(composeContainer(config, platform, defaultSubsystems(options), options.modules ?? []));
+  const zeroos = new ZeroOS(composeContainer(config, platform, defaultSubsystems(options), options.modules ?? []));
+  checkOptionsHonoured(options, zeroos);
+  return zeroos;
+}
+
+/**
+ * A user module may rebind the service an option configures; the option must then still
+ * hold in what was bound (a scheduler of your own that takes `quantum` from
+ * SCHEDULER_OPTIONS honours it), or the run is refused rather than run differently.
+ */
+function checkOptionsHonoured(options: KernelOptions, zeroos: ZeroOS): void {
+  const scheduler = zeroos.kernel.scheduler;
+  if (options.scheduler !== undefined && scheduler.name !== options.scheduler) {
+    throw new ConfigurationError(
+      `the scheduler option "${options.scheduler}" has no effect: a module rebinds SCHEDULER to the scheduler "${scheduler.name}" (drop one of the two)`,
+    );
+  }
+  if (options.quantum !== undefined && scheduler.quantum !== options.quantum) {
+    throw new ConfigurationError(
+      `the quantum option (${options.quantum}) has no effect: the scheduler bound to SCHEDULER ("${scheduler.name}") runs with quantum ${scheduler.quantum ?? 'none'} (take it from SCHEDULER_OPTIONS, or drop the option)`,
+    );
+  }
+  const allocator = zeroos.container.get(ALLOCATOR);
+  const wanted = options.allocator;
+  if (wanted !== undefined && (typeof wanted === 'string' ? allocator.name !== wanted : !(allocator instanceof wanted))) {
+    throw new ConfigurationError(
+      `the allocator option "${typeof wanted === 'string' ? wanted : wanted.name}" has no effect: a module rebinds ALLOCATOR to the allocator "${allocator.name}" (drop one of the two)`,
+    );
+  }
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT_CODES, ZeroOSError } from '../errors.js';
@@ -9,8 +10,8 @@ import { PLATFORM_NAMES, createPlatform, type PlatformName } from '../platform/i
 import { ALLOCATOR_NAMES, type AllocatorName } from '../subsystems/memory/index.js';
 import { SCHEDULER_NAMES, type SchedulerName } from '../subsystems/scheduler/index.js';
 import { signalName } from '../subsystems/signals/index.js';
-import { Vfs, type HostMount, type OutputDirectory } from '../subsystems/vfs/index.js';
-import { createKernel, type ZeroOS } from '../zeroos.js';
+import { HostFileError, type HostMount, type OutputDirectory } from '../subsystems/vfs/index.js';
+import { DEFAULT_RUN_SLICE, createKernel, type RunResult, type ZeroOS } from '../zeroos.js';
 import { hostStdin, writeAllSync } from './host-io.js';
 
 /** A user mistake on the command line: message and EXIT_CODES.usage, no stack. */
@@ -50,25 +51,55 @@ function parseSize(value: string): number {
   return bytes;
 }
 
+/** The smallest --memory-limit: below it not even a small static program starts. */
+export const MIN_MEMORY_LIMIT = 2 ** 20;
+const PAGE_SIZE = 4096;
+
+/** --memory-limit: a size of at least 1 MiB, in whole pages (the limit is kept in pages). */
+function parseMemoryLimit(value: string): number {
+  const bytes = parseSize(value);
+  if (bytes < MIN_MEMORY_LIMIT) throw new InvalidArgumentError(`${bytes} bytes is below the minimum of 1M`);
+  if (bytes % PAGE_SIZE !== 0) throw new InvalidArgumentError(`${bytes} bytes is not a multiple of the page size (4K)`);
+  return bytes;
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-/** --mount/--file HOST:GUEST[:rw|:ro] (HOST may itself contain ':'; GUEST is what follows the last one). */
-function parseMount(value: string, previous: HostMount[]): HostMount[] {
-  let spec = value;
-  let writable = false;
-  const mode = /:(rw|ro)$/.exec(spec);
-  if (mode) {
-    writable = mode[1] === 'rw';
-    spec = spec.slice(0, -3);
+export const MOUNT_MODES = ['ro', 'rw', 'cow'] as const;
+export type MountMode = (typeof MOUNT_MODES)[number];
+
+/**
+ * --mount/--file HOST:GUEST[:MODE]. HOST may itself contain ':'; GUEST is absolute, so a
+ * last part that does not start with '/' is the mode.
+ */
+function parseMountSpec(value: string): HostMount {
+  const parts = value.split(':');
+  if (parts.length < 2) throw new InvalidArgumentError(`"${value}" is not HOST:GUEST[:MODE] (MODE is ${MOUNT_MODES.join(', ')})`);
+  let mode: MountMode = 'ro';
+  if (parts.length >= 3 && !parts[parts.length - 1]!.startsWith('/')) {
+    const given = parts.pop()!;
+    if (!(MOUNT_MODES as readonly string[]).includes(given)) {
+      throw new InvalidArgumentError(`the mode "${given}" is not one of ${MOUNT_MODES.join(', ')}`);
+    }
+    mode = given as MountMode;
   }
-  const colon = spec.lastIndexOf(':');
-  const host = spec.slice(0, colon);
-  const guest = spec.slice(colon + 1);
-  if (colon <= 0 || guest === '') throw new InvalidArgumentError('expected HOST:GUEST or HOST:GUEST:rw');
+  const guest = parts.pop()!;
+  const host = parts.join(':');
+  if (host === '') throw new InvalidArgumentError(`"${value}" names no host path (expected HOST:GUEST[:MODE])`);
+  if (guest === '') throw new InvalidArgumentError(`"${value}" names no guest path (expected HOST:GUEST[:MODE])`);
   if (!guest.startsWith('/')) throw new InvalidArgumentError(`the guest path "${guest}" must be absolute`);
-  return [...previous, { host, guest, writable }];
+  return hostMount(host, guest, mode);
+}
+
+function hostMount(host: string, guest: string, mode: MountMode): HostMount {
+  // TODO(vfs mode): pass `mode` plainly once HostMount declares it.
+  return { host, guest, writable: mode === 'rw', ...({ mode } as object) };
+}
+
+function parseMount(value: string, previous: HostMount[]): HostMount[] {
+  return [...previous, parseMountSpec(value)];
 }
 
 /** --out DIR or DIR:GUEST (default GUEST /out). */
@@ -88,10 +119,7 @@ function readHostFile(path: string, what: string): Uint8Array {
   try {
     return readFileSync(path);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new (class extends ZeroOSError {
-      readonly exitCode = EXIT_CODES.hostIo;
-    })(`cannot read ${what} ${path}: ${reason}`);
+    throw new HostFileError(path, `read ${what}`, error);
   }
 }
 
@@ -116,9 +144,19 @@ interface RunOptions {
   clockRate?: number;
   quantum?: number;
   maxThreads?: number;
+  argv0?: string;
+  slice: number;
 }
 
-function runCommand(elfPath: string, guestArgs: string[], options: RunOptions): number {
+/**
+ * Where the guest finds its executable: /bin/<name>, whatever host directory it came from,
+ * so the same program behaves the same from anywhere (argv[0], AT_EXECFN, /proc/self/exe).
+ */
+export function guestExecutablePath(hostPath: string): string {
+  return `/bin/${basename(hostPath)}`;
+}
+
+async function runCommand(elfPath: string, guestArgs: string[], options: RunOptions): Promise<number> {
   const executable = readHostFile(elfPath, 'executable');
   for (const assignment of options.env) {
     if (!assignment.includes('=')) throw new UsageError(`--env expects KEY=VALUE, got "${assignment}"`);
@@ -150,26 +188,25 @@ function runCommand(elfPath: string, guestArgs: string[], options: RunOptions): 
     },
   });
   if (options.trace) traceSyscalls(zeroos);
-  zeroos.load({ executable, path: elfPath, argv: [elfPath, ...guestArgs], env: options.env });
+  const path = guestExecutablePath(elfPath);
+  zeroos.load({ executable, path, argv: [options.argv0 ?? path, ...guestArgs], env: options.env });
+  // Ctrl-C: the run goes in slices, so the handler runs between two of them and the run
+  // stops there as Interrupted (finished like any other end: --out copied, --stats printed).
+  const interrupt = new AbortController();
+  const onSigint = () => interrupt.abort();
+  process.on('SIGINT', onSigint);
   const started = performance.now();
-  let finished = false;
+  let result: RunResult;
   try {
-    zeroos.run();
-    finished = true;
+    result = await zeroos.runAsync({ slice: options.slice, signal: interrupt.signal });
   } finally {
-    // The guest's results are copied out even when the run stopped on an error.
-    try {
-      zeroos.container.get(Vfs).copyOut();
-    } catch (error) {
-      if (finished) throw error;
-    }
+    process.off('SIGINT', onSigint);
     if (options.stats) printStats(zeroos, performance.now() - started, options);
   }
-  const exit = zeroos.process.exit;
-  if (exit?.signal !== undefined) {
-    writeAllSync(2, encode(`zeroos: the guest was killed by ${signalName(exit.signal)} (exit status ${exit.code})\n`));
+  if (result.signal !== undefined) {
+    writeAllSync(2, encode(`zeroos: the guest was killed by ${signalName(result.signal)} (exit status ${result.exitCode})\n`));
   }
-  return exit?.code ?? 0;
+  return result.exitCode < 0 ? 0 : result.exitCode;
 }
 
 /** strace-style lines on stderr: one per syscall, written when it returns (or the process ends). */
@@ -209,13 +246,14 @@ function printStats(zeroos: ZeroOS, wallMs: number, options: RunOptions): void {
     `speed           ${mips.toFixed(1)} MIPS`,
     `guest memory    ${stats.residentPages} pages touched (${((stats.residentPages * 4096) / 1024).toFixed(0)} KiB)`,
     `address space   ${mib(stats.memory.mappedBytes)} mapped, peak ${mib(stats.memory.peakMappedBytes)}, limit ${Number.isFinite(stats.memory.memoryLimit) ? mib(stats.memory.memoryLimit) : 'none'}`,
+    `scheduler       ${stats.scheduler.name}, quantum ${stats.scheduler.quantum ?? 'none (switch on block, yield or exit)'}`,
     `allocator       ${stats.allocator.name}: ${stats.allocator.allocations} allocations, ${stats.allocator.frees} frees, peak ${mib(stats.allocator.peakBytesInUse)}, ${stats.allocator.freeBlocks} free blocks`,
     `syscall counts  ${stats.syscallCounts.map(([name, n]) => `${name}×${n}`).join(' ')}`,
     ...stats.inputs.map(
       (input) => `input           ${input.path} (${input.hostPath}): ${input.bytesRead} bytes read of ${input.size}, sha256 ${input.sha256}`,
     ),
   ];
-  const out = zeroos.container.get(Vfs).copyOut();
+  const out = zeroos.result().output;
   if (out) lines.push(`output          ${out.guest} -> ${out.host}: ${out.files} files, ${out.bytes} bytes`);
   writeAllSync(2, encode(lines.join('\n') + '\n'));
 }
@@ -228,24 +266,35 @@ function encode(text: string): Uint8Array {
   return new TextEncoder().encode(text);
 }
 
+/** The package's version, from its package.json (two levels up from src/cli and dist/cli alike). */
+export function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+const MEMORY_LIMIT_HELP = 'address space the guest may hold, e.g. 512M: at least 1M, in whole 4K pages (default 2G; beyond it: ENOMEM)';
+
 export function buildProgram(): Command {
   const program = new Command('zeroos')
     .description('Run static RISC-V Linux programs deterministically on the ZeroOS library OS.')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .enablePositionalOptions()
-    .showHelpAfterError()
+    // A mistake gets one line and where to look, not the whole help.
+    .showHelpAfterError('(zeroos --help for usage)')
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .exitOverride();
 
   program
     .command('run')
     .description('run a static riscv64 (rv64imac) Linux ELF; exits with the guest\'s exit code')
+    .showHelpAfterError('(zeroos run --help for usage)')
     .argument('<elf>', 'the executable')
     .argument('[args...]', 'arguments passed to the guest (after its argv[0])')
     .addOption(new Option('--platform <name>', 'platform to run on').choices([...PLATFORM_NAMES]).default('linux'))
     .addOption(new Option('--seed <n>', 'seed for AT_RANDOM and everything random').argParser(parseSeed).default(0n, '0'))
     .option('--max-instructions <n>', 'stop with an error after this many instructions', parseCount)
     .addOption(new Option('--allocator <name>', 'allocator behind mmap').choices([...ALLOCATOR_NAMES]).default('linked-list'))
-    .option('--memory-limit <size>', 'address space the guest may hold, e.g. 512M (beyond it: ENOMEM)', parseSize)
+    .option('--memory-limit <size>', MEMORY_LIMIT_HELP, parseMemoryLimit)
     .addOption(new Option('--scheduler <name>', 'thread scheduler (random: an interleaving drawn from --seed)').choices([...SCHEDULER_NAMES]).default('cooperative'))
     .option('--quantum <n>', 'preempt a thread after n instructions (default: only when it blocks or yields)', parsePositive)
     .option('--max-threads <n>', 'most live threads; clone fails with EAGAIN beyond (default 1024)', parsePositive)
@@ -254,20 +303,24 @@ export function buildProgram(): Command {
     .option('--stats', 'print instructions, syscalls, wall time and MIPS to stderr')
     .option('--trace', 'print every syscall to stderr, strace style')
     .option('--stdin <file>', 'the guest\'s stdin is this file, hashed as an input (default: the host\'s stdin)')
-    .option('--mount <HOST:GUEST[:rw]>', 'show a host directory at GUEST, read-only unless :rw (repeatable)', parseMount, [])
-    .option('--file <HOST:GUEST[:rw]>', 'show one host file at GUEST, read-only unless :rw (repeatable)', parseMount, [])
+    .option('--mount <HOST:GUEST[:MODE]>', 'show a host directory at GUEST; MODE ro (default), rw (writes reach the host) or cow (the guest writes, the host never changes) (repeatable)', parseMount, [])
+    .option('--file <HOST:GUEST[:MODE]>', 'show one host file at GUEST; MODE ro (default), rw or cow (repeatable)', parseMount, [])
     .option('--cwd <path>', 'the guest\'s working directory (made in the in-memory root if missing; default /)', parseGuestPath)
     .option('--out <DIR[:GUEST]>', 'an empty in-memory directory at GUEST (default /out) copied to the host DIR when the guest exits', parseOut)
     .option('--env <KEY=VALUE>', 'add a variable to the guest\'s environment (repeatable; default empty)', collect, [])
     .option('--tty', 'present the console to the guest as a terminal (fixed 80x24)')
+    .option('--argv0 <name>', 'the guest\'s argv[0] (default /bin/<elf\'s file name>, where the guest finds its executable)')
+    .addOption(
+      new Option('--slice <n>', 'instructions run between two looks at Ctrl-C').argParser(parsePositive).default(DEFAULT_RUN_SLICE).hideHelp(),
+    )
     .addOption(
       new Option('--unknown-syscall <policy>', 'on a syscall ZeroOS does not serve: fail, or return -ENOSYS')
         .choices(['fail', 'enosys'])
         .default('fail'),
     )
     .passThroughOptions()
-    .action((elf: string, args: string[], options: RunOptions) => {
-      process.exitCode = runCommand(elf, args, options);
+    .action(async (elf: string, args: string[], options: RunOptions) => {
+      process.exitCode = await runCommand(elf, args, options);
     });
 
   program
@@ -289,10 +342,10 @@ export function buildProgram(): Command {
   return program;
 }
 
-export function main(argv: readonly string[]): number {
+export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
   try {
-    program.parse(argv as string[], { from: 'user' });
+    await program.parseAsync(argv as string[], { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error && typeof error === 'object' && 'code' in error && String((error as { code: unknown }).code).startsWith('commander.')) {

@@ -14,7 +14,9 @@ export function composeContainer(
   subsystems: readonly ContainerModule[],
   userModules: readonly ContainerModule[] = [],
 ): Container {
-  const container = new Container();
+  // One instance per service and run: a user's `rebind(TOKEN).to(Class)` must give every
+  // consumer the same object (two schedulers would each see half the threads).
+  const container = new Container({ defaultScope: 'Singleton' });
   container.load(coreModule(config));
   container.bind(PLATFORM).toConstantValue(platform);
   container.load(...subsystems);

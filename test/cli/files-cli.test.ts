@@ -61,7 +61,11 @@ describe('zeroos run with files', () => {
     it.each([
       [['--mount', 'guests/no-such-dir:/data'], /MountError: --mount guests\/no-such-dir:\/data: host path guests\/no-such-dir does not exist/],
       [['--mount', 'guests/data:data'], /must be absolute/],
-      [['--mount', 'guests/data'], /expected HOST:GUEST/],
+      [['--mount', 'guests/data'], /"guests\/data" is not HOST:GUEST\[:MODE\] \(MODE is ro, rw, cow\)/],
+      [['--mount', 'guests/data:/w:bogus'], /the mode "bogus" is not one of ro, rw, cow/],
+      [['--mount', ':/w'], /names no host path/],
+      [['--file', 'guests/data/mounted_input.txt:/f:'], /the mode "" is not one of ro, rw, cow/],
+      [['--file', 'guests/data/mounted_input.txt:f:rw'], /the guest path "f" must be absolute/],
       [['--file', 'guests/data:/f'], /MountError: .*is not a regular file/],
       [['--mount', 'guests/data:/'], /MountError: .*cannot mount over the root/],
       [['--cwd', 'relative'], /must be absolute/],

@@ -1,4 +1,4 @@
-import { ContainerModule } from 'inversify';
+import { ContainerModule, type ServiceIdentifier } from 'inversify';
 import { KERNEL_CONFIG, SCHEDULER, SYSCALL_PROVIDER } from '../../kernel/tokens.js';
 import { CooperativeScheduler } from './cooperative.js';
 import { SeededRandomScheduler } from './seeded-random.js';
@@ -14,15 +14,25 @@ export interface SchedulerOptions {
   readonly quantum?: number;
 }
 
+/**
+ * The run's scheduler options, for a scheduler of your own that honours them: inject it
+ * (`@inject(SCHEDULER_OPTIONS)`) and take `quantum` from it. createKernel refuses a
+ * `quantum` option that the bound scheduler does not report back as its own.
+ */
+export const SCHEDULER_OPTIONS = Symbol.for('zeroos.SchedulerOptions') as ServiceIdentifier<SchedulerOptions>;
+
 /** The scheduler subsystem: the Scheduler and the futex and sched_* syscalls. */
 export function schedulerModule(options: SchedulerOptions = {}): ContainerModule {
   return new ContainerModule(({ bind }) => {
+    bind(SCHEDULER_OPTIONS).toConstantValue(options);
     if (options.scheduler === 'random') {
       bind(SCHEDULER)
         .toDynamicValue((context) => new SeededRandomScheduler(context.get(KERNEL_CONFIG).seed, options.quantum))
         .inSingletonScope();
     } else {
-      bind(SCHEDULER).toConstantValue(new CooperativeScheduler(options.quantum));
+      bind(SCHEDULER)
+        .toDynamicValue(() => new CooperativeScheduler(options.quantum))
+        .inSingletonScope();
     }
     bind(SchedulerSyscalls).toSelf().inSingletonScope();
     bind(SYSCALL_PROVIDER).toService(SchedulerSyscalls);

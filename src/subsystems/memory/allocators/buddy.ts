@@ -23,7 +23,7 @@ import { AllocatorUsage } from './usage.js';
  */
 @injectable()
 export class BuddyAllocator implements Allocator {
-  readonly name = 'buddy';
+  readonly name: string = 'buddy';
   #region: AllocatorRegion | undefined;
   #usage = new AllocatorUsage();
   /** #sizes[k]: bytes in a block of order k. */

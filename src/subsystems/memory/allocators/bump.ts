@@ -13,7 +13,7 @@ import { AllocatorUsage } from './usage.js';
  */
 @injectable()
 export class BumpAllocator implements Allocator {
-  readonly name = 'bump';
+  readonly name: string = 'bump';
   #region: AllocatorRegion | undefined;
   #usage = new AllocatorUsage();
   /** Everything below is used up; [#next, end) is free. */

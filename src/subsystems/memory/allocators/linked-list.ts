@@ -16,7 +16,7 @@ import { AllocatorUsage } from './usage.js';
  */
 @injectable()
 export class LinkedListAllocator implements Allocator {
-  readonly name = 'linked-list';
+  readonly name: string = 'linked-list';
   #region: AllocatorRegion | undefined;
   #usage = new AllocatorUsage();
   /** Free block i is [#starts[i], #ends[i]); sorted, disjoint and never touching (always coalesced). */
