@@ -1,4 +1,5 @@
 import { EXIT_CODES, ZeroOSError, hex, signalExitCode } from '../errors.js';
+import { Errno } from './errno.js';
 
 /** A syscall the guest made that no subsystem provides (fail-fast policy). */
 export class UnknownSyscall extends ZeroOSError {
@@ -38,10 +39,15 @@ export class InstructionBudgetExhausted extends ZeroOSError {
   }
 }
 
+/** The signals a fault of the hart raises, by number (the kernel names them in messages). */
+const FAULT_SIGNAL_NAMES: Readonly<Record<number, string>> = { 4: 'SIGILL', 5: 'SIGTRAP', 7: 'SIGBUS', 11: 'SIGSEGV' };
+
 /**
- * The guest crashed: a memory fault, an illegal instruction, a breakpoint. Wraps the
- * arch-level error (the `cause`) with the thread it happened in. Linux would kill the
- * process with `signal`.
+ * The guest crashed: a memory fault, an illegal instruction, a misaligned atomic, a
+ * breakpoint, with no handler for the signal. Wraps the arch-level error (the `cause`)
+ * with the thread it happened in. Linux would kill the process with `signal`, so the
+ * process has ended with status 128 + signal (`exitCode`, as `processExit$` and
+ * `result()` report it).
  */
 export class GuestFault extends ZeroOSError {
   readonly exitCode: number;
@@ -51,7 +57,8 @@ export class GuestFault extends ZeroOSError {
     readonly pc: number,
     cause: Error & { exitCode?: number },
   ) {
-    super(`guest fault in thread ${tid}: ${cause.message}`, { cause });
+    const name = FAULT_SIGNAL_NAMES[signal] ?? `signal ${signal}`;
+    super(`guest fault in thread ${tid}: ${cause.message}\n  killed by ${name} (exit status ${signalExitCode(signal)})`, { cause });
     this.exitCode = signalExitCode(signal);
   }
 }
@@ -101,4 +108,36 @@ export class UnsupportedFeature extends ZeroOSError {
   ) {
     super(`${message} (at pc ${hex(pc)} in thread ${tid})`);
   }
+}
+
+/**
+ * Host errnos a guest may see as they are: they describe the host's storage the way the
+ * same failure would look on Linux (a full disk, a file too large, a read-only medium).
+ * Anything else the host says (EBADF, EINVAL, EAGAIN ... from our own use of the host)
+ * says nothing true about the guest's request, so it becomes EIO.
+ */
+const HOST_ERRNOS_SHOWN: Readonly<Record<string, number>> = {
+  ENOSPC: Errno.ENOSPC,
+  EDQUOT: Errno.ENOSPC,
+  EFBIG: Errno.EFBIG,
+  EIO: Errno.EIO,
+  EROFS: Errno.EROFS,
+  EPIPE: Errno.EPIPE,
+  ENOMEM: Errno.ENOMEM,
+  EMFILE: Errno.ENFILE,
+  ENFILE: Errno.ENFILE,
+};
+
+/**
+ * The errno a host-side failure gives the guest, or undefined when `error` is not one.
+ * A host failure is what Node reports for a refused system call (an `ErrnoException`:
+ * an Error whose `code` is an errno name such as 'EPIPE' or 'ENOSPC'); a sink or file
+ * system may throw the same shape to report one. Anything else (a TypeError, ...) is a
+ * bug, not a host failure.
+ */
+export function hostErrno(error: unknown): number | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string' || !/^E[A-Z0-9]+$/.test(code)) return undefined;
+  return HOST_ERRNOS_SHOWN[code] ?? Errno.EIO;
 }

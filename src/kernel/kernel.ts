@@ -1,6 +1,6 @@
 import { inject, injectable, multiInject, optional } from 'inversify';
 import { MemoryFault } from '../arch/memory/types.js';
-import { IllegalInstruction, StopReason } from '../arch/riscv64/types.js';
+import { IllegalInstruction, MisalignedAccess, StopReason } from '../arch/riscv64/types.js';
 import { ZeroOSError } from '../errors.js';
 import type { Arch } from './contracts/arch.js';
 import type { BootContribution } from './contracts/boot.js';
@@ -30,11 +30,13 @@ import {
 
 export const SIGTRAP = 5;
 export const SIGILL = 4;
+export const SIGBUS = 7;
 export const SIGSEGV = 11;
 const SEGV_MAPERR = 1;
 const SEGV_ACCERR = 2;
 const ILL_ILLOPC = 1;
 const TRAP_BRKPT = 1;
+const BUS_ADRALN = 1;
 
 /** What to load: the executable's bytes and the process's arguments and environment. */
 export interface ProgramImage {
@@ -147,6 +149,9 @@ export class Kernel {
       switch (reason) {
         case StopReason.Ecall:
           this.trapHandler.onEcall(thread);
+          // What the syscall posted (SIGPIPE from a refused console write) is delivered
+          // now, with its result in a0; a blocked thread gets it when it runs again.
+          if (thread.state === 'runnable' && !this.process.exited) this.signals?.beforeResume(thread);
           break;
         case StopReason.Ebreak: {
           if (this.signals?.deliverFault(thread, { signal: SIGTRAP, code: TRAP_BRKPT, address: BigInt(hart.pc) })) break;
@@ -208,6 +213,8 @@ export class Kernel {
       return { signal: SIGSEGV, code: error.reason === 'unmapped' ? SEGV_MAPERR : SEGV_ACCERR, address: error.address };
     }
     if (error instanceof IllegalInstruction) return { signal: SIGILL, code: ILL_ILLOPC, address: BigInt(error.pc) };
+    // Linux's riscv trap handler reports a misaligned access with si_addr = the pc.
+    if (error instanceof MisalignedAccess) return { signal: SIGBUS, code: BUS_ADRALN, address: BigInt(error.pc) };
     return undefined;
   }
 
@@ -240,6 +247,8 @@ export class Kernel {
       fault = new GuestFault(thread.tid, SIGSEGV, error.pc ?? this.arch.hart.pc, error);
     } else if (error instanceof IllegalInstruction) {
       fault = new GuestFault(thread.tid, SIGILL, error.pc, error);
+    } else if (error instanceof MisalignedAccess) {
+      fault = new GuestFault(thread.tid, SIGBUS, error.pc, error);
     }
     if (fault) {
       this.lifecycle.exitProcess(0, thread, fault.signal);

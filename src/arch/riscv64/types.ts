@@ -84,3 +84,30 @@ export class IllegalInstruction extends ZeroOSError {
     );
   }
 }
+
+/** mcause of a misaligned load (LR) and of a misaligned store or AMO (SC and the AMOs). */
+export const CAUSE_LOAD_ADDRESS_MISALIGNED = 4;
+export const CAUSE_STORE_ADDRESS_MISALIGNED = 6;
+
+/**
+ * An LR, SC or AMO at an address that is not naturally aligned. The A extension raises
+ * an address-misaligned exception for it (load address misaligned for LR, store/AMO for
+ * the rest) instead of executing; Linux turns that into SIGBUS (BUS_ADRALN, si_addr = the
+ * pc). The instruction is not retired and pc points at it.
+ */
+export class MisalignedAccess extends ZeroOSError {
+  /** SIGBUS, as Linux would end the process. */
+  readonly exitCode = signalExitCode(7);
+  constructor(
+    readonly address: bigint,
+    /** The instruction's mnemonic (amoadd.w, lr.d, ...). */
+    readonly instruction: string,
+    /** The alignment it needs: 4 or 8 bytes. */
+    readonly size: number,
+    /** The exception a bare-metal hart would take: CAUSE_LOAD_ADDRESS_MISALIGNED or CAUSE_STORE_ADDRESS_MISALIGNED. */
+    readonly trapCause: number,
+    readonly pc: number,
+  ) {
+    super(`misaligned atomic access: ${instruction} of ${hex(address)} (needs ${size}-byte alignment) at pc ${hex(pc)}`);
+  }
+}

@@ -24,4 +24,11 @@ export interface SignalDelivery {
    * handler frame was pushed (the syscall must then not write a0 again).
    */
   raise(thread: Thread, signal: number, code: number, pc: number): boolean;
+  /**
+   * Queues `signal` (si_code `code`) for the calling thread from inside a syscall whose
+   * result is not known yet (SIGPIPE from a console write the host refused). The run loop
+   * delivers it once the syscall has returned, with the result in a0, as Linux delivers
+   * signals on the way back to user mode.
+   */
+  post(thread: Thread, signal: number, code: number): void;
 }

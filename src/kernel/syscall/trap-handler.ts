@@ -5,7 +5,7 @@ import type { Arch } from '../contracts/arch.js';
 import { NO_RETURN, type SyscallContext, type SyscallDefinition, type SyscallTable } from '../contracts/syscall.js';
 import type { TrapHandler } from '../contracts/trap-handler.js';
 import { Errno } from '../errno.js';
-import { KernelPanic, UnknownSyscall } from '../errors.js';
+import { KernelPanic, UnknownSyscall, hostErrno } from '../errors.js';
 import type { KernelEvents } from '../events.js';
 import type { Process, Thread } from '../process.js';
 import { ARCH, KERNEL_CONFIG, KERNEL_EVENTS, PROCESS, SYSCALL_TABLE, type KernelConfig } from '../tokens.js';
@@ -25,7 +25,8 @@ interface RecentCall {
  * The ecall path, xv6-style: read a7 and a0–a5, look the number up in the table, decode
  * the arguments as the entry declares, call the handler, write its result to a0 and step
  * over the ecall. A guest pointer that faults while a handler reads or writes guest memory
- * becomes -EFAULT, as in Linux.
+ * becomes -EFAULT, and a host operation the host refuses (a Node ErrnoException) becomes
+ * an errno (see hostErrno), as in Linux.
  */
 @injectable()
 export class SyscallTrapHandler implements TrapHandler {
@@ -108,6 +109,11 @@ export class SyscallTrapHandler implements TrapHandler {
     } catch (error) {
       if (error instanceof MemoryFault) return -Errno.EFAULT;
       if (error instanceof ZeroOSError) throw error;
+      // The host refused an operation the handler made for the guest (a full disk, an
+      // I/O error): the guest's syscall fails with an errno, as on Linux. Only errors
+      // that are not host failures (a TypeError, ...) are bugs.
+      const errno = hostErrno(error);
+      if (errno !== undefined) return -errno;
       throw new KernelPanic(`the ${definition.name} handler failed: ${(error as Error)?.message ?? error}`, error);
     }
   }

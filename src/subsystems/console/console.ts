@@ -1,14 +1,33 @@
 import type { Device, OpenFile } from '../../kernel/contracts/device.js';
+import type { SignalDelivery } from '../../kernel/contracts/signals.js';
 import type { SyscallContext, SyscallResult } from '../../kernel/contracts/syscall.js';
 import { Errno } from '../../kernel/errno.js';
+import { hostErrno } from '../../kernel/errors.js';
+import { EXIT_CODES, ZeroOSError } from '../../errors.js';
 
 /** Where the guest's stdin comes from. `read` returns at most `length` bytes; empty means end of input. */
 export interface InputSource {
   read(length: number): Uint8Array;
 }
 
-/** Where stdout or stderr goes: captured in memory, or handed to a function (e.g. the host's fd). */
+/**
+ * Where stdout or stderr goes: `'capture'` keeps it in memory (at most `captureLimit`
+ * bytes per stream), a function receives each write as the guest makes it (e.g. the
+ * host's fd; unbuffered: the guest's libc does the buffering).
+ *
+ * A sink function takes all of `data` or throws. When the host cannot take the output it
+ * throws what Node throws for a refused write: an Error whose `code` names the errno (an
+ * `ErrnoException`: 'EPIPE', 'ENOSPC', ...). The guest's write then fails as it would on
+ * Linux: EPIPE, with SIGPIPE raised on the writing thread (its default action ends the
+ * process with status 141; a guest that ignores or handles it just sees EPIPE); ENOSPC;
+ * EFBIG; EIO for any other errno. Such a run depends on the reader, not only on its
+ * inputs, so it is recorded in `Console.hostOutputErrors`. Anything else a sink throws
+ * is a bug and stops the run (KernelPanic).
+ */
 export type OutputSink = 'capture' | ((data: Uint8Array) => void);
+
+/** The default `captureLimit`: 64 MiB per stream. */
+export const DEFAULT_CAPTURE_LIMIT = 64 * 2 ** 20;
 
 export interface ConsoleOptions {
   /** Default: empty input (end of file at once). */
@@ -17,12 +36,53 @@ export interface ConsoleOptions {
   readonly stdout?: OutputSink;
   readonly stderr?: OutputSink;
   /**
+   * The most bytes each captured stream keeps (default DEFAULT_CAPTURE_LIMIT, 64 MiB).
+   * A write that would pass it stops the run with `CapturedOutputLimit` (exit status 75):
+   * give that stream a sink function to stream any amount, or raise the limit.
+   */
+  readonly captureLimit?: number;
+  /**
    * Whether the guest sees a terminal (TCGETS/TIOCGWINSZ succeed, with fixed 80×24
    * geometry). Default false: the host's terminal never leaks into the run, so runs stay
    * reproducible.
    */
   readonly terminal?: boolean;
 }
+
+type Stream = 'stdout' | 'stderr';
+
+/** Captured output would pass `ConsoleOptions.captureLimit`: the run stops rather than hold it. */
+export class CapturedOutputLimit extends ZeroOSError {
+  readonly exitCode = EXIT_CODES.outOfMemory;
+  constructor(
+    readonly stream: Stream,
+    readonly limit: number,
+    /** What the stream would have held with the write that passed the limit. */
+    readonly attempted: number,
+  ) {
+    super(
+      `the guest's ${stream} passed the capture limit of ${limit} bytes (a write would make it ${attempted}): ` +
+        `give console.${stream} a sink function to stream the output, or raise console.captureLimit`,
+    );
+  }
+}
+
+/** Writes to stdout or stderr the host refused (see OutputSink), one entry per stream and errno. */
+export interface HostOutputFailure {
+  readonly stream: Stream;
+  /** The host's errno name ('EPIPE', 'ENOSPC', ...). */
+  readonly code: string;
+  /** The errno the guest's write failed with (EPIPE 32, ENOSPC 28, EIO 5, ...). */
+  readonly errno: number;
+  /** Instructions retired when the first of them failed. */
+  readonly instret: number;
+  /** How many writes failed this way. */
+  readonly writes: number;
+}
+
+const SIGPIPE = 13;
+/** si_code of a signal the kernel sends on its own account, as Linux's send_sig does. */
+const SI_USER = 0;
 
 /** An input source over bytes already in memory. */
 export function bytesInput(data: Uint8Array | string): InputSource {
@@ -62,7 +122,12 @@ function defaultTermios(): Uint8Array {
 class CapturedOutput {
   readonly chunks: Uint8Array[] = [];
   bytes = 0;
+  constructor(
+    private readonly stream: Stream,
+    private readonly limit: number,
+  ) {}
   push(data: Uint8Array): void {
+    if (this.bytes + data.length > this.limit) throw new CapturedOutputLimit(this.stream, this.limit, this.bytes + data.length);
     this.chunks.push(data.slice());
     this.bytes += data.length;
   }
@@ -79,25 +144,46 @@ class CapturedOutput {
 
 /**
  * The console: stdin, stdout and stderr of the guest. Output is captured or passed to a
- * sink as it is written (unbuffered: the guest's libc does the buffering).
+ * sink as it is written (unbuffered: the guest's libc does the buffering). `signals`
+ * raises SIGPIPE when the host closed the reading end of stdout or stderr.
  */
 export class Console implements Device {
   readonly name = 'console';
   readonly terminal: boolean;
   readonly #stdin: InputSource;
-  readonly #sinks: Record<'stdout' | 'stderr', (data: Uint8Array) => void>;
-  readonly #captured = { stdout: new CapturedOutput(), stderr: new CapturedOutput() };
+  readonly #sinks: Record<Stream, (data: Uint8Array) => void>;
+  readonly #captured: Record<Stream, CapturedOutput>;
+  readonly #failures = new Map<string, HostOutputFailure>();
   #termios: Uint8Array = defaultTermios();
   #winsize: Uint8Array = new Uint8Array([24, 0, 80, 0, 0, 0, 0, 0]);
 
-  constructor(options: ConsoleOptions = {}) {
+  constructor(
+    options: ConsoleOptions = {},
+    private readonly signals?: SignalDelivery,
+  ) {
     const stdin = options.stdin ?? new Uint8Array(0);
     this.#stdin = typeof stdin === 'string' || stdin instanceof Uint8Array ? bytesInput(stdin) : stdin;
     this.terminal = options.terminal ?? false;
+    const limit = options.captureLimit ?? DEFAULT_CAPTURE_LIMIT;
+    if (!(limit >= 0)) throw new RangeError(`captureLimit must be a byte count >= 0, got ${limit}`);
+    this.#captured = { stdout: new CapturedOutput('stdout', limit), stderr: new CapturedOutput('stderr', limit) };
     this.#sinks = {
       stdout: this.sink(options.stdout ?? 'capture', 'stdout'),
       stderr: this.sink(options.stderr ?? 'capture', 'stderr'),
     };
+  }
+
+  /**
+   * The writes the host refused (a closed pipe, a full disk), per stream and errno. Empty
+   * for a reproducible run: when it is not, what the guest saw depended on the host.
+   */
+  get hostOutputErrors(): readonly HostOutputFailure[] {
+    return [...this.#failures.values()];
+  }
+
+  /** False once the host refused a write: the run's outcome then depends on the reader. */
+  get reproducible(): boolean {
+    return this.#failures.size === 0;
   }
 
   /** What the guest wrote to stdout, when captured. */
@@ -125,15 +211,31 @@ export class Console implements Device {
       path: `console:${stream}`,
       readable: false,
       writable: true,
-      write: (_context, data) => {
-        sink(data);
+      write: (context, data) => {
+        try {
+          sink(data);
+        } catch (error) {
+          return this.refused(context, stream, error);
+        }
         return data.length;
       },
       ioctl: (context, request, argument) => this.ioctl(context, request, argument),
     };
   }
 
-  private sink(sink: OutputSink, stream: 'stdout' | 'stderr'): (data: Uint8Array) => void {
+  /** The host refused a write (see OutputSink): the guest's write fails with the errno, EPIPE also raises SIGPIPE. */
+  private refused(context: SyscallContext, stream: Stream, error: unknown): number {
+    const errno = hostErrno(error);
+    if (errno === undefined) throw error;
+    const code = (error as { code: string }).code;
+    const key = `${stream} ${code}`;
+    const seen = this.#failures.get(key);
+    this.#failures.set(key, seen ? { ...seen, writes: seen.writes + 1 } : { stream, code, errno, instret: context.hart.instret, writes: 1 });
+    if (errno === Errno.EPIPE) this.signals?.post(context.thread, SIGPIPE, SI_USER);
+    return -errno;
+  }
+
+  private sink(sink: OutputSink, stream: Stream): (data: Uint8Array) => void {
     if (sink !== 'capture') return sink;
     const captured = this.#captured[stream];
     return (data) => captured.push(data);

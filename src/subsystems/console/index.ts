@@ -1,2 +1,11 @@
-export { Console, bytesInput, type ConsoleOptions, type InputSource, type OutputSink } from './console.js';
+export {
+  CapturedOutputLimit,
+  Console,
+  DEFAULT_CAPTURE_LIMIT,
+  bytesInput,
+  type ConsoleOptions,
+  type HostOutputFailure,
+  type InputSource,
+  type OutputSink,
+} from './console.js';
 export { consoleModule } from './module.js';

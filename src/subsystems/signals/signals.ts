@@ -205,17 +205,27 @@ export class SignalState implements SignalDelivery {
    * a handler frame was pushed for the calling thread (its syscall must not write a0).
    */
   send(thread: Thread, signal: number, pc: number, caller: Thread, code = SI_TKILL): boolean {
-    const action = this.#actions[signal]!;
-    if (action.handler === SIG_IGN || (action.handler === SIG_DFL && DEFAULT_IGNORED.has(signal))) return false;
-    this.#pending.set(thread, this.pending(thread) | bit(signal));
+    if (!this.queue(thread, signal, code)) return false;
     // A thread waiting in rt_sigsuspend for an unblocked signal wakes with EINTR.
     if (thread !== caller && this.waits.isWaiting(thread) && thread.blockedOn === 'rt_sigsuspend' && !(thread.signalMask & bit(signal))) {
       this.waits.wake(thread, -4);
     }
+    return this.deliver(thread, pc, caller);
+  }
+
+  post(thread: Thread, signal: number, code: number): void {
+    this.queue(thread, signal, code);
+  }
+
+  /** Marks `signal` pending for `thread` with its si_code; false when it is discarded (ignored). */
+  private queue(thread: Thread, signal: number, code: number): boolean {
+    const action = this.#actions[signal]!;
+    if (action.handler === SIG_IGN || (action.handler === SIG_DFL && DEFAULT_IGNORED.has(signal))) return false;
+    this.#pending.set(thread, this.pending(thread) | bit(signal));
     let codes = this.#codes.get(thread);
     if (!codes) this.#codes.set(thread, (codes = new Map()));
     codes.set(signal, code);
-    return this.deliver(thread, pc, caller);
+    return true;
   }
 
   /**
