@@ -225,7 +225,7 @@ export class ZeroOS {
       } catch (error) {
         this.#finishError = error;
       } finally {
-        releaseHost(vfs);
+        vfs.release();
       }
     }
     if (this.#finishError !== undefined) throw this.#finishError;
@@ -290,12 +290,6 @@ export class ZeroOS {
   private trapHandler(): SyscallTrapHandler {
     return this.container.get(TRAP_HANDLER) as SyscallTrapHandler;
   }
-}
-
-/** Lets go of the host files the VFS holds open, when it holds any. */
-function releaseHost(vfs: Vfs): void {
-  const holder = vfs as Vfs & { releaseHost?: () => void };
-  holder.releaseHost?.();
 }
 
 /** The default subsystems, in load order. */

@@ -10,7 +10,7 @@ import { PLATFORM_NAMES, createPlatform, type PlatformName } from '../platform/i
 import { ALLOCATOR_NAMES, type AllocatorName } from '../subsystems/memory/index.js';
 import { SCHEDULER_NAMES, type SchedulerName } from '../subsystems/scheduler/index.js';
 import { signalName } from '../subsystems/signals/index.js';
-import { HostFileError, type HostMount, type OutputDirectory } from '../subsystems/vfs/index.js';
+import { HostFileError, type HostMount, type HostMountMode, type OutputDirectory } from '../subsystems/vfs/index.js';
 import { DEFAULT_RUN_SLICE, createKernel, type RunResult, type ZeroOS } from '../zeroos.js';
 import { hostStdin, writeAllSync } from './host-io.js';
 
@@ -67,8 +67,7 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-export const MOUNT_MODES = ['ro', 'rw', 'cow'] as const;
-export type MountMode = (typeof MOUNT_MODES)[number];
+export const MOUNT_MODES: readonly HostMountMode[] = ['ro', 'rw', 'cow'];
 
 /**
  * --mount/--file HOST:GUEST[:MODE]. HOST may itself contain ':'; GUEST is absolute, so a
@@ -77,13 +76,13 @@ export type MountMode = (typeof MOUNT_MODES)[number];
 function parseMountSpec(value: string): HostMount {
   const parts = value.split(':');
   if (parts.length < 2) throw new InvalidArgumentError(`"${value}" is not HOST:GUEST[:MODE] (MODE is ${MOUNT_MODES.join(', ')})`);
-  let mode: MountMode = 'ro';
+  let mode: HostMountMode = 'ro';
   if (parts.length >= 3 && !parts[parts.length - 1]!.startsWith('/')) {
     const given = parts.pop()!;
     if (!(MOUNT_MODES as readonly string[]).includes(given)) {
       throw new InvalidArgumentError(`the mode "${given}" is not one of ${MOUNT_MODES.join(', ')}`);
     }
-    mode = given as MountMode;
+    mode = given as HostMountMode;
   }
   const guest = parts.pop()!;
   const host = parts.join(':');
@@ -93,9 +92,8 @@ function parseMountSpec(value: string): HostMount {
   return hostMount(host, guest, mode);
 }
 
-function hostMount(host: string, guest: string, mode: MountMode): HostMount {
-  // TODO(vfs mode): pass `mode` plainly once HostMount declares it.
-  return { host, guest, writable: mode === 'rw', ...({ mode } as object) };
+function hostMount(host: string, guest: string, mode: HostMountMode): HostMount {
+  return { host, guest, mode };
 }
 
 function parseMount(value: string, previous: HostMount[]): HostMount[] {

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -64,6 +64,15 @@ describe('zeroos run with a bad option', () => {
     expect(help).toMatch(/at least 1M, in whole 4K pages/);
     expect(help).toMatch(/MODE ro \(default\), rw \(writes reach the host\) or cow/);
     expect(help).toMatch(/--argv0 <name>/);
+  });
+});
+
+describe('zeroos run --mount HOST:GUEST:cow', () => {
+  it('should let the guest write freely and leave the host directory as it was', () => {
+    const run = zeroos(['run', '--mount', `${scratch}:/job:cow`, '--cwd', '/job', 'guests/bin/fileio', 'work']);
+    expect(run.stdout).toBe(readFileSync(join(root, 'guests', 'expected', 'fileio.stdout'), 'utf8'));
+    expect(run.code).toBe(0);
+    expect(readdirSync(scratch)).toEqual([]);
   });
 });
 
