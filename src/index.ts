@@ -1,13 +1,126 @@
-export { createKernel, defaultSubsystems, ZeroOS, type KernelOptions, type RunResult, type RunStats } from './zeroos.js';
-export { ZeroOSError, EXIT_CODES } from './errors.js';
-export * from './kernel/index.js';
-export * from './arch/index.js';
-export * from './platform/index.js';
-export * from './subsystems/console/index.js';
-export * from './subsystems/memory/index.js';
-export * from './subsystems/process/index.js';
-export * from './subsystems/scheduler/index.js';
-export * from './subsystems/signals/index.js';
-export * from './subsystems/random/index.js';
-export * from './subsystems/time/index.js';
-export * from './subsystems/vfs/index.js';
+/**
+ * The public API: what the README documents. Compose and run a kernel, swap a service
+ * through its token and contract, read events and statistics, tell outcomes apart by
+ * their named errors and exit codes.
+ *
+ * The parts below it are reachable through subpath exports, for integrations that need
+ * them and with no promise that they stay as they are between minor versions:
+ * `zeroos/kernel` (the run loop, process model, syscall table and trap handler, core
+ * modules), `zeroos/arch` (guest memory and the RV64IMAC hart), `zeroos/platform` (layouts,
+ * the ELF loader, the initial stack, built-in platforms) and `zeroos/subsystems` (each
+ * subsystem's module and services: schedulers, allocators, the VFS, signals, ...).
+ */
+
+// Compose and run.
+export {
+  createKernel,
+  defaultSubsystems,
+  ZeroOS,
+  ConfigurationError,
+  Interrupted,
+  DEFAULT_EPOCH_SECONDS,
+  DEFAULT_MEMORY_LIMIT,
+  DEFAULT_RUN_SLICE,
+  type AsyncRunOptions,
+  type KernelOptions,
+  type RunResult,
+  type RunStats,
+} from './zeroos.js';
+export type { ProgramImage, RunState } from './kernel/kernel.js';
+
+// Outcomes: the exit-status table and every named error a run or its setup can end in.
+export { ZeroOSError, EXIT_CODES, signalExitCode } from './errors.js';
+export {
+  Deadlock,
+  GuestFault,
+  GuestHang,
+  InstructionBudgetExhausted,
+  KernelPanic,
+  KernelStateError,
+  UnknownSyscall,
+  UnsupportedFeature,
+} from './kernel/errors.js';
+export { OutOfMemory } from './kernel/memory-budget.js';
+export { MemoryFault } from './arch/memory/types.js';
+export { IllegalInstruction, type TrapMode } from './arch/riscv64/types.js';
+export { ElfError } from './platform/elf/errors.js';
+export { LayoutError } from './platform/layout.js';
+export { UnknownPlatform, PLATFORM_NAMES, createPlatform, type PlatformName } from './platform/platforms.js';
+export { HostFileError, MountError } from './subsystems/vfs/errors.js';
+export { CapturedOutputLimit } from './subsystems/console/console.js';
+export { signalName } from './subsystems/signals/signals.js';
+
+// Services a user replaces (`rebind(TOKEN).to(Theirs)`) and the contracts they implement.
+export {
+  ALLOCATOR,
+  ARCH,
+  BOOT_CONTRIBUTION,
+  DEVICE,
+  ENTROPY,
+  KERNEL_CONFIG,
+  KERNEL_EVENTS,
+  PLATFORM,
+  PROCESS,
+  SCHEDULER,
+  SIGNAL_DELIVERY,
+  SYSCALL_PROVIDER,
+  SYSCALL_TABLE,
+  TRAP_HANDLER,
+  type KernelConfig,
+} from './kernel/tokens.js';
+export { SCHEDULER_NAMES, SCHEDULER_OPTIONS, type SchedulerName, type SchedulerOptions } from './subsystems/scheduler/module.js';
+export { ALLOCATOR_NAMES, type AllocatorName } from './subsystems/memory/allocators/factory.js';
+export type { Scheduler } from './kernel/contracts/scheduler.js';
+export type { Thread, Process, ThreadState, ProcessExit } from './kernel/process.js';
+export type { Allocator, AllocatorStats } from './kernel/contracts/allocator.js';
+export type { Device, OpenFile, FileStatus } from './kernel/contracts/device.js';
+export type {
+  BootContext,
+  BootInfo,
+  EntropySource,
+  ExitStatus,
+  Layout,
+  LayoutRegion,
+  Platform,
+  RegionKind,
+  RunDefaults,
+} from './kernel/contracts/platform.js';
+export {
+  NO_RETURN,
+  defineSyscall,
+  type ArgSpec,
+  type SupportLevel,
+  type SyscallContext,
+  type SyscallDefinition,
+  type SyscallEntry,
+  type SyscallProvider,
+  type SyscallResult,
+  type SyscallTable,
+  type UnknownSyscallPolicy,
+} from './kernel/contracts/syscall.js';
+export type { Arch } from './kernel/contracts/arch.js';
+export type { TrapHandler } from './kernel/contracts/trap-handler.js';
+export type { BootContribution } from './kernel/contracts/boot.js';
+export type { FaultSignal, SignalDelivery } from './kernel/contracts/signals.js';
+export { Errno, type ErrnoName } from './kernel/errno.js';
+
+// Options of the run's console and files.
+export { bytesInput, type ConsoleOptions, type InputSource, type OutputSink } from './subsystems/console/console.js';
+export type { FilesOptions, HostMount, HostMountMode, OutputDirectory } from './subsystems/vfs/options.js';
+export type { OutputSummary } from './subsystems/vfs/vfs.js';
+export type { InputRecord } from './subsystems/vfs/input-ledger.js';
+export type { AddressSpaceStats } from './subsystems/memory/address-space.js';
+
+// Events (RxJS, hot).
+export type {
+  InputReadEvent,
+  KernelEvent,
+  KernelEvents,
+  ProcessExitEvent,
+  SyscallEnterEvent,
+  SyscallExitEvent,
+  ThreadExitEvent,
+  ThreadStartEvent,
+  ThreadSwitchEvent,
+  UnsupportedSyscallEvent,
+} from './kernel/events.js';
