@@ -1,15 +1,72 @@
 import { readSync, writeSync } from 'node:fs';
 import type { InputSource } from '../subsystems/console/index.js';
 
-/** Writes all of `data` to a host fd, retrying when a non-blocking pipe is full. */
+/** The longest sleep between two tries at a full non-blocking pipe. */
+const MAX_BACKOFF_MS = 50;
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/** Sleeps the thread (the run is synchronous: there is nothing else to do meanwhile). */
+function sleepMs(ms: number): void {
+  Atomics.wait(sleeper, 0, 0, ms);
+}
+
+/**
+ * Writes all of `data` to a host fd, as a blocking write would: a non-blocking pipe that
+ * is full (EAGAIN) is tried again after growing sleeps (1 ms, doubling, at most 50 ms),
+ * not spun on, until the reader takes the data or goes away. Any other failure is thrown
+ * as Node's ErrnoException (EPIPE when the reader has closed the pipe, ENOSPC on a full
+ * disk or /dev/full, ...): given as a console sink, the guest's write then fails with
+ * that errno (see OutputSink).
+ */
 export function writeAllSync(fd: number, data: Uint8Array): void {
   let offset = 0;
+  let backoff = 1;
   while (offset < data.length) {
+    let written = 0;
     try {
-      offset += writeSync(fd, data, offset, data.length - offset);
+      written = writeSync(fd, data, offset, data.length - offset);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
     }
+    if (written > 0) {
+      offset += written;
+      backoff = 1;
+    } else {
+      sleepMs(backoff);
+      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+    }
+  }
+}
+
+/** Host fds the CLI gave up writing its own messages to (the reader went away, the disk is full). */
+const abandoned = new Set<number>();
+
+/**
+ * Writes one of the CLI's own messages (an error line, --stats, --trace, "killed by"):
+ * like writeAllSync, but a host fd that cannot take it (EPIPE, ENOSPC, EIO, ...) is given
+ * up on quietly, so a closed stderr never turns into a crash or a different exit status.
+ * Returns whether the message was written.
+ */
+export function writeDiagnostic(fd: number, message: string | Uint8Array): boolean {
+  if (abandoned.has(fd)) return false;
+  try {
+    writeAllSync(fd, typeof message === 'string' ? new TextEncoder().encode(message) : message);
+    return true;
+  } catch {
+    abandoned.add(fd);
+    return false;
+  }
+}
+
+/**
+ * Keeps Node from dying of an 'error' event (EPIPE) on process.stdout/process.stderr
+ * when something writes to them through the stream API after the reader has gone: the
+ * CLI writes through writeAllSync/writeDiagnostic, so such an error only means that
+ * output is lost.
+ */
+export function ignoreHostStreamErrors(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.listenerCount('error') === 0) stream.on('error', () => {});
   }
 }
 

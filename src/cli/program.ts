@@ -12,7 +12,7 @@ import { SCHEDULER_NAMES, type SchedulerName } from '../subsystems/scheduler/ind
 import { signalName } from '../subsystems/signals/index.js';
 import { HostFileError, type HostMount, type HostMountMode, type OutputDirectory } from '../subsystems/vfs/index.js';
 import { DEFAULT_RUN_SLICE, createKernel, type RunResult, type ZeroOS } from '../zeroos.js';
-import { hostStdin, writeAllSync } from './host-io.js';
+import { hostStdin, ignoreHostStreamErrors, writeAllSync, writeDiagnostic } from './host-io.js';
 
 /** A user mistake on the command line: message and EXIT_CODES.usage, no stack. */
 class UsageError extends ZeroOSError {
@@ -202,7 +202,7 @@ async function runCommand(elfPath: string, guestArgs: string[], options: RunOpti
     if (options.stats) printStats(zeroos, performance.now() - started, options);
   }
   if (result.signal !== undefined) {
-    writeAllSync(2, encode(`zeroos: the guest was killed by ${signalName(result.signal)} (exit status ${result.exitCode})\n`));
+    writeDiagnostic(2, encode(`zeroos: the guest was killed by ${signalName(result.signal)} (exit status ${result.exitCode})\n`));
   }
   return result.exitCode < 0 ? 0 : result.exitCode;
 }
@@ -211,7 +211,7 @@ async function runCommand(elfPath: string, guestArgs: string[], options: RunOpti
 function traceSyscalls(zeroos: ZeroOS): void {
   let pending: string | undefined;
   const flush = (result: string) => {
-    if (pending !== undefined) writeAllSync(2, encode(`${pending} = ${result}\n`));
+    if (pending !== undefined) writeDiagnostic(2, encode(`${pending} = ${result}\n`));
     pending = undefined;
   };
   zeroos.events.syscallEnter$.subscribe((e) => {
@@ -220,11 +220,11 @@ function traceSyscalls(zeroos: ZeroOS): void {
   });
   zeroos.events.syscallExit$.subscribe((e) => flush(e.result === undefined ? '?' : formatResult(e.result)));
   zeroos.events.unsupportedSyscall$.subscribe((e) =>
-    writeAllSync(2, encode(`[${e.tid}] ${e.name}(${e.args.map((a) => '0x' + a.toString(16)).join(', ')}) = -1 ENOSYS (not served)\n`)),
+    writeDiagnostic(2, encode(`[${e.tid}] ${e.name}(${e.args.map((a) => '0x' + a.toString(16)).join(', ')}) = -1 ENOSYS (not served)\n`)),
   );
   zeroos.events.processExit$.subscribe((e) => {
     flush('?');
-    writeAllSync(2, encode(`[${e.tid}] +++ ${e.signal ? `killed by signal ${e.signal}` : `exited with ${e.code}`} +++\n`));
+    writeDiagnostic(2, encode(`[${e.tid}] +++ ${e.signal ? `killed by signal ${e.signal}` : `exited with ${e.code}`} +++\n`));
   });
 }
 
@@ -253,7 +253,7 @@ function printStats(zeroos: ZeroOS, wallMs: number, options: RunOptions): void {
   ];
   const out = zeroos.result().output;
   if (out) lines.push(`output          ${out.guest} -> ${out.host}: ${out.files} files, ${out.bytes} bytes`);
-  writeAllSync(2, encode(lines.join('\n') + '\n'));
+  writeDiagnostic(2, encode(lines.join('\n') + '\n'));
 }
 
 function mib(bytes: number): string {
@@ -279,7 +279,7 @@ export function buildProgram(): Command {
     .enablePositionalOptions()
     // A mistake gets one line and where to look, not the whole help.
     .showHelpAfterError('(zeroos --help for usage)')
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .configureOutput({ writeErr: (s) => writeDiagnostic(2, s), writeOut: (s) => writeDiagnostic(1, s) })
     .exitOverride();
 
   program
@@ -327,7 +327,7 @@ export function buildProgram(): Command {
     .option('--all', 'also list the Linux syscalls that are not served')
     .action((options: { all?: boolean }) => {
       const zeroos = createKernel();
-      writeAllSync(1, encode(formatSyscallTable(zeroos.container.get(SYSCALL_TABLE), options) + '\n'));
+      writeDiagnostic(1, encode(formatSyscallTable(zeroos.container.get(SYSCALL_TABLE), options) + '\n'));
     });
 
   program
@@ -335,12 +335,13 @@ export function buildProgram(): Command {
     .description('print a platform\'s memory layout')
     .addOption(new Option('--platform <name>', 'platform').choices([...PLATFORM_NAMES]).default('linux'))
     .action((options: { platform: PlatformName }) => {
-      writeAllSync(1, encode(createPlatform(options.platform).layout.toTable() + '\n'));
+      writeDiagnostic(1, encode(createPlatform(options.platform).layout.toTable() + '\n'));
     });
   return program;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  ignoreHostStreamErrors();
   const program = buildProgram();
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
@@ -351,10 +352,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       return code === 'commander.helpDisplayed' || code === 'commander.version' ? 0 : EXIT_CODES.usage;
     }
     if (error instanceof ZeroOSError) {
-      process.stderr.write(`zeroos: ${error.name}: ${error.message}\n`);
+      writeDiagnostic(2, `zeroos: ${error.name}: ${error.message}\n`);
       return error.exitCode;
     }
-    process.stderr.write(`zeroos: internal error: ${(error as Error)?.stack ?? error}\n`);
+    writeDiagnostic(2, `zeroos: internal error: ${(error as Error)?.stack ?? error}\n`);
     return EXIT_CODES.internal;
   }
 }
