@@ -1,6 +1,7 @@
 export * from './tokens.js';
 export * from './errors.js';
 export * from './events.js';
+export * from './memory-budget.js';
 export { Errno, type ErrnoName } from './errno.js';
 export { Kernel, type ProgramImage, type RunState } from './kernel.js';
 export { ProcessLifecycle } from './lifecycle.js';

@@ -9,6 +9,7 @@ import type { SignalDelivery } from './contracts/signals.js';
 import type { SyscallProvider, SyscallTable, UnknownSyscallPolicy } from './contracts/syscall.js';
 import type { TrapHandler } from './contracts/trap-handler.js';
 import type { KernelEvents } from './events.js';
+import type { MemoryBudget } from './memory-budget.js';
 import type { Process } from './process.js';
 
 /**
@@ -34,6 +35,8 @@ export const ENTROPY = Symbol.for('zeroos.Entropy') as ServiceIdentifier<Entropy
 export const KERNEL_EVENTS = Symbol.for('zeroos.KernelEvents') as ServiceIdentifier<KernelEvents>;
 export const PROCESS = Symbol.for('zeroos.Process') as ServiceIdentifier<Process>;
 export const KERNEL_CONFIG = Symbol.for('zeroos.KernelConfig') as ServiceIdentifier<KernelConfig>;
+/** The run's one memory budget: address space, in-memory files, pipes and directory entries draw from it. */
+export const MEMORY_BUDGET = Symbol.for('zeroos.MemoryBudget') as ServiceIdentifier<MemoryBudget>;
 
 /** Settings of one run that several services read. */
 export interface KernelConfig {
@@ -47,7 +50,10 @@ export interface KernelConfig {
   readonly nsPerInstruction: number;
   /** CLOCK_REALTIME at boot, seconds since 1970. */
   readonly epochSeconds: number;
-  /** Bytes of address space the guest may hold (Infinity: none beyond the layout). */
+  /**
+   * Bytes the guest may make the host hold (the MemoryBudget): its address space, in-memory
+   * file contents, pipe buffers and directory entries together (Infinity: no limit).
+   */
   readonly memoryLimit: number;
   /** Most live threads at once. */
   readonly maxThreads: number;

@@ -8,7 +8,7 @@ import {
   ZERO_FRAME,
 } from '../memory/paged-memory.js';
 import { type AccessKind, MemoryFault, PAGE_SIZE as PAGE_BYTES, PERM_R as R_PERM, PERM_W as W_PERM, PERM_X as X_PERM } from '../memory/types.js';
-import { CodePage, INTERPRET_ONE, NO_CODE, SLOTS } from './code-cache.js';
+import { CodePage, INTERPRET_ONE, MAX_CODE_BLOCKS, MAX_CODE_PAGES, NO_CODE, SLOTS } from './code-cache.js';
 import { expandCompressed } from './compressed.js';
 import {
   CAUSE_ECALL_M,
@@ -269,7 +269,10 @@ export class RiscvHart implements Hart, MemoryObserver {
 
   private retired = 0;
   private runEnd = 0;
+  /** Decoded pages in the order they were decoded (Map order), so the oldest is evicted first. */
   private readonly codePages = new Map<number, CodePage>();
+  /** Translated blocks held by all of `codePages`. */
+  private codeBlocks = 0;
   private cp: CodePage = NO_CODE;
   private readonly threshold: number;
   private readonly hartId: number;
@@ -505,7 +508,11 @@ export class RiscvHart implements Hart, MemoryObserver {
     const before = pages.get(first - 1);
     if (before !== undefined) {
       before.info[SLOTS - 1] = 0;
-      before.blocks[SLOTS - 1] = undefined;
+      if (before.blocks[SLOTS - 1] !== undefined) {
+        before.blocks[SLOTS - 1] = undefined;
+        before.blockCount--;
+        this.codeBlocks--;
+      }
     }
   }
 
@@ -514,13 +521,28 @@ export class RiscvHart implements Hart, MemoryObserver {
     if (cp !== undefined) {
       cp.base = -Infinity;
       this.codePages.delete(page);
+      this.codeBlocks -= cp.blockCount;
     }
+  }
+
+  /**
+   * Drops the page decoded longest ago, as a store into it would (the cap on decoded code,
+   * see MAX_CODE_PAGES): its CodePage misses from now on (base -Infinity, so `cp` fields and
+   * locals holding it re-look-up), an instruction of the page before that straddles into
+   * it is forgotten too, and the memory stops reporting stores to it. Only speed changes.
+   */
+  private evictOldestCode(): void {
+    const oldest = this.codePages.keys().next();
+    if (oldest.done) return;
+    this.dropCode(oldest.value, oldest.value + 1);
+    this.memory.noteCodeWrite(oldest.value);
   }
 
   flushCode(start?: number, end?: number): void {
     if (start === undefined) {
       for (const cp of this.codePages.values()) cp.base = -Infinity;
       this.codePages.clear();
+      this.codeBlocks = 0;
       return;
     }
     const first = Math.floor(start / PAGE_SIZE);
@@ -670,6 +692,7 @@ export class RiscvHart implements Hart, MemoryObserver {
       const perms = this.memory.permsOf(page);
       if (perms < 0) throw numberFault(pc, 'execute', 'unmapped', pc);
       if ((perms & PERM_X) === 0) throw numberFault(pc, 'execute', 'permission', pc);
+      while (this.codePages.size >= MAX_CODE_PAGES) this.evictOldestCode();
       this.memory.markCode(page);
       cp = new CodePage(page);
       this.codePages.set(page, cp);
@@ -775,6 +798,10 @@ export class RiscvHart implements Hart, MemoryObserver {
         if (heat >= threshold) {
           block = compileBlock(this, cp, slot);
           cp.blocks[slot] = block;
+          cp.blockCount++;
+          // May evict `cp` itself: the block still runs (the memory is unchanged), then the
+          // next lookup misses and decodes the page again.
+          if (++this.codeBlocks > MAX_CODE_BLOCKS) while (this.codeBlocks > MAX_CODE_BLOCKS && this.codePages.size > 0) this.evictOldestCode();
         } else {
           cp.heat[slot] = heat + 1;
         }

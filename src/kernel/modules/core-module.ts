@@ -3,12 +3,13 @@ import { VirtualClock } from '../clock.js';
 import { KernelEvents } from '../events.js';
 import { FutexTable } from '../futex.js';
 import { ThreadWaits } from '../waits.js';
+import { MemoryBudget } from '../memory-budget.js';
 import { Kernel } from '../kernel.js';
 import { ProcessLifecycle } from '../lifecycle.js';
 import { Process } from '../process.js';
 import { DataSyscallTable } from '../syscall/table.js';
 import { SyscallTrapHandler } from '../syscall/trap-handler.js';
-import { KERNEL_CONFIG, KERNEL_EVENTS, PROCESS, SYSCALL_TABLE, TRAP_HANDLER, type KernelConfig } from '../tokens.js';
+import { KERNEL_CONFIG, KERNEL_EVENTS, MEMORY_BUDGET, PROCESS, SYSCALL_TABLE, TRAP_HANDLER, type KernelConfig } from '../tokens.js';
 
 /** The kernel core: the run loop, the process, the event streams, the trap path and the syscall table. */
 export function coreModule(config: KernelConfig): ContainerModule {
@@ -27,5 +28,7 @@ export function coreModule(config: KernelConfig): ContainerModule {
     bind(FutexTable).toSelf().inSingletonScope();
     bind(ProcessLifecycle).toSelf().inSingletonScope();
     bind(Kernel).toSelf().inSingletonScope();
+    bind(MemoryBudget).toSelf().inSingletonScope();
+    bind(MEMORY_BUDGET).toService(MemoryBudget);
   });
 }

@@ -6,7 +6,8 @@ import type { BootContribution } from '../../kernel/contracts/boot.js';
 import type { BootInfo, LayoutRegion, Platform, RegionKind } from '../../kernel/contracts/platform.js';
 import { Errno } from '../../kernel/errno.js';
 import { formatMaps, mapsOf, type MapsEntry } from '../../kernel/maps.js';
-import { ALLOCATOR, ARCH, KERNEL_CONFIG, PLATFORM, type KernelConfig } from '../../kernel/tokens.js';
+import type { MemoryBudget } from '../../kernel/memory-budget.js';
+import { ALLOCATOR, ARCH, MEMORY_BUDGET, PLATFORM } from '../../kernel/tokens.js';
 
 export const PROT_READ = 1;
 export const PROT_WRITE = 2;
@@ -98,19 +99,17 @@ export class AddressSpace implements BootContribution {
   #heapRegion: LayoutRegion | undefined;
   #brkStart = 0;
   #brk = 0;
-  /** Bytes of the address space the guest holds (brk heap + mappings made through the syscalls). */
+  /** Bytes of the address space the guest holds (image, stack, brk heap, mappings), charged to the budget. */
   #mapped = 0;
   #peak = 0;
-  readonly #limit: number;
 
   constructor(
     @inject(ARCH) private readonly arch: Arch,
     @inject(PLATFORM) private readonly platform: Platform,
     @inject(ALLOCATOR) private readonly allocator: Allocator,
-    @inject(KERNEL_CONFIG) config: KernelConfig,
+    @inject(MEMORY_BUDGET) private readonly budget: MemoryBudget,
   ) {
     this.#memory = arch.memory;
-    this.#limit = config.memoryLimit;
   }
 
   onBoot(_process: unknown, info: BootInfo): void {
@@ -119,8 +118,11 @@ export class AddressSpace implements BootContribution {
     this.#mmapRegion = this.platform.layout.find('mmap');
     if (this.#mmapRegion) this.allocator.init(this.#mmapRegion.start, this.#mmapRegion.end, PAGE_SIZE);
     this.#brkStart = this.#brk = pageUp(info.imageEnd);
-    // The limit caps the whole address space, like RLIMIT_AS: image and stack count too.
-    this.#mapped = this.#peak = this.#memory.mappings().reduce((n, m) => n + (m.end - m.start), 0);
+    // The limit caps the whole address space, like RLIMIT_AS: what the platform mapped at
+    // load (image, stack, ...) counts too, and a program that does not fit does not start.
+    const loaded = this.#memory.mappings().reduce((n, m) => n + (m.end - m.start), 0);
+    this.budget.charge('addressSpace', loaded, 'loading the program (its image and stack)');
+    this.#mapped = this.#peak = loaded;
   }
 
   stats(): AddressSpaceStats {
@@ -129,7 +131,7 @@ export class AddressSpace implements BootContribution {
       peakMappedBytes: this.#peak,
       brkStart: this.#brkStart,
       brk: this.#brk,
-      memoryLimit: this.#limit,
+      memoryLimit: this.budget.limit,
     };
   }
 
@@ -175,6 +177,8 @@ export class AddressSpace implements BootContribution {
     const size = pageUp(length);
     if (!(size < 2 ** 53)) return -Errno.ENOMEM;
     if (file === true) return -Errno.ENODEV;
+    // Before the file's bytes are copied: a mapping that cannot fit anyway costs nothing.
+    if (!(flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && !this.withinLimit(size)) return -Errno.ENOMEM;
     let contents: Uint8Array | undefined;
     if (file) {
       const bytes = file.contents(size);
@@ -394,11 +398,18 @@ export class AddressSpace implements BootContribution {
     return Math.max(...this.platform.layout.regions.map((r) => r.end));
   }
 
+  /** Whether `extra` more mapped bytes fit in the run's budget (shared with files, pipes, ...). */
   private withinLimit(extra: number): boolean {
-    return this.#mapped + extra <= this.#limit;
+    return this.budget.fits(extra);
   }
 
+  /**
+   * Records a change of mapped bytes. Growth was checked with withinLimit just before (nothing
+   * else runs in between), so the charge cannot fail; if it did, that is a bug: OutOfMemory.
+   */
   private account(delta: number): void {
+    if (delta > 0) this.budget.charge('addressSpace', delta, 'a mapping');
+    else this.budget.release('addressSpace', -delta);
     this.#mapped += delta;
     if (this.#mapped > this.#peak) this.#peak = this.#mapped;
   }

@@ -2,6 +2,7 @@ import { inject, injectable } from 'inversify';
 import { VirtualClock } from '../../kernel/clock.js';
 import type { Platform } from '../../kernel/contracts/platform.js';
 import { defineSyscall, type SyscallDefinition, type SyscallProvider } from '../../kernel/contracts/syscall.js';
+import { PERM_RW } from '../../arch/memory/types.js';
 import { Errno } from '../../kernel/errno.js';
 import { int, ptr, size, uint } from '../../kernel/syscall/args.js';
 import { SYSCALL_NUMBERS as NR } from '../../kernel/syscall/numbers.js';
@@ -38,6 +39,41 @@ const BASE_BEHAVIOR_IMA = 1n;
 const IMA_EXT_C = 1n << 1n;
 /** RISCV_HWPROBE_MISALIGNED_FAST: misaligned accesses cost no trap here. */
 const MISALIGNED_FAST = 3n;
+
+/**
+ * The most pairs one riscv_hwprobe call answers; a larger pair_count is -EINVAL. Linux has
+ * no cap (it walks every pair), but a real caller asks for a handful of keys, and the cap
+ * keeps one call's host work fixed (1 MiB of pairs) however large a count a guest passes.
+ */
+export const HWPROBE_MAX_PAIRS = 1 << 16;
+/** Pairs handled per bulk read and write of guest memory (one page's worth). */
+const HWPROBE_CHUNK = 256;
+
+/** The value riscv_hwprobe answers for `key`, or undefined for a key it does not know. */
+function hwprobeValue(key: bigint): bigint | undefined {
+  switch (key) {
+    case BigInt(RISCV_HWPROBE.MVENDORID):
+    case BigInt(RISCV_HWPROBE.MARCHID):
+    case BigInt(RISCV_HWPROBE.MIMPID):
+    case BigInt(RISCV_HWPROBE.ZICBOZ_BLOCK_SIZE):
+      return 0n;
+    case BigInt(RISCV_HWPROBE.BASE_BEHAVIOR):
+      return BASE_BEHAVIOR_IMA;
+    case BigInt(RISCV_HWPROBE.IMA_EXT_0):
+      return IMA_EXT_C;
+    case BigInt(RISCV_HWPROBE.CPUPERF_0):
+      return MISALIGNED_FAST;
+    default:
+      return undefined;
+  }
+}
+
+/** Answers one pair in place (unknown keys become -1 with value 0, as Linux does). */
+function answerPair(view: DataView, at: number): void {
+  const value = hwprobeValue(view.getBigInt64(at, true));
+  if (value === undefined) view.setBigInt64(at, -1n, true);
+  view.setBigUint64(at + 8, value ?? 0n, true);
+}
 
 const MEMBARRIER_CMD_QUERY = 0;
 /** The membarrier commands accepted: global, private expedited and their registrations. */
@@ -171,32 +207,30 @@ export class IdentitySyscalls implements SyscallProvider {
         nr: NR.riscv_hwprobe,
         args: [ptr('pairs'), size('pair_count'), size('cpusetsize'), ptr('cpus'), uint('flags')],
         support: 'full',
-        note: 'describes the emulated hart: rv64imac, misaligned accesses fast',
+        note: `describes the emulated hart: rv64imac, misaligned accesses fast; at most ${HWPROBE_MAX_PAIRS} pairs per call (more: -EINVAL)`,
         handler(context, pairs, count, _setSize, _cpus, flags) {
           if (flags !== 0) return -Errno.EINVAL;
-          for (let i = 0; i < count; i++) {
-            const at = pairs + i * 16;
-            const key = BigInt.asIntN(64, context.memory.readU64(at));
-            let value: bigint | undefined;
-            switch (Number(key)) {
-              case RISCV_HWPROBE.MVENDORID:
-              case RISCV_HWPROBE.MARCHID:
-              case RISCV_HWPROBE.MIMPID:
-              case RISCV_HWPROBE.ZICBOZ_BLOCK_SIZE:
-                value = 0n;
-                break;
-              case RISCV_HWPROBE.BASE_BEHAVIOR:
-                value = BASE_BEHAVIOR_IMA;
-                break;
-              case RISCV_HWPROBE.IMA_EXT_0:
-                value = IMA_EXT_C;
-                break;
-              case RISCV_HWPROBE.CPUPERF_0:
-                value = MISALIGNED_FAST;
-                break;
+          if (!(count <= HWPROBE_MAX_PAIRS)) return -Errno.EINVAL;
+          const memory = context.memory;
+          // A page's worth of pairs at a time: one read, one write (only when something
+          // changed, so pairs in never-written memory allocate nothing), no allocation per pair.
+          for (let done = 0; done < count; done += HWPROBE_CHUNK) {
+            const at = pairs + done * 16;
+            const length = Math.min(HWPROBE_CHUNK, count - done) * 16;
+            if (!memory.isAccessible(at, length, PERM_RW)) {
+              // Pair by pair up to the one that faults (-EFAULT), the earlier ones answered, as Linux does.
+              for (let offset = 0; offset < length; offset += 16) {
+                const bytes = memory.read(at + offset, 16);
+                answerPair(new DataView(bytes.buffer, bytes.byteOffset, 16), 0);
+                memory.write(at + offset, bytes);
+              }
+              continue;
             }
-            if (value === undefined) context.memory.writeU64(at, BigInt.asUintN(64, -1n));
-            context.memory.writeU64(at + 8, value ?? 0n);
+            const bytes = memory.read(at, length);
+            const before = bytes.slice();
+            const view = new DataView(bytes.buffer, bytes.byteOffset, length);
+            for (let offset = 0; offset < length; offset += 16) answerPair(view, offset);
+            if (bytes.some((b, i) => b !== before[i])) memory.write(at, bytes);
           }
           return 0;
         },

@@ -1,5 +1,6 @@
 import type { Device, FileStatus, OpenFile } from '../../kernel/contracts/device.js';
 import { Errno } from '../../kernel/errno.js';
+import { ENTRY_COST, type MemoryBudget } from '../../kernel/memory-budget.js';
 import {
   DT_CHR,
   DT_DIR,
@@ -55,27 +56,89 @@ export interface FileSystem {
   readonly mirror?: Mirror | undefined;
   /** Takes (positive) or gives back (negative) bytes of capacity; false: no space (ENOSPC). */
   charge(bytes: number): boolean;
+  /**
+   * The run's memory budget, for file systems whose contents the host holds in memory
+   * (tmpfs): file pages, directory entries and symlink targets are charged to it.
+   */
+  readonly budget?: MemoryBudget | undefined;
 }
 
-/** Bytes per piece of a file's contents. */
-const PIECE = 64 * 1024;
+/** What a directory entry costs the budget: a fixed ENTRY_COST, its name and a symlink's target. */
+export function entryCost(name: string, node: Inode): number {
+  return ENTRY_COST + name.length + (node instanceof SymlinkInode ? node.target.length : 0);
+}
+
+/** Bytes per piece of a file's contents: one page, the unit tmpfs charges too. */
+const PIECE = 4096;
 
 /**
- * A regular file's contents, in 64 KiB pieces allocated as they are written: a file
+ * A regular file's contents, in 4 KiB pieces allocated as they are written: a file
  * extended by truncate or by a write far past its end holds no memory for the hole
  * (it reads as zeros), and growing a file never copies what it already holds.
+ *
+ * Once adopted by an inode of a file system with a budget, every piece is charged to it
+ * ('files'): `reserve` before a write takes the pieces it will need (false: ENOSPC),
+ * shrinking gives them back, and `discard` gives back everything when the file's last
+ * name and last open description are gone.
  */
 export class FileData {
   readonly #pieces: (Uint8Array | undefined)[] = [];
   #size: number;
+  #budget: MemoryBudget | undefined;
+  /** Pieces allocated (and charged once adopted). */
+  #count = 0;
 
   /** `initial` is taken over, not copied. */
   constructor(initial: Uint8Array = new Uint8Array(0)) {
     for (let at = 0; at < initial.length; at += PIECE) {
       const piece = initial.subarray(at, at + PIECE);
       this.#pieces.push(piece.length === PIECE ? piece : grow(piece));
+      this.#count++;
     }
     this.#size = initial.length;
+  }
+
+  /** Bytes of host memory the pieces hold. */
+  get allocated(): number {
+    return this.#count * PIECE;
+  }
+
+  /**
+   * Charges what the contents hold to `budget` from now on. Contents the kernel loads on
+   * the guest's behalf (a file read from the host, the executable) have no errno to fail
+   * with: past the limit that is OutOfMemory.
+   */
+  adopt(budget: MemoryBudget | undefined): void {
+    if (this.#budget || !budget) return;
+    budget.charge('files', this.allocated, 'file contents held in memory');
+    this.#budget = budget;
+  }
+
+  /** Gives back everything this holds (the file is gone); later reads see an empty file. */
+  discard(): void {
+    this.#budget?.release('files', this.allocated);
+    this.#pieces.length = 0;
+    this.#count = 0;
+    this.#size = 0;
+  }
+
+  /**
+   * Allocates (and charges) the pieces a write of `length` bytes at `offset` will fill;
+   * false, with nothing taken, when the budget cannot hold them (the write is ENOSPC).
+   */
+  reserve(offset: number, length: number): boolean {
+    if (length <= 0) return true;
+    const first = Math.floor(offset / PIECE);
+    const end = Math.ceil((offset + length) / PIECE);
+    let missing = 0;
+    for (let index = first; index < end; index++) if (this.#pieces[index] === undefined) missing++;
+    if (missing === 0) return true;
+    if (this.#budget && !this.#budget.tryCharge('files', missing * PIECE)) return false;
+    for (let index = first; index < end; index++) {
+      if (this.#pieces[index] === undefined) this.#pieces[index] = new Uint8Array(PIECE);
+    }
+    this.#count += missing;
+    return true;
   }
 
   get size(): number {
@@ -112,13 +175,19 @@ export class FileData {
     return this.read(0, this.#size);
   }
 
+  /** Writes `data` at `offset`; pieces not reserved first are charged here (past the limit: OutOfMemory). */
   write(offset: number, data: Uint8Array): void {
     const end = offset + data.length;
     for (let position = offset; position < end; ) {
       const index = Math.floor(position / PIECE);
       const at = position - index * PIECE;
       const n = Math.min(PIECE - at, end - position);
-      const piece = (this.#pieces[index] ??= new Uint8Array(PIECE));
+      let piece = this.#pieces[index];
+      if (piece === undefined) {
+        this.#budget?.charge('files', PIECE, 'file contents held in memory');
+        piece = this.#pieces[index] = new Uint8Array(PIECE);
+        this.#count++;
+      }
       piece.set(data.subarray(position - offset, position - offset + n), at);
       position += n;
     }
@@ -129,7 +198,11 @@ export class FileData {
   resize(size: number): void {
     if (size < this.#size) {
       const keep = Math.ceil(size / PIECE);
+      let freed = 0;
+      for (let index = keep; index < this.#pieces.length; index++) if (this.#pieces[index] !== undefined) freed++;
       this.#pieces.length = Math.min(this.#pieces.length, keep);
+      this.#count -= freed;
+      this.#budget?.release('files', freed * PIECE);
       const last = this.#pieces[keep - 1];
       if (last && size % PIECE !== 0) last.fill(0, size % PIECE);
     }
@@ -159,6 +232,8 @@ export abstract class Inode {
   btime: bigint;
   /** Host-backed inodes: the host path (one byte per character), kept up to date across renames. */
   hostPath: string | undefined;
+  /** Open file descriptions on this inode (plus pins such as the executable): it lives while any is open. */
+  opens = 0;
 
   constructor(
     readonly fs: FileSystem,
@@ -191,6 +266,25 @@ export abstract class Inode {
   modified(now: bigint): void {
     this.mtime = this.ctime = now;
   }
+
+  /** An open file description (or a pin) now refers to this inode. */
+  opened(): void {
+    this.opens++;
+  }
+
+  /** One went: when it was the last and no name is left either, the inode's memory is given back. */
+  closed(): void {
+    this.opens--;
+    this.unreferenced();
+  }
+
+  /** Called when a name or an open description goes: frees what the inode holds once both are gone. */
+  unreferenced(): void {
+    if (this.links <= 0 && this.opens <= 0) this.discard();
+  }
+
+  /** Gives back what the inode holds in memory (nothing by default). */
+  protected discard(): void {}
 
   status(): FileStatus {
     const size = this.size;
@@ -232,6 +326,7 @@ export class RegularInode extends Inode {
 
   constructor(fs: FileSystem, ino: number, mode: number, time: bigint, data?: FileData, unloadedSize = 0) {
     super(fs, ino, mode, time);
+    data?.adopt(fs.budget);
     this.#data = data;
     this.#unloadedSize = unloadedSize;
   }
@@ -254,13 +349,24 @@ export class RegularInode extends Inode {
 
   /** The contents, loading them from the backing store the first time. */
   contents(): FileData {
-    if (!this.#data) this.#data = new FileData(this.fs.load ? this.fs.load(this) : new Uint8Array(0));
+    if (!this.#data) {
+      const data = new FileData(this.fs.load ? this.fs.load(this) : new Uint8Array(0));
+      data.adopt(this.fs.budget);
+      this.#data = data;
+    }
     return this.#data;
   }
 
   /** Replaces the contents without loading them (O_TRUNC of a file never read). */
   replaceContents(data: FileData): void {
+    this.#data?.discard();
+    data.adopt(this.fs.budget);
     this.#data = data;
+  }
+
+  /** The last name and the last open description are gone: the bytes go too (not before: an unlinked open file still holds them). */
+  protected override discard(): void {
+    this.#data?.discard();
   }
 }
 
@@ -325,11 +431,24 @@ export class DirectoryInode extends Inode {
     return this.#entries;
   }
 
-  /** Adds or replaces an entry; keeps link counts and a moved directory's parent in step. */
+  /**
+   * Whether a new entry `name` for `node` fits in the run's memory budget (false: ENOSPC).
+   * The syscalls that add names ask first; `attach` then cannot fail.
+   */
+  canAttach(name: string, node: Inode): boolean {
+    return this.fs.budget?.fits(entryCost(name, node)) ?? true;
+  }
+
+  /**
+   * Adds or replaces an entry; keeps link counts and a moved directory's parent in step.
+   * Its cost (entryCost) is charged to the file system's budget, if it has one: callers
+   * that add names for the guest check canAttach first; setup past the limit is OutOfMemory.
+   */
   attach(name: string, node: Inode): void {
     this.entries();
     const previous = this.#entries.get(name);
     if (previous) this.detach(name);
+    this.fs.budget?.charge('entries', entryCost(name, node), 'a directory entry');
     this.#entries.set(name, node);
     if (node instanceof DirectoryInode) {
       node.parent = this;
@@ -344,6 +463,7 @@ export class DirectoryInode extends Inode {
     const node = this.#entries.get(name);
     if (!node) return undefined;
     this.#entries.delete(name);
+    this.fs.budget?.release('entries', entryCost(name, node));
     if (!(node instanceof DirectoryInode)) node.links--;
     return node;
   }

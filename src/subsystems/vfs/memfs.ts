@@ -1,14 +1,20 @@
 import { DirectoryInode, GeneratedDirectory, GeneratedFileInode, MagicLinkInode, SymlinkInode, type FileSystem, type Inode } from './inode.js';
 import type { OpenFile } from '../../kernel/contracts/device.js';
+import type { MemoryBudget } from '../../kernel/memory-budget.js';
 
 const TMPFS_MAGIC = 0x01021994;
-/** What one in-memory file system holds at most by default (its files' bytes): past it, ENOSPC. */
-export const DEFAULT_TMPFS_CAPACITY = 1 << 30;
+/** No per-file-system cap by default: the run's memory budget is what counts. */
+export const DEFAULT_TMPFS_CAPACITY = Number.POSITIVE_INFINITY;
+/** What statfs reports as the size of a tmpfs with neither a cap nor a budget (1 TiB). */
+const UNBOUNDED_STATFS_SIZE = 2 ** 40;
 
 /**
  * An in-memory file system (tmpfs): files, directories, symlinks and hard links, held
- * entirely in the VFS's inodes. Its bytes count against a capacity, so a guest that
- * writes without end gets ENOSPC instead of exhausting the host.
+ * entirely in the VFS's inodes. Its file pages, directory entries and symlink targets are
+ * charged to the run's memory budget (shared with the address space, pipes and the other
+ * in-memory file systems), so a guest that writes without end gets ENOSPC instead of
+ * exhausting the host. `capacity` is an optional extra cap on this one file system's
+ * file sizes (the tmpfsCapacity option).
  */
 export class MemoryFileSystem implements FileSystem {
   readonly magic = TMPFS_MAGIC;
@@ -21,15 +27,23 @@ export class MemoryFileSystem implements FileSystem {
     readonly dev: number,
     time: bigint,
     readonly type = 'tmpfs',
-    readonly capacity = DEFAULT_TMPFS_CAPACITY,
+    readonly cap = DEFAULT_TMPFS_CAPACITY,
+    readonly budget?: MemoryBudget,
     rootMode = 0o755,
   ) {
     this.root = new DirectoryInode(this, this.nextIno(), rootMode, time);
   }
 
-  /** Bytes its files hold. */
+  /** Bytes its files hold (their sizes). */
   get used(): number {
     return this.#used;
+  }
+
+  /** The size statfs shows: what it holds plus what the budget (and the cap) still allow. */
+  get capacity(): number {
+    const room = this.budget ? this.#used + this.budget.available : Number.POSITIVE_INFINITY;
+    const capacity = Math.min(this.cap, room);
+    return Number.isFinite(capacity) ? capacity : UNBOUNDED_STATFS_SIZE;
   }
 
   nextIno(): number {
@@ -37,7 +51,7 @@ export class MemoryFileSystem implements FileSystem {
   }
 
   charge(bytes: number): boolean {
-    if (bytes > 0 && this.#used + bytes > this.capacity) return false;
+    if (bytes > 0 && this.#used + bytes > this.cap) return false;
     this.#used = Math.max(0, this.#used + bytes);
     return true;
   }

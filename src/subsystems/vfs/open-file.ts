@@ -64,6 +64,7 @@ export abstract class FileDescription implements OpenFile {
     // F_GETFL shows the access mode and status flags; creation flags are forgotten, and a
     // 64-bit kernel always adds O_LARGEFILE.
     this.statusFlags = (flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC)) | (pathOnly ? 0 : O_LARGEFILE);
+    inode.opened(); // an unlinked file keeps its bytes (and their charge) until the last description goes
   }
 
   /** O_PATH: the descriptor only names the file (fstat, *at, fchdir), it cannot read or write. */
@@ -81,6 +82,7 @@ export abstract class FileDescription implements OpenFile {
 
   release(): void {
     if (this.services.locks.releaseOwner(this.inode, this)) this.services.queue.notify();
+    this.inode.closed();
   }
 }
 
@@ -104,6 +106,11 @@ export function writeFileAt(file: RegularInode, offset: number, data: Uint8Array
   const contents = file.contents();
   const growth = Math.max(0, offset + chunk.length - contents.size);
   if (growth > 0 && !file.fs.charge(growth)) return -Errno.ENOSPC;
+  // The pages it fills, from the run's memory budget.
+  if (!contents.reserve(offset, chunk.length)) {
+    if (growth > 0) file.fs.charge(-growth);
+    return -Errno.ENOSPC;
+  }
   const refused = file.fs.mirror?.write(file, offset, chunk) ?? 0;
   if (refused < 0) {
     if (growth > 0) file.fs.charge(-growth);

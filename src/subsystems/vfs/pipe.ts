@@ -20,6 +20,7 @@ import { PipeInode, type FileSystem } from './inode.js';
 import { FIONREAD, FileDescription, type FileServices } from './open-file.js';
 import type { SignalDelivery } from '../../kernel/contracts/signals.js';
 import { SIGNAL_DELIVERY } from '../../kernel/tokens.js';
+import type { MemoryBudget } from '../../kernel/memory-budget.js';
 
 /** si_code of a signal the kernel sends on its own account, as Linux's send_sig does. */
 const SI_USER = 0;
@@ -59,13 +60,16 @@ export class BrokenPipes {
   }
 }
 
-/** The anonymous file system pipes' inodes live in. */
+/** The anonymous file system pipes' inodes live in; their buffers are charged to its budget. */
 export class PipeFileSystem implements FileSystem {
   readonly type = 'pipefs';
   readonly magic = PIPEFS_MAGIC;
   readonly readOnly = false;
   #ino = 1;
-  constructor(readonly dev: number) {}
+  constructor(
+    readonly dev: number,
+    readonly budget?: MemoryBudget,
+  ) {}
   nextIno(): number {
     return this.#ino++;
   }
@@ -74,38 +78,64 @@ export class PipeFileSystem implements FileSystem {
   }
 }
 
+const NO_BUFFER = new Uint8Array(0);
+
 /**
  * A pipe: a bounded byte queue between the descriptions of its two ends. Readers of an
  * empty pipe and writers to a full one block (through the WaitQueue) while the other end
  * is open; writes of up to PIPE_BUF bytes are atomic. The counts of open ends decide
  * end of file (no writers) and EPIPE (no readers).
+ *
+ * The buffer is allocated at the first write and charged to the run's memory budget
+ * ('pipes', its whole capacity) until both ends are closed: a write that cannot get it
+ * is ENOMEM, as Linux's pipe_write when it cannot allocate a page.
  */
 export class Pipe {
-  #buffer: Uint8Array;
+  #buffer: Uint8Array = NO_BUFFER;
+  #capacity = PIPE_CAPACITY;
   #head = 0;
   #length = 0;
   readers = 0;
   writers = 0;
 
-  constructor(readonly inode: PipeInode) {
-    this.#buffer = new Uint8Array(PIPE_CAPACITY);
-  }
+  constructor(readonly inode: PipeInode) {}
 
   get buffered(): number {
     return this.#length;
   }
 
   get capacity(): number {
-    return this.#buffer.length;
+    return this.#capacity;
   }
 
   get room(): number {
-    return this.#buffer.length - this.#length;
+    return this.#capacity - this.#length;
+  }
+
+  private get budget(): MemoryBudget | undefined {
+    return this.inode.fs.budget;
+  }
+
+  /** Allocates the buffer (charged) before the first put; false when the budget cannot hold it. */
+  allocate(): boolean {
+    if (this.#buffer.length === this.#capacity) return true;
+    if (this.budget && !this.budget.tryCharge('pipes', this.#capacity)) return false;
+    this.#buffer = new Uint8Array(this.#capacity);
+    return true;
+  }
+
+  /** Both ends are closed: the buffer and its charge go. */
+  close(): void {
+    if (this.readers > 0 || this.writers > 0 || this.#buffer === NO_BUFFER) return;
+    this.budget?.release('pipes', this.#buffer.length);
+    this.#buffer = NO_BUFFER;
+    this.#head = this.#length = 0;
   }
 
   /** Removes and returns up to `length` bytes. */
   take(length: number): Uint8Array {
     const n = Math.min(length, this.#length);
+    if (n <= 0) return new Uint8Array(0);
     const out = new Uint8Array(n);
     const first = Math.min(n, this.#buffer.length - this.#head);
     out.set(this.#buffer.subarray(this.#head, this.#head + first));
@@ -115,8 +145,9 @@ export class Pipe {
     return out;
   }
 
-  /** Appends as much of `data` as fits; returns how much. */
+  /** Appends as much of `data` as fits (after `allocate`); returns how much. */
   put(data: Uint8Array): number {
+    if (data.length === 0 || !this.allocate()) return 0;
     const n = Math.min(data.length, this.room);
     const tail = (this.#head + this.#length) % this.#buffer.length;
     const first = Math.min(n, this.#buffer.length - tail);
@@ -129,8 +160,15 @@ export class Pipe {
   /** F_SETPIPE_SZ: the new capacity, or -EBUSY when the buffered bytes would not fit. */
   resize(size: number): number {
     if (size < this.#length) return -Errno.EBUSY;
+    if (this.#buffer === NO_BUFFER) {
+      this.#capacity = size;
+      return size;
+    }
+    const budget = this.budget;
+    if (budget && !budget.tryCharge('pipes', size - this.#buffer.length)) return -Errno.ENOMEM;
     const contents = this.take(this.#length);
     this.#buffer = new Uint8Array(size);
+    this.#capacity = size;
     this.#head = 0;
     this.put(contents);
     return size;
@@ -176,6 +214,7 @@ export class PipeEnd extends FileDescription {
     // Up to PIPE_BUF bytes go in at once or not at all; more may be split.
     const needed = data.length <= PIPE_BUF ? data.length : 1;
     if (pipe.room >= needed) {
+      if (!pipe.allocate()) return -Errno.ENOMEM;
       const written = pipe.put(data);
       this.services.queue.notify();
       return written;
@@ -199,6 +238,7 @@ export class PipeEnd extends FileDescription {
   override release(): void {
     if (this.end === 'read') this.pipe.readers--;
     else this.pipe.writers--;
+    this.pipe.close();
     this.services.queue.notify();
     super.release();
   }

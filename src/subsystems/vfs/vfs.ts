@@ -8,7 +8,8 @@ import { Errno } from '../../kernel/errno.js';
 import { ProcessLifecycle } from '../../kernel/lifecycle.js';
 import type { Process } from '../../kernel/process.js';
 import type { Arch } from '../../kernel/contracts/arch.js';
-import { ARCH, DEVICE, PROCESS } from '../../kernel/tokens.js';
+import { ARCH, DEVICE, MEMORY_BUDGET, PROCESS } from '../../kernel/tokens.js';
+import type { MemoryBudget } from '../../kernel/memory-budget.js';
 import { formatMaps, mapsOf } from '../../kernel/maps.js';
 import {
   AT_EMPTY_PATH,
@@ -134,14 +135,15 @@ export class Vfs implements BootContribution {
     @inject(PROCESS) private readonly process: Process,
     @inject(ProcessLifecycle) private readonly lifecycle: ProcessLifecycle,
     @inject(ARCH) private readonly arch: Arch,
+    @inject(MEMORY_BUDGET) private readonly budget: MemoryBudget,
   ) {
     this.services = { now: () => clock.realtime(), ledger, locks, queue };
     this.#bootTime = BigInt(clock.epochSeconds) * 1_000_000_000n;
     const capacity = options.tmpfsCapacity;
-    this.#rootFs = new MemoryFileSystem(this.nextDev(), this.#bootTime, 'tmpfs', capacity);
+    this.#rootFs = new MemoryFileSystem(this.nextDev(), this.#bootTime, 'tmpfs', capacity, this.budget);
     this.tree = new MountTree(this.#rootFs.root);
     this.cwd = this.tree.root;
-    this.pipes = new PipeFileSystem(this.nextDev());
+    this.pipes = new PipeFileSystem(this.nextDev(), this.budget);
 
     const root = this.#rootFs.root;
     this.addDirectory(root, 'tmp', 0o1777);
@@ -162,10 +164,12 @@ export class Vfs implements BootContribution {
     const existing = this.tree.lookup(this.tree.root, path, true);
     if (isInode(existing) && existing instanceof RegularInode) {
       this.#executable = { path, inode: existing };
+      existing.opened(); // /proc/self/exe keeps the bytes even if the guest unlinks it
       return;
     }
     const inode = new RegularInode(this.#rootFs, this.#rootFs.nextIno(), 0o755, this.#bootTime, new FileData(context.executable.slice()));
     this.#executable = { path, inode };
+    inode.opened(); // /proc/self/exe keeps the bytes even if the guest unlinks it
     const names = path.split('/').filter(Boolean);
     let dir = this.tree.root;
     for (const name of names.slice(0, -1)) {
@@ -237,7 +241,7 @@ export class Vfs implements BootContribution {
   }
 
   private mountDevices(devices: readonly Device[], capacity: number | undefined): void {
-    const devfs = new MemoryFileSystem(this.nextDev(), this.#bootTime, 'devtmpfs', capacity);
+    const devfs = new MemoryFileSystem(this.nextDev(), this.#bootTime, 'devtmpfs', capacity, this.budget);
     for (const device of devices) {
       if (!device.node || devfs.root.lookup(device.name)) continue;
       devfs.root.attach(device.name, new DeviceInode(devfs, devfs.nextIno(), 0o666, this.#bootTime, device));
@@ -346,7 +350,7 @@ export class Vfs implements BootContribution {
 
   /** The in-memory --out directory; its host side is checked once the rest is set up. */
   private mountOut(option: string, guest: string): void {
-    const fs = new MemoryFileSystem(this.nextDev(), this.#bootTime, 'tmpfs', this.options.tmpfsCapacity);
+    const fs = new MemoryFileSystem(this.nextDev(), this.#bootTime, 'tmpfs', this.options.tmpfsCapacity, this.budget);
     const at = this.ensureDirectory(option, guest);
     if (at.mountpoint) throw new MountError(option, `${guest} is already a mount point`);
     this.tree.mount(fs.root, at);
@@ -507,6 +511,7 @@ export class Vfs implements BootContribution {
 
   /** Adds `node` to `dir` as `name`, through the host for a read-write host mount. */
   private link<T extends Inode>(dir: DirectoryInode, name: string, node: T, now: bigint, created: boolean): T | number {
+    if (!dir.canAttach(name, node)) return -Errno.ENOSPC; // the run's memory budget
     const refused = created ? (dir.fs.mirror?.create(dir, name, node) ?? 0) : (dir.fs.mirror?.link(node, dir, name) ?? 0);
     if (refused < 0) return refused;
     dir.attach(name, node);
@@ -600,6 +605,7 @@ export class Vfs implements BootContribution {
   /** A file lost its last name: give its bytes back to its file system (its open descriptions keep them). */
   private forget(node: Inode): void {
     if (node.links === 0 && node instanceof RegularInode && node.loaded) node.fs.charge(-node.size);
+    node.unreferenced(); // the memory budget's bytes stay charged while a description is open
   }
 
   /** renameat2(2), with RENAME_NOREPLACE and RENAME_EXCHANGE. */
@@ -653,6 +659,7 @@ export class Vfs implements BootContribution {
       }
     }
     if (isAncestor(node, to.dir)) return -Errno.EINVAL;
+    if (!to.dir.canAttach(to.name, node)) return -Errno.ENOSPC; // the run's memory budget
     const refused = from.dir.fs.mirror?.rename(from.dir, from.name, to.dir, to.name, node) ?? 0;
     if (refused < 0) return refused;
     from.dir.detach(from.name);
