@@ -6,6 +6,7 @@ import { EXIT_CODES } from '../../src/errors.js';
 import type { Allocator } from '../../src/kernel/contracts/allocator.js';
 import type { Scheduler } from '../../src/kernel/contracts/scheduler.js';
 import type { Thread } from '../../src/kernel/process.js';
+import type { LinuxPlatform } from '../../src/platform/linux/linux-platform.js';
 import { ALLOCATOR, SCHEDULER } from '../../src/kernel/tokens.js';
 import { BuddyAllocator, BumpAllocator, LinkedListAllocator } from '../../src/subsystems/memory/index.js';
 import { CooperativeScheduler, SCHEDULER_OPTIONS, SeededRandomScheduler, type SchedulerOptions } from '../../src/subsystems/scheduler/index.js';
@@ -132,6 +133,7 @@ describe('contract names', () => {
     expectTypeOf<BumpAllocator['name']>().toEqualTypeOf<string>();
     expectTypeOf<CooperativeScheduler['name']>().toEqualTypeOf<string>();
     expectTypeOf<SeededRandomScheduler['name']>().toEqualTypeOf<string>();
+    expectTypeOf<LinuxPlatform['name']>().toEqualTypeOf<string>();
     expect(new RenamedBuddy().name).toBe('my-buddy');
   });
 });

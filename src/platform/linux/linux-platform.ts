@@ -22,7 +22,7 @@ const SP = 2;
  * envp and the auxiliary vector above it, every other register zero).
  */
 export class LinuxPlatform implements Platform {
-  readonly name = 'linux';
+  readonly name: string = 'linux';
   readonly layout: MemoryLayout;
   readonly #stack: MemoryRegion;
   readonly #pieBase: number;
