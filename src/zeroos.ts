@@ -13,7 +13,7 @@ import { ALLOCATOR, KERNEL_CONFIG, KERNEL_EVENTS, PROCESS, TRAP_HANDLER, type Ke
 import type { Allocator, AllocatorStats } from './kernel/contracts/allocator.js';
 import type { SyscallTrapHandler } from './kernel/syscall/trap-handler.js';
 import { createPlatform, type PlatformName } from './platform/index.js';
-import { Console, consoleModule, type ConsoleOptions } from './subsystems/console/index.js';
+import { Console, consoleModule, type ConsoleOptions, type HostOutputFailure } from './subsystems/console/index.js';
 import { AddressSpace, memoryModule, type AddressSpaceStats, type AllocatorName } from './subsystems/memory/index.js';
 import { processModule } from './subsystems/process/index.js';
 import { schedulerModule, type SchedulerName } from './subsystems/scheduler/index.js';
@@ -98,6 +98,8 @@ export interface RunStats {
   readonly allocator: { readonly name: string } & AllocatorStats;
   /** The host-backed input files the guest read, with their SHA-256, in the order it first read them. */
   readonly inputs: readonly InputRecord[];
+  /** Guest writes the host refused (a closed pipe, a full disk): when not empty, the run depended on the host, not only on its inputs. */
+  readonly hostOutputErrors: readonly HostOutputFailure[];
 }
 
 /**
@@ -269,6 +271,7 @@ export class ZeroOS {
       scheduler: { name: scheduler.name, quantum: scheduler.quantum },
       allocator: { name: allocator.name, ...allocator.stats() },
       inputs: this.container.get(InputLedger).inputs(),
+      hostOutputErrors: this.console.hostOutputErrors,
     };
   }
 

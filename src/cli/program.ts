@@ -250,6 +250,9 @@ function printStats(zeroos: ZeroOS, wallMs: number, options: RunOptions): void {
     ...stats.inputs.map(
       (input) => `input           ${input.path} (${input.hostPath}): ${input.bytesRead} bytes read of ${input.size}, sha256 ${input.sha256}`,
     ),
+    stats.hostOutputErrors.length === 0
+      ? `reproducible    yes`
+      : `reproducible    no: the host refused ${stats.hostOutputErrors.map((f) => `${f.writes} write(s) to ${f.stream} (${f.code})`).join(', ')}, so the run depended on the reader`,
   ];
   const out = zeroos.result().output;
   if (out) lines.push(`output          ${out.guest} -> ${out.host}: ${out.files} files, ${out.bytes} bytes`);

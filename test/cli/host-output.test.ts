@@ -36,6 +36,12 @@ describe('zeroos run, when the host cannot take the guest\'s output', () => {
         expect(run.stderr).toBe('');
       }
     });
+    it('should say in --stats that the run depended on the reader', () => {
+      const run = shell(`${CLI} run --stats guests/bin/yes_lines 0 | head -1`);
+      expect(run.status).toBe(141);
+      expect(run.stderr).toMatch(/^reproducible {4}no: the host refused 1 write\(s\) to stdout \(EPIPE\), so the run depended on the reader$/m);
+      expect(shell(`${CLI} run --stats guests/bin/hello`).stderr).toMatch(/^reproducible {4}yes$/m);
+    });
     it('should not crash the CLI\'s own commands either', () => {
       expect(shell(`${CLI} syscalls --all | head -1`).status).toBe(0);
       expect(shell(`${CLI} --help | head -1`).status).toBe(0);
