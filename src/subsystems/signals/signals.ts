@@ -236,7 +236,10 @@ export class SignalState implements SignalDelivery {
   deliver(thread: Thread, pc: number, running: Thread): boolean {
     let pushed = false;
     for (;;) {
-      const deliverable = this.pending(thread) & ~(thread.signalMask & ~UNBLOCKABLE);
+      // The common case (after every syscall): nothing pending, no BigInt arithmetic.
+      const pending = this.#pending.get(thread);
+      if (!pending) return pushed;
+      const deliverable = pending & ~(thread.signalMask & ~UNBLOCKABLE);
       if (deliverable === 0n || thread.process.exited) return pushed;
       let signal = 1;
       while (!(deliverable & bit(signal))) signal++;
