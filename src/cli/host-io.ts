@@ -38,6 +38,10 @@ export function writeAllSync(fd: number, data: Uint8Array): void {
   }
 }
 
+// The CLI writes to fds 1 and 2 with writeSync only, never through process.stdout or
+// process.stderr: touching those makes Node put a pipe in non-blocking mode (every full
+// pipe then costs a sleep here) and report a closed pipe as an uncaught 'error' event.
+
 /** Host fds the CLI gave up writing its own messages to (the reader went away, the disk is full). */
 const abandoned = new Set<number>();
 
@@ -58,25 +62,14 @@ export function writeDiagnostic(fd: number, message: string | Uint8Array): boole
   }
 }
 
-/**
- * Keeps Node from dying of an 'error' event (EPIPE) on process.stdout/process.stderr
- * when something writes to them through the stream API after the reader has gone: the
- * CLI writes through writeAllSync/writeDiagnostic, so such an error only means that
- * output is lost.
- */
-export function ignoreHostStreamErrors(): void {
-  for (const stream of [process.stdout, process.stderr]) {
-    if (stream.listenerCount('error') === 0) stream.on('error', () => {});
-  }
-}
-
-/** The host's stdin as the guest's: blocking reads, end of input at EOF. */
+/** The host's stdin as the guest's: blocking reads (a non-blocking stdin is waited on with sleeps), end of input at EOF. */
 export function hostStdin(): InputSource {
   let ended = false;
   return {
     read(length) {
       if (ended) return new Uint8Array(0);
       const buffer = new Uint8Array(Math.min(length, 1 << 16));
+      let backoff = 1;
       for (;;) {
         try {
           const n = readSync(0, buffer, 0, buffer.length, null);
@@ -84,7 +77,12 @@ export function hostStdin(): InputSource {
           return buffer.subarray(0, n);
         } catch (error) {
           const code = (error as NodeJS.ErrnoException).code;
-          if (code === 'EAGAIN') continue;
+          if (code === 'EAGAIN') {
+            // A non-blocking stdin with nothing yet: wait for it as a blocking read would, without spinning.
+            sleepMs(backoff);
+            backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+            continue;
+          }
           if (code === 'EOF') {
             ended = true;
             return new Uint8Array(0);

@@ -9,10 +9,11 @@ import { SYSCALL_TABLE } from '../kernel/tokens.js';
 import { PLATFORM_NAMES, createPlatform, type PlatformName } from '../platform/index.js';
 import { ALLOCATOR_NAMES, type AllocatorName } from '../subsystems/memory/index.js';
 import { SCHEDULER_NAMES, type SchedulerName } from '../subsystems/scheduler/index.js';
+import type { InputSource } from '../subsystems/console/index.js';
 import { signalName } from '../subsystems/signals/index.js';
 import { HostFileError, type HostMount, type HostMountMode, type OutputDirectory } from '../subsystems/vfs/index.js';
 import { DEFAULT_RUN_SLICE, createKernel, type RunResult, type ZeroOS } from '../zeroos.js';
-import { hostStdin, ignoreHostStreamErrors, writeAllSync, writeDiagnostic } from './host-io.js';
+import { hostStdin, writeAllSync, writeDiagnostic } from './host-io.js';
 
 /** A user mistake on the command line: message and EXIT_CODES.usage, no stack. */
 class UsageError extends ZeroOSError {
@@ -159,6 +160,10 @@ async function runCommand(elfPath: string, guestArgs: string[], options: RunOpti
   for (const assignment of options.env) {
     if (!assignment.includes('=')) throw new UsageError(`--env expects KEY=VALUE, got "${assignment}"`);
   }
+  // Ctrl-C: the run goes in slices, so the handler runs between two of them and the run
+  // stops there as Interrupted (finished like any other end: --out copied, --stats printed).
+  const interrupt = new AbortController();
+  const onSigint = () => interrupt.abort();
   const zeroos: ZeroOS = createKernel({
     platform: options.platform,
     seed: options.seed,
@@ -179,7 +184,7 @@ async function runCommand(elfPath: string, guestArgs: string[], options: RunOpti
       ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
     },
     console: {
-      ...(options.stdin === undefined ? { stdin: hostStdin() } : {}),
+      ...(options.stdin === undefined ? { stdin: defaultSigintWhileReading(hostStdin(), onSigint) } : {}),
       stdout: (data) => writeAllSync(1, data),
       stderr: (data) => writeAllSync(2, data),
       terminal: options.tty ?? false,
@@ -188,10 +193,6 @@ async function runCommand(elfPath: string, guestArgs: string[], options: RunOpti
   if (options.trace) traceSyscalls(zeroos);
   const path = guestExecutablePath(elfPath);
   zeroos.load({ executable, path, argv: [options.argv0 ?? path, ...guestArgs], env: options.env });
-  // Ctrl-C: the run goes in slices, so the handler runs between two of them and the run
-  // stops there as Interrupted (finished like any other end: --out copied, --stats printed).
-  const interrupt = new AbortController();
-  const onSigint = () => interrupt.abort();
   process.on('SIGINT', onSigint);
   const started = performance.now();
   let result: RunResult;
@@ -205,6 +206,25 @@ async function runCommand(elfPath: string, guestArgs: string[], options: RunOpti
     writeDiagnostic(2, encode(`zeroos: the guest was killed by ${signalName(result.signal)} (exit status ${result.exitCode})\n`));
   }
   return result.exitCode < 0 ? 0 : result.exitCode;
+}
+
+/**
+ * The host's stdin with Ctrl-C left to its default action while the guest waits on it: a
+ * blocking read holds the event loop, so our handler could not run, and Node restarts the
+ * read after the signal; without this a Ctrl-C at a prompt would wait for the next line.
+ * Such a Ctrl-C ends the process as SIGINT does (status 130, no --stats, no --out).
+ */
+function defaultSigintWhileReading(source: InputSource, onSigint: () => void): InputSource {
+  return {
+    read(length) {
+      process.off('SIGINT', onSigint);
+      try {
+        return source.read(length);
+      } finally {
+        process.on('SIGINT', onSigint);
+      }
+    },
+  };
 }
 
 /** strace-style lines on stderr: one per syscall, written when it returns (or the process ends). */
@@ -301,13 +321,13 @@ export function buildProgram(): Command {
     .option('--max-threads <n>', 'most live threads; clone fails with EAGAIN beyond (default 1024)', parsePositive)
     .option('--epoch <seconds>', 'CLOCK_REALTIME at start, in seconds since 1970 (default 1704067200 = 2024-01-01)', parseCount)
     .option('--clock-rate <ns>', 'virtual nanoseconds per instruction (default 1)', parsePositive)
-    .option('--stats', 'print instructions, syscalls, wall time and MIPS to stderr')
+    .option('--stats', 'print instructions, syscalls, wall time, MIPS, the scheduler, quantum, allocator and limits that ran to stderr')
     .option('--trace', 'print every syscall to stderr, strace style')
     .option('--stdin <file>', 'the guest\'s stdin is this file, hashed as an input (default: the host\'s stdin)')
     .option('--mount <HOST:GUEST[:MODE]>', 'show a host directory at GUEST; MODE ro (default), rw (writes reach the host) or cow (the guest writes, the host never changes) (repeatable)', parseMount, [])
     .option('--file <HOST:GUEST[:MODE]>', 'show one host file at GUEST; MODE ro (default), rw or cow (repeatable)', parseMount, [])
     .option('--cwd <path>', 'the guest\'s working directory (made in the in-memory root if missing; default /)', parseGuestPath)
-    .option('--out <DIR[:GUEST]>', 'an empty in-memory directory at GUEST (default /out) copied to the host DIR when the guest exits', parseOut)
+    .option('--out <DIR[:GUEST]>', 'an empty in-memory directory at GUEST (default /out) copied to the host DIR when the run ends (also after an error or Ctrl-C)', parseOut)
     .option('--env <KEY=VALUE>', 'add a variable to the guest\'s environment (repeatable; default empty)', collect, [])
     .option('--tty', 'present the console to the guest as a terminal (fixed 80x24)')
     .option('--argv0 <name>', 'the guest\'s argv[0] (default /bin/<elf\'s file name>, where the guest finds its executable)')
@@ -344,7 +364,6 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  ignoreHostStreamErrors();
   const program = buildProgram();
   try {
     await program.parseAsync(argv as string[], { from: 'user' });

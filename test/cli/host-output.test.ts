@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -66,6 +68,22 @@ describe('zeroos run, when the host cannot take the guest\'s output', () => {
       const run = shell(`${CLI} run guests/bin/yes_lines 20000 | (sleep 1; wc -l)`);
       expect(run.status).toBe(0);
       expect(run.stdout.trim()).toBe('20000');
+    });
+    it('should wait with sleeps, not spin, on a non-blocking pipe (EAGAIN), and deliver every line', () => {
+      // The first node puts the shared pipe in O_NONBLOCK mode (touching process.stdout does).
+      const nonBlocking = `${JSON.stringify(process.execPath)} -e 'process.stdout; process.exit(0)'`;
+      const cpu = join(mkdtempSync(join(tmpdir(), 'zeroos-cpu-')), 'user');
+      // 10000 lines (89 KB) fill the 64 KiB pipe at once; the reader starts after 3 s.
+      const run = shell(`{ ${nonBlocking}; TIMEFORMAT=%U; { time ${CLI} run guests/bin/yes_lines 10000; } 2>${cpu}; } | (sleep 3; wc -l)`);
+      expect(run.stdout.trim()).toBe('10000');
+      // CPU seconds of the run: node's start-up and the guest, not three seconds of spinning on EAGAIN.
+      expect(Number(readFileSync(cpu, 'utf8').trim())).toBeLessThan(2);
+    });
+    it('should wait for a non-blocking stdin without spinning', () => {
+      const nonBlocking = `${JSON.stringify(process.execPath)} -e 'process.stdin.pause(); process.exit(0)'`;
+      const run = shell(`(sleep 1; echo late) | { ${nonBlocking}; TIMEFORMAT=%U; time ${CLI} run guests/bin/echo; }`);
+      expect(run.stdout).toBe('late\necho: 5 bytes in 1 reads\n');
+      expect(Number(run.stderr.trim())).toBeLessThan(0.9); // CPU seconds: node's start-up, not a second of spinning
     });
   });
 });
