@@ -11,6 +11,7 @@ import { archModule } from './kernel/modules/arch-module.js';
 import type { Process } from './kernel/process.js';
 import { ALLOCATOR, KERNEL_CONFIG, KERNEL_EVENTS, PROCESS, TRAP_HANDLER, type KernelConfig } from './kernel/tokens.js';
 import type { Allocator, AllocatorStats } from './kernel/contracts/allocator.js';
+import { MemoryBudget, type MemoryBudgetStats } from './kernel/memory-budget.js';
 import type { SyscallTrapHandler } from './kernel/syscall/trap-handler.js';
 import { createPlatform, type PlatformName } from './platform/index.js';
 import { Console, consoleModule, type ConsoleOptions, type HostOutputFailure } from './subsystems/console/index.js';
@@ -92,6 +93,8 @@ export interface RunStats {
   /** Virtual time at the end (ns since boot). */
   readonly virtualNs: number;
   readonly memory: AddressSpaceStats;
+  /** The run's memory budget: the limit, and current and peak bytes in total and per category (address space, files, pipes, directory entries). */
+  readonly budget: MemoryBudgetStats;
   /** The scheduler that ran (the bound service, so a rebound one shows its own name) and its quantum. */
   readonly scheduler: { readonly name: string; readonly quantum: number | undefined };
   /** The allocator that ran (the bound service's own name) and its counters. */
@@ -268,6 +271,7 @@ export class ZeroOS {
       settings: this.container.get(KERNEL_CONFIG),
       virtualNs: this.kernel.clock.now(),
       memory: this.container.get(AddressSpace).stats(),
+      budget: this.container.get(MemoryBudget).stats(),
       scheduler: { name: scheduler.name, quantum: scheduler.quantum },
       allocator: { name: allocator.name, ...allocator.stats() },
       inputs: this.container.get(InputLedger).inputs(),

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_CODE_PAGES } from '../../src/arch/riscv64/code-cache.js';
+import type { RiscvHart } from '../../src/arch/riscv64/hart.js';
 import { EXIT_CODES } from '../../src/errors.js';
 import { MemoryBudget, OutOfMemory } from '../../src/kernel/memory-budget.js';
 import { AddressSpace } from '../../src/subsystems/memory/index.js';
@@ -96,6 +97,10 @@ describe('the memory limit at load', () => {
     const stats = zeroos.container.get(AddressSpace).stats();
     expect(stats.peakMappedBytes).toBeLessThanOrEqual(24 * MiB);
     expect(stats.memoryLimit).toBe(24 * MiB);
+    const budget = zeroos.stats().budget;
+    expect(budget.limit).toBe(24 * MiB);
+    expect(budget.total.peakBytes).toBeLessThanOrEqual(24 * MiB);
+    expect(budget.byCategory.addressSpace.peakBytes).toBe(stats.peakMappedBytes);
   });
 });
 
@@ -105,7 +110,7 @@ describe('the decoded-code cache', () => {
     const { zeroos, result, stdout } = runOom(64 * MiB, 'code', String(pages));
     expect(stdout).toBe(`code: called ${pages} pages twice\n`);
     expect(result.exitCode).toBe(0);
-    expect(zeroos.kernel.arch.hart.codePageCount).toBeLessThanOrEqual(MAX_CODE_PAGES);
+    expect((zeroos.kernel.arch.hart as RiscvHart).codePageCount).toBeLessThanOrEqual(MAX_CODE_PAGES);
     // The same program under a cache that never evicts (fewer pages than the cap) retires
     // the same instructions per page: eviction changes speed only.
     const small = runOom(64 * MiB, 'code', '1000');
