@@ -163,3 +163,20 @@ describe('zeroos run interrupted with Ctrl-C', () => {
     expect(readFileSync(join(out, 'started'), 'utf8')).toBe('started\n');
   });
 });
+
+describe('zeroos run interrupted while the guest waits on the host\'s stdin', () => {
+  it('should end at once, as SIGINT ends a process, rather than wait for input', async () => {
+    const child = spawn(process.execPath, [cli, 'run', 'guests/bin/echo'], { cwd: root, stdio: ['pipe', 'ignore', 'pipe'] });
+    // stdin stays open and empty: the guest blocks in read(0) on the host.
+    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    child.kill('SIGINT');
+    const timeout = new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), 10_000));
+    const outcome = await Promise.race([ended, timeout]);
+    child.stdin.end();
+    if (outcome === 'still waiting') child.kill('SIGKILL');
+    expect(outcome).toEqual({ code: null, signal: 'SIGINT' });
+  });
+});
