@@ -40,7 +40,7 @@ export {
   UnknownSyscall,
   UnsupportedFeature,
 } from './kernel/errors.js';
-export { OutOfMemory } from './kernel/memory-budget.js';
+export { OutOfMemory, type MemoryBudgetStats, type MemoryCategory } from './kernel/memory-budget.js';
 export { MemoryFault } from './arch/memory/types.js';
 export { IllegalInstruction, type TrapMode } from './arch/riscv64/types.js';
 export { ElfError } from './platform/elf/errors.js';
@@ -105,7 +105,13 @@ export type { FaultSignal, SignalDelivery } from './kernel/contracts/signals.js'
 export { Errno, type ErrnoName } from './kernel/errno.js';
 
 // Options of the run's console and files.
-export { bytesInput, type ConsoleOptions, type InputSource, type OutputSink } from './subsystems/console/console.js';
+export {
+  bytesInput,
+  type ConsoleOptions,
+  type HostOutputFailure,
+  type InputSource,
+  type OutputSink,
+} from './subsystems/console/console.js';
 export type { FilesOptions, HostMount, HostMountMode, OutputDirectory } from './subsystems/vfs/options.js';
 export type { OutputSummary } from './subsystems/vfs/vfs.js';
 export type { InputRecord } from './subsystems/vfs/input-ledger.js';
