@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/errors.js';
-import { CapturedOutputLimit, Console, DEFAULT_CAPTURE_LIMIT, type ConsoleOptions } from '../../src/subsystems/console/index.js';
+import { CapturedOutputLimit, Console, DEFAULT_CAPTURE_LIMIT, MAX_CAPTURE_LIMIT, type ConsoleOptions } from '../../src/subsystems/console/index.js';
 import { createKernel } from '../../src/zeroos.js';
 
 const GUESTS = join(import.meta.dirname, '..', '..', 'guests');
@@ -68,6 +68,8 @@ describe('Console', () => {
     it('should refuse a limit that is not a byte count', () => {
       expect(() => new Console({ captureLimit: Number.NaN })).toThrow(RangeError);
       expect(() => new Console({ captureLimit: -1 })).toThrow(RangeError);
+      expect(() => new Console({ captureLimit: MAX_CAPTURE_LIMIT + 1 })).toThrow(/pass a sink function for more/);
+      expect(() => new Console({ captureLimit: MAX_CAPTURE_LIMIT })).not.toThrow();
     });
   });
 

@@ -28,6 +28,8 @@ export type OutputSink = 'capture' | ((data: Uint8Array) => void);
 
 /** The default `captureLimit`: 64 MiB per stream. */
 export const DEFAULT_CAPTURE_LIMIT = 64 * 2 ** 20;
+/** The largest `captureLimit`: a captured stream is handed out as one Uint8Array, which cannot be much larger. */
+export const MAX_CAPTURE_LIMIT = 2 ** 31;
 
 export interface ConsoleOptions {
   /** Default: empty input (end of file at once). */
@@ -36,9 +38,10 @@ export interface ConsoleOptions {
   readonly stdout?: OutputSink;
   readonly stderr?: OutputSink;
   /**
-   * The most bytes each captured stream keeps (default DEFAULT_CAPTURE_LIMIT, 64 MiB).
-   * A write that would pass it stops the run with `CapturedOutputLimit` (exit status 75):
-   * give that stream a sink function to stream any amount, or raise the limit.
+   * The most bytes each captured stream keeps (default DEFAULT_CAPTURE_LIMIT, 64 MiB; at
+   * most MAX_CAPTURE_LIMIT, 2 GiB). A write that would pass it stops the run with
+   * `CapturedOutputLimit` (exit status 75): give that stream a sink function to stream any
+   * amount, or raise the limit.
    */
   readonly captureLimit?: number;
   /**
@@ -165,7 +168,9 @@ export class Console implements Device {
     this.#stdin = typeof stdin === 'string' || stdin instanceof Uint8Array ? bytesInput(stdin) : stdin;
     this.terminal = options.terminal ?? false;
     const limit = options.captureLimit ?? DEFAULT_CAPTURE_LIMIT;
-    if (!(limit >= 0)) throw new RangeError(`captureLimit must be a byte count >= 0, got ${limit}`);
+    if (!(limit >= 0 && limit <= MAX_CAPTURE_LIMIT)) {
+      throw new RangeError(`captureLimit must be a byte count from 0 to ${MAX_CAPTURE_LIMIT} (2 GiB), got ${limit}: pass a sink function for more`);
+    }
     this.#captured = { stdout: new CapturedOutput('stdout', limit), stderr: new CapturedOutput('stderr', limit) };
     this.#sinks = {
       stdout: this.sink(options.stdout ?? 'capture', 'stdout'),

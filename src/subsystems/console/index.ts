@@ -2,6 +2,7 @@ export {
   CapturedOutputLimit,
   Console,
   DEFAULT_CAPTURE_LIMIT,
+  MAX_CAPTURE_LIMIT,
   bytesInput,
   type ConsoleOptions,
   type HostOutputFailure,
