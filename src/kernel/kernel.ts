@@ -128,6 +128,17 @@ export class Kernel {
   /** Runs at most `instructions` more instructions; resumable. */
   runFor(instructions: number): RunState {
     if (!this.#boot) throw new KernelStateError('no program loaded: call load() first');
+    try {
+      return this.runSlice(instructions);
+    } catch (error) {
+      // Whatever stops a run is a named error: the guest's (a fault, an unknown syscall,
+      // a budget, a deadlock...) or, for anything else, ours.
+      if (error instanceof ZeroOSError) throw error;
+      throw new KernelPanic(`the run loop failed at pc 0x${this.arch.hart.pc.toString(16)}: ${(error as Error)?.message ?? error}`, error);
+    }
+  }
+
+  private runSlice(instructions: number): RunState {
     const hart = this.arch.hart;
     const end = hart.instret + Math.max(0, instructions);
     while (!this.process.exited) {

@@ -1,11 +1,16 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ContainerModule, injectable } from 'inversify';
 import { describe, expect, it } from 'vitest';
+import type { Thread } from '../../src/kernel/process.js';
 import { defineSyscall, type SyscallProvider } from '../../src/kernel/contracts/syscall.js';
 import { Errno } from '../../src/kernel/errno.js';
 import { KernelPanic, hostErrno } from '../../src/kernel/errors.js';
 import { int } from '../../src/kernel/syscall/args.js';
 import { SYSCALL_NUMBERS as NR } from '../../src/kernel/syscall/numbers.js';
-import { SYSCALL_PROVIDER } from '../../src/kernel/tokens.js';
+import { SCHEDULER, SYSCALL_PROVIDER } from '../../src/kernel/tokens.js';
+import { CooperativeScheduler } from '../../src/subsystems/scheduler/cooperative.js';
+import { createKernel } from '../../src/zeroos.js';
 import { syscallHarness } from '../support/syscall-harness.js';
 
 /** What Node throws for a host system call that failed. */
@@ -73,5 +78,31 @@ describe('hostErrno', () => {
     expect(hostErrno(Object.assign(new Error('x'), { code: 'ERR_STREAM_DESTROYED' }))).toBeUndefined();
     expect(hostErrno({ code: 'EPIPE' })).toBeUndefined(); // not an Error
     expect(hostErrno(new Error('EPIPE'))).toBeUndefined();
+  });
+});
+
+describe('Kernel.runFor', () => {
+  describe('when a service the run loop calls throws a raw error (a bug)', () => {
+    it('should stop with KernelPanic naming the pc, not let the raw error out', () => {
+      class BrokenScheduler extends CooperativeScheduler {
+        override pickNext(_current: Thread | undefined): Thread | undefined {
+          throw new TypeError('broken scheduler');
+        }
+      }
+      const mine = new ContainerModule(({ rebind }) => void rebind(SCHEDULER).toConstantValue(new BrokenScheduler()));
+      const zeroos = createKernel({ modules: [mine] });
+      // pthread_join blocks its main thread on a futex: the first switch asks the scheduler.
+      const path = '/guests/bin/pthread_join';
+      zeroos.load({ executable: readFileSync(join(import.meta.dirname, '..', '..', 'guests', 'bin', 'pthread_join')), path, argv: [path] });
+      let error: unknown;
+      try {
+        zeroos.run();
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(KernelPanic);
+      expect((error as Error).message).toMatch(/^internal error: the run loop failed at pc 0x[0-9a-f]+: broken scheduler$/);
+      expect((error as Error).cause).toBeInstanceOf(TypeError);
+    });
   });
 });
