@@ -52,8 +52,9 @@ export interface Hart {
 
   /**
    * Runs until an ecall, ebreak, halt, or until exactly `maxInstructions` retired.
-   * Throws `IllegalInstruction` or `MemoryFault` (with pc) on a fault; the faulting
-   * instruction is not retired and pc points at it.
+   * Throws `IllegalInstruction`, `MemoryFault` (with pc) or `MisalignedAccess` (an LR, SC
+   * or AMO off its natural alignment) on a fault; the faulting instruction is not retired
+   * and pc points at it.
    */
   run(maxInstructions: number): StopReason;
 
