@@ -19,6 +19,7 @@ import {
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { Errno } from '../../kernel/errno.js';
+import type { MemoryBudget } from '../../kernel/memory-budget.js';
 import { HostFileError } from './errors.js';
 import {
   ESTALE,
@@ -124,6 +125,11 @@ export class HostFileSystem implements FileSystem, Mirror {
     readonly mode: HostMountMode,
     private readonly bootTime: bigint,
     private readonly pool: HostDescriptorPool,
+    /**
+     * The run's memory budget: what the host holds in memory for this mount (file bytes
+     * loaded or written, directory entries listed or made) is charged to it.
+     */
+    readonly budget: MemoryBudget | undefined = undefined,
     /** For `cow`: bytes the guest's changes may hold in memory. */
     private readonly capacity = DEFAULT_COW_CAPACITY,
   ) {

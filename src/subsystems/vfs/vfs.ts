@@ -325,7 +325,7 @@ export class Vfs implements BootContribution {
     if (!statSync(real).isDirectory()) throw new MountError(option, `${host} is not a directory (use --file for a single file)`);
     const at = this.ensureDirectory(option, guest);
     if (at.mountpoint) throw new MountError(option, `${guest} is already a mount point`);
-    const fs = new HostFileSystem(this.nextDev(), fromHostString(real), mode, this.#bootTime, this.#hostDescriptors, this.options.tmpfsCapacity);
+    const fs = new HostFileSystem(this.nextDev(), fromHostString(real), mode, this.#bootTime, this.#hostDescriptors, this.budget, this.options.tmpfsCapacity);
     this.tree.mount(fs.rootDirectory(), at);
   }
 
@@ -344,7 +344,7 @@ export class Vfs implements BootContribution {
       if (option === '--stdin') throw new HostFileError(host, 'read', new Error('not a regular file'));
       throw new MountError(option, `${host} is not a regular file`);
     }
-    const fs = new HostFileSystem(this.nextDev(), fromHostString(real), mode, this.#bootTime, this.#hostDescriptors, this.options.tmpfsCapacity);
+    const fs = new HostFileSystem(this.nextDev(), fromHostString(real), mode, this.#bootTime, this.#hostDescriptors, this.budget, this.options.tmpfsCapacity);
     return fs.singleFile();
   }
 
