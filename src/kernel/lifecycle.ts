@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { PERM_R, PERM_W, type GuestMemory } from '../arch/memory/types.js';
+import { signalExitCode } from '../errors.js';
 import type { Arch } from './contracts/arch.js';
 import type { BootContext, Platform } from './contracts/platform.js';
 import type { Scheduler } from './contracts/scheduler.js';
@@ -43,10 +44,13 @@ export class ProcessLifecycle {
     return this.#bootContext;
   }
 
-  /** Ends the process (exit_group, a fatal signal): every thread stops, the platform is told. */
+  /**
+   * Ends the process (exit_group, a fatal signal): every thread stops, the platform is told.
+   * The status is the one table's (EXIT_CODES): the guest's code & 0xff, or 128 + signal.
+   */
   exitProcess(code: number, thread: Thread, signal?: number): void {
     if (this.process.exited) return;
-    const status = signal === undefined ? { code: code & 0xff } : { code: 128 + signal, signal };
+    const status = signal === undefined ? { code: code & 0xff } : { code: signalExitCode(signal), signal };
     this.process.exit = { ...status, tid: thread.tid };
     for (const t of this.process.threads.values()) {
       if (t.state === 'exited') continue;
