@@ -20,7 +20,6 @@ export {
   Interrupted,
   DEFAULT_EPOCH_SECONDS,
   DEFAULT_MEMORY_LIMIT,
-  DEFAULT_RUN_SLICE,
   type AsyncRunOptions,
   type KernelOptions,
   type RunResult,

@@ -1,4 +1,3 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ContainerModule, Container, Newable } from 'inversify';
 import { EXIT_CODES, ZeroOSError, hex } from './errors.js';
 import type { TrapMode } from './arch/riscv64/types.js';
@@ -127,19 +126,23 @@ export class Interrupted extends ZeroOSError {
   }
 }
 
-/** How `runAsync` slices the run. */
+/** How `runAsync` slices the run and what happens between two slices. */
 export interface AsyncRunOptions {
   /**
-   * Instructions per slice; between slices the event loop runs (signal handlers, timers,
-   * I/O callbacks). Default 50 M: about 50 ms of guest code, which costs nothing measurable.
+   * Instructions per slice, or a function asked before each slice (e.g. one that sizes
+   * slices to the host's speed). Slicing never changes the run, only how often the host
+   * gets a word in.
    */
-  readonly slice?: number;
+  readonly slice: number | (() => number);
+  /**
+   * What runs between two slices: how the host lets its event loop turn, e.g.
+   * `() => new Promise((resolve) => setImmediate(resolve))` so a SIGINT handler can run.
+   * Given by the caller because the library itself never touches host timers or clocks.
+   */
+  readonly pause: () => Promise<unknown>;
   /** Stops the run between two slices with `Interrupted`. */
   readonly signal?: AbortSignal;
 }
-
-/** Instructions per `runAsync` slice unless told otherwise. */
-export const DEFAULT_RUN_SLICE = 50_000_000;
 
 /**
  * A kernel ready to run one guest: the composed container plus the calls a user needs.
@@ -186,24 +189,24 @@ export class ZeroOS {
   }
 
   /**
-   * `run()` in slices of `options.slice` instructions, yielding to the event loop between
-   * them so the host can interrupt it (`options.signal`, e.g. on SIGINT): then the run
-   * stops with `Interrupted` and is finished all the same. Slicing does not change the run:
-   * the same instructions, output and statistics as `run()`.
+   * `run()` in slices, with `options.pause()` between them so the host can do other work
+   * and interrupt the run (`options.signal`, e.g. on SIGINT): the run then stops with
+   * `Interrupted` and is finished all the same. Slicing does not change the run: the same
+   * instructions, output and statistics as `run()`.
    */
-  async runAsync(options: AsyncRunOptions = {}): Promise<RunResult> {
-    const slice = options.slice ?? DEFAULT_RUN_SLICE;
-    if (!(slice >= 1)) throw new ConfigurationError(`the run slice must be at least one instruction, got ${slice}`);
+  async runAsync(options: AsyncRunOptions): Promise<RunResult> {
     try {
       for (;;) {
         if (options.signal?.aborted) throw this.interrupted();
+        const slice = typeof options.slice === 'function' ? options.slice() : options.slice;
+        if (!(slice >= 1)) throw new ConfigurationError(`a run slice must be at least one instruction, got ${slice}`);
         // The last stretch of a budget goes through run(), so running out of it reads the same.
         if (this.kernel.config.maxInstructions - this.kernel.instructions <= slice) {
           this.kernel.run();
           break;
         }
         if (this.kernel.runFor(slice) === 'exited') break;
-        await nextTurn();
+        await options.pause();
       }
     } catch (error) {
       throw this.finishAfterFailure(error);

@@ -12,7 +12,7 @@ import { SCHEDULER_NAMES, type SchedulerName } from '../subsystems/scheduler/ind
 import type { InputSource } from '../subsystems/console/index.js';
 import { signalName } from '../subsystems/signals/index.js';
 import { HostFileError, type HostMount, type HostMountMode, type OutputDirectory } from '../subsystems/vfs/index.js';
-import { DEFAULT_RUN_SLICE, createKernel, type RunResult, type ZeroOS } from '../zeroos.js';
+import { createKernel, type RunResult, type ZeroOS } from '../zeroos.js';
 import { hostStdin, writeAllSync, writeDiagnostic } from './host-io.js';
 
 /** A user mistake on the command line: message and EXIT_CODES.usage, no stack. */
@@ -144,7 +144,7 @@ interface RunOptions {
   quantum?: number;
   maxThreads?: number;
   argv0?: string;
-  slice: number;
+  slice?: number;
 }
 
 /**
@@ -197,7 +197,11 @@ async function runCommand(elfPath: string, guestArgs: string[], options: RunOpti
   const started = performance.now();
   let result: RunResult;
   try {
-    result = await zeroos.runAsync({ slice: options.slice, signal: interrupt.signal });
+    result = await zeroos.runAsync({
+      slice: options.slice ?? adaptiveSlices(),
+      pause: () => new Promise((resolve) => setImmediate(resolve)),
+      signal: interrupt.signal,
+    });
   } finally {
     process.off('SIGINT', onSigint);
     if (options.stats) printStats(zeroos, performance.now() - started, options);
@@ -206,6 +210,29 @@ async function runCommand(elfPath: string, guestArgs: string[], options: RunOpti
     writeDiagnostic(2, encode(`zeroos: the guest was killed by ${signalName(result.signal)} (exit status ${result.exitCode})\n`));
   }
   return result.exitCode < 0 ? 0 : result.exitCode;
+}
+
+/** Wall time one slice of the run should take: Ctrl-C is seen within about this long. */
+const SLICE_TARGET_MS = 20;
+
+/**
+ * Slice sizes that follow the host's speed (a hot loop runs a thousand times faster than a
+ * syscall storm): each slice aims at SLICE_TARGET_MS, starting at 1 M instructions and
+ * changing at most fourfold at a time. Slices never change the run, only how often the
+ * SIGINT handler gets a chance.
+ */
+function adaptiveSlices(): () => number {
+  let size = 1_000_000;
+  let last: number | undefined;
+  return () => {
+    const now = performance.now();
+    if (last !== undefined) {
+      const factor = Math.min(Math.max(SLICE_TARGET_MS / Math.max(now - last, 0.01), 0.25), 4);
+      size = Math.round(Math.min(Math.max(size * factor, 10_000), 1_000_000_000));
+    }
+    last = now;
+    return size;
+  };
 }
 
 /**
@@ -332,7 +359,7 @@ export function buildProgram(): Command {
     .option('--tty', 'present the console to the guest as a terminal (fixed 80x24)')
     .option('--argv0 <name>', 'the guest\'s argv[0] (default /bin/<elf\'s file name>, where the guest finds its executable)')
     .addOption(
-      new Option('--slice <n>', 'instructions run between two looks at Ctrl-C').argParser(parsePositive).default(DEFAULT_RUN_SLICE).hideHelp(),
+      new Option('--slice <n>', 'instructions run between two looks at Ctrl-C (default: about 20 ms worth)').argParser(parsePositive).hideHelp(),
     )
     .addOption(
       new Option('--unknown-syscall <policy>', 'on a syscall ZeroOS does not serve: fail, or return -ENOSYS')

@@ -137,7 +137,7 @@ describe('zeroos run --stats', () => {
 describe('zeroos run interrupted with Ctrl-C', () => {
   it('should stop, say where it was, print --stats, copy --out back and exit 130', async () => {
     const out = join(scratch, 'out');
-    const child = spawn(process.execPath, [cli, 'run', '--stats', '--out', out, '--slice', '1000000', 'guests/bin/whereami', 'spin', '/out/started'], {
+    const child = spawn(process.execPath, [cli, 'run', '--stats', '--out', out, 'guests/bin/whereami', 'spin', '/out/started'], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -34,6 +34,9 @@ function spinner(options: KernelOptions = {}): ZeroOS {
   return zeroos.load({ executable: elf('whereami'), argv: ['whereami', 'spin', '/out/started'] });
 }
 
+/** Lets the event loop turn between two slices, as the CLI does. */
+const pause = () => new Promise((resolve) => setImmediate(resolve));
+
 function thrown(action: () => unknown): unknown {
   try {
     action();
@@ -95,12 +98,19 @@ describe('ZeroOS.finish', () => {
 });
 
 describe('ZeroOS.runAsync', () => {
+  it('should ask a slice function before each slice', async () => {
+    const sizes: number[] = [];
+    const zeroos = createKernel().load({ executable: elf('hello'), argv: ['hello'] });
+    const result = await zeroos.runAsync({ slice: () => (sizes.push(100), 100), pause });
+    expect(result.exitCode).toBe(0);
+    expect(sizes.length).toBe(Math.ceil(result.instructions / 100));
+  });
   it('should give exactly what run() gives, however small the slices', async () => {
     const options: KernelOptions = { scheduler: 'random', quantum: 1000, seed: 7 };
     const whole = createKernel(options).load({ executable: elf('pthread_join'), argv: ['pthread_join'] });
     const sliced = createKernel(options).load({ executable: elf('pthread_join'), argv: ['pthread_join'] });
     const a = whole.run();
-    const b = await sliced.runAsync({ slice: 997 });
+    const b = await sliced.runAsync({ slice: 997, pause });
     expect(decode(b.stdout)).toBe(expected('pthread_join'));
     expect(decode(b.stdout)).toBe(decode(a.stdout));
     expect(b.instructions).toBe(a.instructions);
@@ -112,7 +122,7 @@ describe('ZeroOS.runAsync', () => {
     const a = thrown(() => spinner({ maxInstructions: 3_000_000 }).run()) as InstructionBudgetExhausted;
     rmSync(out, { recursive: true, force: true });
     const b = await spinner({ maxInstructions: 3_000_000 })
-      .runAsync({ slice: 100_000 })
+      .runAsync({ slice: 100_000, pause })
       .catch((error: unknown) => error);
     expect(b).toBeInstanceOf(InstructionBudgetExhausted);
     expect((b as Error).message).toBe(a.message);
@@ -127,7 +137,7 @@ describe('ZeroOS.runAsync', () => {
       else setImmediate(tick);
     };
     setImmediate(tick);
-    const error = await zeroos.runAsync({ slice: 50_000, signal: controller.signal }).catch((caught: unknown) => caught);
+    const error = await zeroos.runAsync({ slice: 50_000, pause, signal: controller.signal }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Interrupted);
     const interrupted = error as Interrupted;
     expect(interrupted.exitCode).toBe(EXIT_CODES.interrupted);
