@@ -44,6 +44,7 @@ export { MemoryFault } from './arch/memory/types.js';
 export { IllegalInstruction, MisalignedAccess, type TrapMode } from './arch/riscv64/types.js';
 export { ElfError } from './platform/elf/errors.js';
 export { LayoutError } from './platform/layout.js';
+export { BadProcessArgument, InitialStackOverflow } from './platform/initial-stack.js';
 export { UnknownPlatform, PLATFORM_NAMES, createPlatform, type PlatformName } from './platform/platforms.js';
 export { HostFileError, MountError } from './subsystems/vfs/errors.js';
 export { CapturedOutputLimit } from './subsystems/console/console.js';
