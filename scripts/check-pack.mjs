@@ -3,7 +3,7 @@
 // sources are out, every source map resolves inside the package, and every `exports`
 // and `bin` target is packed and loads. Run after a build (CI: after `npm ci`).
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,6 +18,12 @@ const packed = (path) => files.has(normalize(path).replace(/^\.\//, ''));
 
 for (const required of ['LICENSE', 'README.md', 'package.json']) {
   if (!packed(required)) problems.push(`${required} is not in the package`);
+}
+// Each single file "files" names (SECURITY.md, ...) is shipped when the repository has it.
+for (const entry of manifest.files ?? []) {
+  if (!entry.startsWith('!') && entry.includes('.') && existsSync(join(root, entry)) && !packed(entry)) {
+    problems.push(`${entry} is listed in "files" but not in the package`);
+  }
 }
 for (const path of files) {
   if (path.startsWith('dist/bench/')) problems.push(`a benchmark is in the package: ${path}`);
