@@ -53,7 +53,11 @@ export interface KernelOptions {
   readonly recentSyscalls?: number;
   /** What the guest's file namespace holds: host mounts and files, the cwd, an --out directory, a stdin file. */
   readonly files?: FilesOptions;
-  /** Your own ContainerModules, loaded last: `rebind(SCHEDULER).to(Mine)` and the like. */
+  /**
+   * Your own ContainerModules, loaded last: `rebind(SCHEDULER).to(Mine)` and the like
+   * (services are singletons). An option for a service you rebind (`scheduler`, `quantum`,
+   * `allocator`) must still hold in what you bound, or createKernel throws ConfigurationError.
+   */
   readonly modules?: readonly ContainerModule[];
 }
 
