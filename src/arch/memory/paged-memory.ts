@@ -91,6 +91,10 @@ export class PagedMemory implements GuestMemory {
     return this.frames.size;
   }
 
+  get mappingCount(): number {
+    return this.regions.length;
+  }
+
   // ---------------------------------------------------------------- observers
 
   addObserver(observer: MemoryObserver): void {
@@ -215,7 +219,7 @@ export class PagedMemory implements GuestMemory {
       throw new MappingError('map: overlaps an existing mapping', start, length);
     }
     this.regions.splice(index, 0, { startPage: first, endPage: end, perms, name });
-    this.normalize();
+    this.normalize(index - 1, index + 1);
     this.notify(first, end - first, CHANGED_TRANSLATION);
   }
 
@@ -224,7 +228,8 @@ export class PagedMemory implements GuestMemory {
     if (first === end) return;
     this.splitAt(first);
     this.splitAt(end);
-    this.regions = this.regions.filter((r) => r.endPage <= first || r.startPage >= end);
+    const from = this.firstRegionEndingAfter(first);
+    this.regions.splice(from, this.firstRegionEndingAfter(end - 1) + 1 - from);
     this.lastRegion = undefined;
     this.releaseFrames(first, end);
     this.forgetCode(first, end);
@@ -238,10 +243,10 @@ export class PagedMemory implements GuestMemory {
     if (!this.covered(first, end)) throw new MappingError('protect: range not fully mapped', start, length);
     this.splitAt(first);
     this.splitAt(end);
-    for (const r of this.regions) {
-      if (r.startPage >= first && r.endPage <= end) r.perms = perms;
-    }
-    this.normalize();
+    const from = this.firstRegionEndingAfter(first);
+    let to = from;
+    for (; to < this.regions.length && this.regions[to]!.startPage < end; to++) this.regions[to]!.perms = perms;
+    this.normalize(from - 1, to);
     this.forgetCode(first, end);
     this.notify(first, end - first, CHANGED_TRANSLATION | CHANGED_CODE);
   }
@@ -269,18 +274,26 @@ export class PagedMemory implements GuestMemory {
     this.lastRegion = undefined;
   }
 
-  /** Merges adjacent regions with the same permissions and name. */
-  private normalize(): void {
-    const out: Region[] = [];
-    for (const r of this.regions) {
-      const prev = out[out.length - 1];
-      if (prev !== undefined && prev.endPage === r.startPage && prev.perms === r.perms && prev.name === r.name) {
-        prev.endPage = r.endPage;
+  /**
+   * Merges adjacent regions with the same permissions and name among regions[from..to]
+   * (the ones a change touched and their neighbours): the rest are already merged, so each
+   * change costs what it touched, not the number of mappings.
+   */
+  private normalize(from: number, to: number): void {
+    const regions = this.regions;
+    let i = Math.max(0, from);
+    let last = Math.min(to, regions.length - 1);
+    while (i < last) {
+      const a = regions[i]!;
+      const b = regions[i + 1]!;
+      if (a.endPage === b.startPage && a.perms === b.perms && a.name === b.name) {
+        a.endPage = b.endPage;
+        regions.splice(i + 1, 1);
+        last--;
       } else {
-        out.push(r);
+        i++;
       }
     }
-    this.regions = out;
     this.lastRegion = undefined;
   }
 
@@ -302,6 +315,18 @@ export class PagedMemory implements GuestMemory {
 
   mappings(): readonly Mapping[] {
     return this.regions.map((r) => this.toMapping(r));
+  }
+
+  mappingsIn(start: number, end: number): readonly Mapping[] {
+    const out: Mapping[] = [];
+    if (!(end > start)) return out;
+    const endPage = Math.ceil(Math.min(end, ADDRESS_LIMIT) / PAGE_SIZE);
+    for (let i = this.firstRegionEndingAfter(pageOf(Math.max(0, start))); i < this.regions.length; i++) {
+      const r = this.regions[i]!;
+      if (r.startPage >= endPage) break;
+      out.push(this.toMapping(r));
+    }
+    return out;
   }
 
   mappingAt(address: number): Mapping | undefined {

@@ -68,6 +68,10 @@ export interface GuestMemory {
   protect(start: number, length: number, perms: number): void;
   /** The mappings in address order, adjacent equal ones merged for display. */
   mappings(): readonly Mapping[];
+  /** The mappings that overlap [start, end), in address order: the cost is what it returns. */
+  mappingsIn(start: number, end: number): readonly Mapping[];
+  /** How many mappings there are (what `mappings()` would list), without listing them. */
+  readonly mappingCount: number;
   /** The mapping containing `address`, if any. */
   mappingAt(address: number): Mapping | undefined;
   /** True when every byte of the range is mapped with all of `perms`. */

@@ -9,6 +9,9 @@ import { formatMaps, mapsOf, type MapsEntry } from '../../kernel/maps.js';
 import type { MemoryBudget } from '../../kernel/memory-budget.js';
 import { ALLOCATOR, ARCH, MEMORY_BUDGET, PLATFORM } from '../../kernel/tokens.js';
 
+/** Linux's default vm.max_map_count: the most mappings a process may have. */
+export const MAX_MAP_COUNT = 65_530;
+
 export const PROT_READ = 1;
 export const PROT_WRITE = 2;
 export const PROT_EXEC = 4;
@@ -177,6 +180,7 @@ export class AddressSpace implements BootContribution {
     const size = pageUp(length);
     if (!(size < 2 ** 53)) return -Errno.ENOMEM;
     if (file === true) return -Errno.ENODEV;
+    if (!this.roomForMappings()) return -Errno.ENOMEM;
     // Before the file's bytes are copied: a mapping that cannot fit anyway costs nothing.
     if (!(flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && !this.withinLimit(size)) return -Errno.ENOMEM;
     let contents: Uint8Array | undefined;
@@ -220,6 +224,11 @@ export class AddressSpace implements BootContribution {
     if (!aligned(address) || length === 0) return -Errno.EINVAL;
     const size = pageUp(length);
     if (!(address + size <= this.taskSize())) return -Errno.EINVAL;
+    // Only unmapping the middle of a mapping adds one (it splits in two).
+    const around = this.#memory.mappingAt(address);
+    if (around && around.start < address && around.end > address + size && this.#memory.mappingCount >= MAX_MAP_COUNT) {
+      return -Errno.ENOMEM;
+    }
     this.release(address, size);
     return 0;
   }
@@ -231,6 +240,7 @@ export class AddressSpace implements BootContribution {
     const size = pageUp(length);
     if (!(address + size <= this.taskSize())) return -Errno.ENOMEM;
     if (this.mappedBytesIn(address, size) !== size) return -Errno.ENOMEM;
+    if (!this.roomForMappings()) return -Errno.ENOMEM;
     this.#memory.protect(address, size, permsOfProt(prot));
     return 0;
   }
@@ -258,6 +268,7 @@ export class AddressSpace implements BootContribution {
     if (!(newSize < 2 ** 53)) return -Errno.ENOMEM;
     const source = this.#memory.mappingAt(oldAddress);
     if (!source || source.end < oldAddress + oldSize) return -Errno.EFAULT;
+    if (!this.roomForMappings()) return -Errno.ENOMEM;
 
     if (flags & MREMAP_FIXED) {
       if (!aligned(newAddress)) return -Errno.EINVAL;
@@ -357,13 +368,21 @@ export class AddressSpace implements BootContribution {
   private mappedPieces(address: number, size: number): { start: number; end: number }[] {
     const end = address + size;
     return this.#memory
-      .mappings()
-      .filter((m) => m.end > address && m.start < end)
+      .mappingsIn(address, end)
       .map((m) => ({ start: Math.max(m.start, address), end: Math.min(m.end, end) }));
   }
 
   private mappedBytesIn(address: number, size: number): number {
     return this.mappedPieces(address, size).reduce((n, p) => n + (p.end - p.start), 0);
+  }
+
+  /**
+   * Whether one more change can split mappings: each mmap, munmap, mprotect or mremap adds
+   * at most two. Linux caps a process at vm.max_map_count mappings (ENOMEM past it); so do
+   * we, which also bounds the host work each of these calls does.
+   */
+  private roomForMappings(): boolean {
+    return this.#memory.mappingCount + 2 <= MAX_MAP_COUNT;
   }
 
   private isUnmapped(address: number, size: number): boolean {
