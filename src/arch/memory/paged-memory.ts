@@ -229,7 +229,9 @@ export class PagedMemory implements GuestMemory {
     this.splitAt(first);
     this.splitAt(end);
     const from = this.firstRegionEndingAfter(first);
-    this.regions.splice(from, this.firstRegionEndingAfter(end - 1) + 1 - from);
+    let to = from;
+    while (to < this.regions.length && this.regions[to]!.startPage < end) to++;
+    this.regions.splice(from, to - from);
     this.lastRegion = undefined;
     this.releaseFrames(first, end);
     this.forgetCode(first, end);
