@@ -478,7 +478,7 @@ export class DescriptorSyscalls implements SyscallProvider {
       if (command === F_SETLK || command === F_OFD_SETLK) return -Errno.EAGAIN;
       return this.queue.restartWhen(context, `fcntl lock on ${file.path}`, () => !this.locks.conflict(inode, owner, type, range.start, range.end));
     }
-    this.locks.set(inode, owner, type, range.start, range.end, lockPid);
+    if (!this.locks.set(inode, owner, type, range.start, range.end, lockPid)) return -Errno.ENOLCK;
     this.queue.notify();
     return 0;
   }

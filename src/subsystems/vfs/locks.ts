@@ -27,6 +27,12 @@ interface InodeLocks {
 }
 
 /**
+ * The most record locks a run may hold (each split range is one): a guest cannot make
+ * the host hold an unbounded number of them, and each fcntl costs at most this much work.
+ */
+export const MAX_RECORD_LOCKS = 4096;
+
+/**
  * Advisory locks, per inode: POSIX/OFD byte-range record locks (fcntl) and whole-file
  * flock locks, which Linux keeps apart. Setting a range replaces the owner's locks there,
  * splitting and merging ranges as Linux does. Nothing here blocks: callers wait on the
@@ -35,6 +41,8 @@ interface InodeLocks {
 @injectable()
 export class LockTable {
   readonly #byInode = new Map<Inode, InodeLocks>();
+  /** Record locks held on every inode together. */
+  #records = 0;
 
   /** The first lock of another owner that overlaps [start, end] and conflicts with `type`, if any. */
   conflict(inode: Inode, owner: LockOwner, type: number, start: number, end: number): RecordLock | undefined {
@@ -45,8 +53,12 @@ export class LockTable {
     return undefined;
   }
 
-  /** Sets (F_RDLCK/F_WRLCK) or clears (F_UNLCK) `owner`'s lock on [start, end]. */
-  set(inode: Inode, owner: LockOwner, type: number, start: number, end: number, pid: number): void {
+  /**
+   * Sets (F_RDLCK/F_WRLCK) or clears (F_UNLCK) `owner`'s lock on [start, end]. False, with
+   * nothing changed, when the result would hold more than MAX_RECORD_LOCKS locks in all
+   * (the caller answers ENOLCK, as Linux does when it cannot allocate a lock).
+   */
+  set(inode: Inode, owner: LockOwner, type: number, start: number, end: number, pid: number): boolean {
     const locks = this.locksOf(inode);
     const kept: RecordLock[] = [];
     for (const lock of locks.records) {
@@ -68,8 +80,16 @@ export class LockTable {
         merged.push(lock);
       }
     }
-    locks.records = [...locks.records.filter((lock) => lock.owner !== owner), ...merged];
+    const records = [...locks.records.filter((lock) => lock.owner !== owner), ...merged];
+    const total = this.#records - locks.records.length + records.length;
+    if (total > MAX_RECORD_LOCKS && total > this.#records) {
+      this.prune(inode, locks);
+      return false;
+    }
+    this.#records = total;
+    locks.records = records;
     this.prune(inode, locks);
+    return true;
   }
 
   /** `owner`'s record locks on `inode`, in range order (for tests and F_GETLK). */
@@ -84,6 +104,7 @@ export class LockTable {
     if (!locks) return false;
     const before = locks.records.length;
     locks.records = locks.records.filter((lock) => lock.owner !== owner);
+    this.#records -= before - locks.records.length;
     this.prune(inode, locks);
     return locks.records.length !== before;
   }

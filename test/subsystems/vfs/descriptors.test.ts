@@ -39,7 +39,7 @@ import {
   SEEK_SET,
 } from '../../../src/subsystems/vfs/constants.js';
 import { RegularInode } from '../../../src/subsystems/vfs/inode.js';
-import { LockTable } from '../../../src/subsystems/vfs/locks.js';
+import { LockTable, MAX_RECORD_LOCKS } from '../../../src/subsystems/vfs/locks.js';
 import { MemoryFileSystem } from '../../../src/subsystems/vfs/memfs.js';
 import { E, Guest } from './support.js';
 
@@ -166,6 +166,21 @@ describe('fcntl', () => {
       expect(locks.held(inode).map((l) => [l.type, l.start, l.end])).toEqual([[F_WRLCK, 0, 99]]);
       g.call(NR.fcntl, fd, F_SETLK, flock(g, F_WRLCK, 0, 0, SEEK_END));
       expect(locks.held(inode).at(-1)!.end).toBe(Infinity);
+    });
+    it('should refuse a lock past MAX_RECORD_LOCKS with ENOLCK, and take it again once others are released', () => {
+      const g = Guest.create();
+      const fd = g.fd('/tmp/db', O_RDWR | O_CREAT);
+      const locks = g.h.zeroos.container.get(LockTable);
+      const inode = g.vfs.tree.lookup(g.vfs.tree.root, '/tmp/db', true) as RegularInode;
+      // Every other byte: ranges that cannot merge.
+      for (let i = 0; i < MAX_RECORD_LOCKS; i++) expect(g.call(NR.fcntl, fd, F_SETLK, flock(g, F_WRLCK, 2 * i, 1))).toBe(0n);
+      expect(g.call(NR.fcntl, fd, F_SETLK, flock(g, F_WRLCK, 2 * MAX_RECORD_LOCKS, 1))).toBe(E(Errno.ENOLCK));
+      // Splitting a held range adds a lock too; unlocking a whole range does not need room.
+      expect(g.call(NR.fcntl, fd, F_SETLK, flock(g, F_UNLCK, 0, 1))).toBe(0n);
+      expect(g.call(NR.fcntl, fd, F_SETLK, flock(g, F_WRLCK, 2 * MAX_RECORD_LOCKS, 1))).toBe(0n);
+      expect(locks.held(inode)).toHaveLength(MAX_RECORD_LOCKS);
+      expect(g.call(NR.fcntl, fd, F_SETLK, flock(g, F_UNLCK, 0, 0))).toBe(0n);
+      expect(locks.held(inode)).toHaveLength(0);
     });
     it('should drop them when any descriptor of the file is closed', () => {
       const g = Guest.create();
