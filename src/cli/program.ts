@@ -6,6 +6,8 @@ import { EXIT_CODES, ZeroOSError } from '../errors.js';
 import { formatSyscallTable } from '../kernel/syscall/table.js';
 import { formatResult } from '../kernel/syscall/trap-handler.js';
 import { SYSCALL_TABLE } from '../kernel/tokens.js';
+import { MAX_CODE_PAGES } from '../arch/riscv64/code-cache.js';
+import { MEMORY_CATEGORIES, MEMORY_LABELS, formatBytes } from '../kernel/memory-budget.js';
 import { PLATFORM_NAMES, createPlatform, type PlatformName } from '../platform/index.js';
 import { ALLOCATOR_NAMES, type AllocatorName } from '../subsystems/memory/index.js';
 import { SCHEDULER_NAMES, type SchedulerName } from '../subsystems/scheduler/index.js';
@@ -291,6 +293,7 @@ function printStats(zeroos: ZeroOS, wallMs: number, options: RunOptions): void {
     `speed           ${mips.toFixed(1)} MIPS`,
     `guest memory    ${stats.residentPages} pages touched (${((stats.residentPages * 4096) / 1024).toFixed(0)} KiB)`,
     `address space   ${mib(stats.memory.mappedBytes)} mapped, peak ${mib(stats.memory.peakMappedBytes)}, limit ${Number.isFinite(stats.memory.memoryLimit) ? mib(stats.memory.memoryLimit) : 'none'}`,
+    `memory budget   ${mib(stats.budget.total.bytes)} of ${mib(stats.budget.limit)}, peak ${mib(stats.budget.total.peakBytes)}: ${MEMORY_CATEGORIES.map((c) => `${MEMORY_LABELS[c]} ${formatBytes(stats.budget.byCategory[c].peakBytes)}`).join(', ')} (peaks); decoded code outside it, at most ${MAX_CODE_PAGES} pages`,
     `scheduler       ${stats.scheduler.name}, quantum ${stats.scheduler.quantum ?? 'none (switch on block, yield or exit)'}`,
     `allocator       ${stats.allocator.name}: ${stats.allocator.allocations} allocations, ${stats.allocator.frees} frees, peak ${mib(stats.allocator.peakBytesInUse)}, ${stats.allocator.freeBlocks} free blocks`,
     `syscall counts  ${stats.syscallCounts.map(([name, n]) => `${name}×${n}`).join(' ')}`,

@@ -38,7 +38,8 @@ export interface MemoryBudgetStats {
   readonly byCategory: Readonly<Record<MemoryCategory, MemoryUse>>;
 }
 
-const LABELS: Record<MemoryCategory, string> = {
+/** How --stats and messages name each category. */
+export const MEMORY_LABELS: Readonly<Record<MemoryCategory, string>> = {
   addressSpace: 'address space',
   files: 'file contents',
   pipes: 'pipe buffers',
@@ -159,7 +160,7 @@ export class MemoryBudget {
   /** One line per category for --stats: "address space 8.1 MiB (peak 9.0 MiB)". */
   describe(): string[] {
     return MEMORY_CATEGORIES.map(
-      (c) => `${LABELS[c]} ${formatBytes(this.#bytes[c])} (peak ${formatBytes(this.#peaks[c])})`,
+      (c) => `${MEMORY_LABELS[c]} ${formatBytes(this.#bytes[c])} (peak ${formatBytes(this.#peaks[c])})`,
     );
   }
 
