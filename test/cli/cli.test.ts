@@ -91,7 +91,7 @@ describe('zeroos run', () => {
     it('should report a missing executable without a stack trace', () => {
       const run = zeroos(['run', 'guests/bin/does-not-exist']);
       expect(run.code).toBe(EXIT_CODES.hostIo);
-      expect(run.stderr).toBe('zeroos: HostFileError: cannot read executable host file guests/bin/does-not-exist: ENOENT\n');
+      expect(run.stderr).toBe('zeroos: HostFileError: cannot read executable guests/bin/does-not-exist: ENOENT\n');
     });
     it('should reject bad options with the usage code', () => {
       expect(zeroos(['run', '--seed', 'abc', 'guests/bin/hello']).code).toBe(EXIT_CODES.usage);

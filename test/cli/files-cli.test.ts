@@ -78,7 +78,7 @@ describe('zeroos run with files', () => {
     it('should exit with the host I/O code for a --stdin file that cannot be read', () => {
       const run = zeroos(['run', '--stdin', 'guests/no-such-file', 'guests/bin/wc_stdin']);
       expect(run.code).toBe(EXIT_CODES.hostIo);
-      expect(run.stderr).toMatch(/HostFileError: cannot read host file guests\/no-such-file: ENOENT/);
+      expect(run.stderr).toMatch(/HostFileError: cannot read guests\/no-such-file: ENOENT/);
     });
   });
 });

@@ -80,7 +80,7 @@ describe('zeroos run with a missing executable', () => {
   it('should name the HostFileError in one line and exit 77', () => {
     const run = zeroos(['run', join(scratch, 'absent')]);
     expect(run.code).toBe(EXIT_CODES.hostIo);
-    expect(run.stderr).toBe(`zeroos: HostFileError: cannot read executable host file ${join(scratch, 'absent')}: ENOENT\n`);
+    expect(run.stderr).toBe(`zeroos: HostFileError: cannot read executable ${join(scratch, 'absent')}: ENOENT\n`);
   });
 });
 

@@ -29,6 +29,6 @@ export class HostFileError extends ZeroOSError {
     cause: unknown,
   ) {
     const reason = (cause as NodeJS.ErrnoException)?.code ?? (cause as Error)?.message ?? String(cause);
-    super(`cannot ${operation} host file ${hostPath}: ${reason}`, { cause });
+    super(`cannot ${operation} ${hostPath}: ${reason}`, { cause });
   }
 }
