@@ -151,7 +151,7 @@ class CapturedOutput {
  * raises SIGPIPE when the host closed the reading end of stdout or stderr.
  */
 export class Console implements Device {
-  readonly name = 'console';
+  readonly name: string = 'console';
   readonly terminal: boolean;
   readonly #stdin: InputSource;
   readonly #sinks: Record<Stream, (data: Uint8Array) => void>;

@@ -6,7 +6,7 @@ import { ENTROPY } from '../../kernel/tokens.js';
 /** /dev/null: reads end at once, writes vanish. */
 @injectable()
 export class NullDevice implements Device {
-  readonly name = 'null';
+  readonly name: string = 'null';
   readonly node = { major: 1, minor: 3 };
 
   open(): OpenFile {
@@ -23,7 +23,7 @@ export class NullDevice implements Device {
 /** /dev/zero: endless zeros; writes vanish; a private mapping of it is anonymous memory. */
 @injectable()
 export class ZeroDevice implements Device {
-  readonly name = 'zero';
+  readonly name: string = 'zero';
   readonly node = { major: 1, minor: 5 };
 
   open(): OpenFile {
