@@ -26,6 +26,7 @@ export {
   type RunStats,
 } from './zeroos.js';
 export type { ProgramImage, RunState } from './kernel/kernel.js';
+export { ENGINE_NAMES, DEFAULT_ENGINE, type EngineName } from './kernel/modules/arch-module.js';
 
 // Outcomes: the exit-status table and every named error a run or its setup can end in.
 export { ZeroOSError, EXIT_CODES, signalExitCode } from './errors.js';

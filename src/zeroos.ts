@@ -6,7 +6,7 @@ import type { UnknownSyscallPolicy } from './kernel/contracts/syscall.js';
 import { composeContainer } from './kernel/compose.js';
 import type { KernelEvents } from './kernel/events.js';
 import { Kernel, type ProgramImage, type RunState } from './kernel/kernel.js';
-import { archModule } from './kernel/modules/arch-module.js';
+import { archModule, ENGINE, ENGINE_NAMES, isEngineName, type EngineName } from './kernel/modules/arch-module.js';
 import type { Process } from './kernel/process.js';
 import { ALLOCATOR, KERNEL_CONFIG, KERNEL_EVENTS, PROCESS, TRAP_HANDLER, type KernelConfig } from './kernel/tokens.js';
 import type { Allocator, AllocatorStats } from './kernel/contracts/allocator.js';
@@ -41,6 +41,11 @@ export interface KernelOptions {
   readonly scheduler?: SchedulerName;
   /** Preempt every N instructions; default: switch only when a thread blocks, yields or exits. */
   readonly quantum?: number;
+  /**
+   * The execution tier: 'js' (default: hot blocks compiled to JavaScript) or 'interpreter'
+   * (every instruction interpreted, the reference). Same output and instruction count on both.
+   */
+  readonly engine?: EngineName;
   /** Where ecall goes: 'host' (ZeroOS serves syscalls, the default) or 'machine' (the guest's mtvec). */
   readonly trapMode?: TrapMode;
   /** Virtual nanoseconds per instruction: the clock rate. Default 1 (a 1 GHz machine). */
@@ -86,6 +91,8 @@ export interface RunResult {
 
 /** The statistics `--stats` prints. */
 export interface RunStats {
+  /** The execution tier that ran: 'js' or 'interpreter'. */
+  readonly engine: EngineName;
   readonly instructions: number;
   readonly syscalls: number;
   /** Calls per syscall name, most frequent first. */
@@ -271,6 +278,7 @@ export class ZeroOS {
     const allocator = this.container.get(ALLOCATOR);
     const scheduler = this.kernel.scheduler;
     return {
+      engine: this.container.get(ENGINE),
       instructions: this.kernel.instructions,
       syscalls: handler.totalSyscalls,
       syscallCounts: [...handler.counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
@@ -309,7 +317,10 @@ export class ZeroOS {
 /** The default subsystems, in load order. */
 export function defaultSubsystems(options: KernelOptions = {}): ContainerModule[] {
   return [
-    archModule(options.trapMode === undefined ? {} : { trapMode: options.trapMode }),
+    archModule({
+      ...(options.trapMode === undefined ? {} : { trapMode: options.trapMode }),
+      ...(options.engine === undefined ? {} : { engine: options.engine }),
+    }),
     schedulerModule({
       ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }),
       ...(options.quantum === undefined ? {} : { quantum: options.quantum }),
@@ -326,6 +337,9 @@ export function defaultSubsystems(options: KernelOptions = {}): ContainerModule[
 
 /** Composes a kernel from the default subsystems, the chosen platform and your own modules. */
 export function createKernel(options: KernelOptions = {}): ZeroOS {
+  if (options.engine !== undefined && !isEngineName(options.engine)) {
+    throw new ConfigurationError(`unknown engine "${String(options.engine)}": one of ${ENGINE_NAMES.join(', ')}`);
+  }
   const platform =
     typeof options.platform === 'object' ? options.platform : createPlatform(options.platform ?? 'linux');
   // One place decides the run's settings: the user's options, else the platform's, else ours.

@@ -7,6 +7,7 @@ import { formatSyscallTable } from '../kernel/syscall/table.js';
 import { formatResult } from '../kernel/syscall/trap-handler.js';
 import { SYSCALL_TABLE } from '../kernel/tokens.js';
 import { MAX_CODE_PAGES } from '../arch/riscv64/code-cache.js';
+import { DEFAULT_ENGINE, ENGINE_NAMES, type EngineName } from '../kernel/modules/arch-module.js';
 import { MEMORY_CATEGORIES, MEMORY_LABELS, formatBytes } from '../kernel/memory-budget.js';
 import { PLATFORM_NAMES, createPlatform, type PlatformName } from '../platform/index.js';
 import { ALLOCATOR_NAMES, type AllocatorName } from '../subsystems/memory/index.js';
@@ -126,6 +127,7 @@ function readHostFile(path: string, what: string): Uint8Array {
 
 interface RunOptions {
   platform: PlatformName;
+  engine: EngineName;
   seed: bigint;
   maxInstructions?: number;
   stats?: boolean;
@@ -168,6 +170,7 @@ async function runCommand(elfPath: string, guestArgs: string[], options: RunOpti
   const onSigint = () => interrupt.abort();
   const zeroos: ZeroOS = createKernel({
     platform: options.platform,
+    engine: options.engine,
     seed: options.seed,
     ...(options.maxInstructions === undefined ? {} : { maxInstructions: options.maxInstructions }),
     unknownSyscall: options.unknownSyscall,
@@ -283,6 +286,7 @@ function printStats(zeroos: ZeroOS, wallMs: number, options: RunOptions): void {
   const lines = [
     `--- zeroos stats ---`,
     `platform        ${options.platform}`,
+    `engine          ${stats.engine}`,
     `seed            ${stats.settings.seed}`,
     `epoch           ${stats.settings.epochSeconds} s (${new Date(stats.settings.epochSeconds * 1000).toISOString()})`,
     `clock rate      ${stats.settings.nsPerInstruction} ns per instruction; virtual time ${(stats.virtualNs / 1e6).toFixed(3)} ms`,
@@ -342,6 +346,11 @@ export function buildProgram(): Command {
     .argument('<elf>', 'the executable')
     .argument('[args...]', 'arguments passed to the guest (after its argv[0])')
     .addOption(new Option('--platform <name>', 'platform to run on').choices([...PLATFORM_NAMES]).default('linux'))
+    .addOption(
+      new Option('--engine <name>', 'execution tier: js (hot blocks compiled to JavaScript) or interpreter (the reference)')
+        .choices([...ENGINE_NAMES])
+        .default(DEFAULT_ENGINE),
+    )
     .addOption(new Option('--seed <n>', 'seed for AT_RANDOM and everything random').argParser(parseSeed).default(0n, '0'))
     .option('--max-instructions <n>', 'stop with an error after this many instructions', parseCount)
     .addOption(new Option('--allocator <name>', 'allocator behind mmap').choices([...ALLOCATOR_NAMES]).default('linked-list'))
@@ -351,7 +360,7 @@ export function buildProgram(): Command {
     .option('--max-threads <n>', 'most live threads; clone fails with EAGAIN beyond (default 1024)', parsePositive)
     .option('--epoch <seconds>', 'CLOCK_REALTIME at start, in seconds since 1970 (default 1704067200 = 2024-01-01)', parseCount)
     .option('--clock-rate <ns>', 'virtual nanoseconds per instruction (default 1)', parsePositive)
-    .option('--stats', 'print instructions, syscalls, wall time, MIPS, the scheduler, quantum, allocator and limits that ran to stderr')
+    .option('--stats', 'print the engine, instructions, syscalls, wall time, MIPS, the scheduler, quantum, allocator and limits that ran to stderr')
     .option('--trace', 'print every syscall to stderr, strace style')
     .option('--stdin <file>', 'the guest\'s stdin is this file, hashed as an input (default: the host\'s stdin)')
     .option('--mount <HOST:GUEST[:MODE]>', 'show a host directory at GUEST; MODE ro (default), rw (writes reach the host) or cow (the guest writes, the host never changes) (repeatable)', parseMount, [])

@@ -1,14 +1,51 @@
-import { ContainerModule } from 'inversify';
-import { PagedMemory, RiscvHart } from '../../arch/index.js';
+import { ContainerModule, type ServiceIdentifier } from 'inversify';
+import { PagedMemory, RiscvHart, type RiscvHartOptions } from '../../arch/index.js';
 import type { TrapMode } from '../../arch/riscv64/types.js';
 import { ARCH } from '../tokens.js';
 
-/** The machine: one RV64IMAC hart over paged guest memory. */
-export function archModule(options: { trapMode?: TrapMode } = {}): ContainerModule {
+/**
+ * The execution tiers a run can choose: 'js' compiles hot basic blocks to JavaScript
+ * functions (the default, and what the speed figures are measured on); 'interpreter'
+ * runs every instruction through the interpreter (the reference behaviour). Both give
+ * the same output, instruction count and events.
+ */
+export const ENGINE_NAMES = ['interpreter', 'js'] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+export const DEFAULT_ENGINE: EngineName = 'js';
+
+/** The tier the bound hart was built with (what `--stats` and `RunStats.engine` report). */
+export const ENGINE = Symbol.for('zeroos.Engine') as ServiceIdentifier<EngineName>;
+
+/** The only place that knows what the hart calls each tier. */
+const HART_ENGINE = {
+  interpreter: 'interpreter',
+  js: 'translator',
+} as const satisfies Record<EngineName, NonNullable<RiscvHartOptions['engine']>>;
+
+export function isEngineName(value: unknown): value is EngineName {
+  return typeof value === 'string' && (ENGINE_NAMES as readonly string[]).includes(value);
+}
+
+export interface ArchOptions {
+  readonly trapMode?: TrapMode;
+  /** Default 'js'. */
+  readonly engine?: EngineName;
+}
+
+/** The machine: one RV64IMAC hart over paged guest memory, run by the chosen tier. */
+export function archModule(options: ArchOptions = {}): ContainerModule {
+  const engine = options.engine ?? DEFAULT_ENGINE;
+  if (!isEngineName(engine)) {
+    throw new RangeError(`unknown engine "${String(engine)}" (one of ${ENGINE_NAMES.join(', ')})`);
+  }
   return new ContainerModule(({ bind }) => {
+    bind(ENGINE).toConstantValue(engine);
     bind(ARCH).toDynamicValue(() => {
       const memory = new PagedMemory();
-      const hart = new RiscvHart(memory, options.trapMode === undefined ? {} : { trapMode: options.trapMode });
+      const hart = new RiscvHart(memory, {
+        engine: HART_ENGINE[engine],
+        ...(options.trapMode === undefined ? {} : { trapMode: options.trapMode }),
+      });
       return { memory, hart };
     }).inSingletonScope();
   });
