@@ -36,9 +36,9 @@ export function machine(program: readonly Item[], options: RiscvHartOptions = {}
 /** The engines every behaviour test runs under. */
 export const ENGINES: readonly RiscvHartOptions[] = [
   { engine: 'interpreter' },
-  { engine: 'translator', translateThreshold: 0 },
+  { engine: 'js', translateThreshold: 0 },
 ];
 export const engineName = (o: RiscvHartOptions): string =>
   o.engine === 'interpreter'
     ? 'interpreter'
-    : `translator, threshold ${o.translateThreshold === undefined ? 'default' : o.translateThreshold}`;
+    : `js, threshold ${o.translateThreshold === undefined ? 'default' : o.translateThreshold}`;

@@ -1,4 +1,6 @@
-import { PAGE_SIZE } from '../memory/types.js';
+import { CHANGED_CODE, type MemoryObserver, PAGE_LIMIT, type PagedMemory } from '../memory/paged-memory.js';
+import { MemoryFault, PAGE_SIZE, PERM_X } from '../memory/types.js';
+import type { IsaRegistry } from './isa/registry.js';
 
 /** Halfword slots per page: instructions start at any even offset. */
 export const SLOTS = PAGE_SIZE / 2;
@@ -6,9 +8,9 @@ export const SLOTS = PAGE_SIZE / 2;
 /**
  * A translated basic block. `fn` runs the whole block (looping on itself while a backward
  * branch to its start is taken and the budget allows another full pass), then stores the
- * next pc in `hart.npc` and the remaining budget in `hart.left`. On a memory fault it writes
- * the registers back, sets `hart.left` to the budget at the start of the faulting pass and
- * rethrows; `hart.faultK` tells which instruction of the block faulted.
+ * next pc in `state.npc` and the remaining budget in `state.left`. On a memory fault it writes
+ * the registers back, sets `state.left` to the budget at the start of the faulting pass and
+ * rethrows; `port.faultK` tells which instruction of the block faulted.
  *
  * `n === 0` marks a slot whose first instruction is not translated (system, CSR, AMO,
  * halt, illegal, or one crossing the page end): the dispatcher interprets one instruction.
@@ -23,7 +25,8 @@ export class Block {
   ) {}
 }
 
-export type BlockFn = (hart: never, registers: Int32Array, left: number) => void;
+/** A compiled block: (state, port, registers, budget, observer). See tiers/js-blocks.ts. */
+export type BlockFn = (state: never, port: never, registers: Int32Array, left: number, observer: never) => void;
 
 export const INTERPRET_ONE = new Block(null, 0, new Int32Array(0), 0);
 
@@ -68,3 +71,163 @@ export class CodePage {
 /** A page that never matches a pc: the starting value of cached code-page references. */
 export const NO_CODE = new CodePage(0);
 NO_CODE.base = -Infinity;
+
+function numberFault(address: number, reason: 'unmapped' | 'permission', pc: number): MemoryFault {
+  const a = Number.isFinite(address) && address >= 0 ? BigInt(Math.trunc(address)) : 0n;
+  return new MemoryFault(a, 'execute', reason, pc);
+}
+
+/**
+ * The code cache: decoded pages (fetch goes through here, with execute permission checked
+ * per page), compiled blocks held per page, and their invalidation when code is written,
+ * unmapped or protected (the memory reports it) or fence.i runs. Bounded: past
+ * MAX_CODE_PAGES pages or MAX_CODE_BLOCKS blocks the page decoded longest ago goes first.
+ */
+export class CodeCache implements MemoryObserver {
+  /** Decoded pages in the order they were decoded (Map order), so the oldest is evicted first. */
+  private readonly pages = new Map<number, CodePage>();
+  /** Compiled blocks held by all of `pages`. */
+  private blocks = 0;
+
+  constructor(
+    private readonly memory: PagedMemory,
+    private readonly isa: IsaRegistry,
+  ) {
+    memory.addObserver(this);
+  }
+
+  dispose(): void {
+    this.memory.removeObserver(this);
+  }
+
+  /** How many guest pages currently have decoded code. */
+  get pageCount(): number {
+    return this.pages.size;
+  }
+
+  memoryChanged(firstPage: number, pageCount: number, what: number): void {
+    if ((what & CHANGED_CODE) !== 0) this.drop(firstPage, firstPage + pageCount);
+  }
+
+  /** Forgets decoded and compiled code of [start, end) (all of it when omitted). */
+  flush(start?: number, end?: number): void {
+    if (start === undefined) {
+      for (const cp of this.pages.values()) cp.base = -Infinity;
+      this.pages.clear();
+      this.blocks = 0;
+      return;
+    }
+    const first = Math.floor(start / PAGE_SIZE);
+    const last = end === undefined ? first + 1 : Math.ceil(end / PAGE_SIZE);
+    this.drop(first, last);
+  }
+
+  private drop(first: number, end: number): void {
+    const pages = this.pages;
+    if (pages.size === 0) return;
+    if (end - first <= pages.size) {
+      for (let p = first; p < end; p++) this.dropPage(p);
+    } else {
+      for (const p of [...pages.keys()]) if (p >= first && p < end) this.dropPage(p);
+    }
+    // An instruction straddling into `first` was cached at the end of the page before it.
+    const before = pages.get(first - 1);
+    if (before !== undefined) {
+      before.info[SLOTS - 1] = 0;
+      if (before.blocks[SLOTS - 1] !== undefined) {
+        before.blocks[SLOTS - 1] = undefined;
+        before.blockCount--;
+        this.blocks--;
+      }
+    }
+  }
+
+  private dropPage(page: number): void {
+    const cp = this.pages.get(page);
+    if (cp !== undefined) {
+      cp.base = -Infinity;
+      this.pages.delete(page);
+      this.blocks -= cp.blockCount;
+    }
+  }
+
+  /**
+   * Drops the page decoded longest ago, as a store into it would: its CodePage misses from
+   * now on (base -Infinity, so references holding it re-look-up), an instruction of the
+   * page before that straddles into it is forgotten too, and the memory stops reporting
+   * stores to it. Only speed changes.
+   */
+  private evictOldest(): void {
+    const oldest = this.pages.keys().next();
+    if (oldest.done) return;
+    this.drop(oldest.value, oldest.value + 1);
+    this.memory.noteCodeWrite(oldest.value);
+  }
+
+  /** Stores a compiled block for `slot` of `cp`, evicting old pages past the block cap. */
+  setBlock(cp: CodePage, slot: number, block: Block): void {
+    cp.blocks[slot] = block;
+    cp.blockCount++;
+    // May evict `cp` itself: the block still runs (the memory is unchanged), then the next
+    // lookup misses and decodes the page again.
+    if (++this.blocks > MAX_CODE_BLOCKS) while (this.blocks > MAX_CODE_BLOCKS && this.pages.size > 0) this.evictOldest();
+  }
+
+  /** The decoded page holding `pc`, created on first use (checks execute permission). */
+  pageAt(pc: number): CodePage {
+    if (!(pc >= 0 && pc < 2 ** 53)) throw numberFault(pc, 'unmapped', pc);
+    const page = Math.floor(pc / PAGE_SIZE);
+    let cp = this.pages.get(page);
+    if (cp === undefined) {
+      const perms = this.memory.permsOf(page);
+      if (perms < 0) throw numberFault(pc, 'unmapped', pc);
+      if ((perms & PERM_X) === 0) throw numberFault(pc, 'permission', pc);
+      while (this.pages.size >= MAX_CODE_PAGES) this.evictOldest();
+      this.memory.markCode(page);
+      cp = new CodePage(page);
+      this.pages.set(page, cp);
+    }
+    return cp;
+  }
+
+  /** Decodes the instruction at `slot` of `cp` into the cache; returns its info word. */
+  decodeAt(cp: CodePage, slot: number): number {
+    const memory = this.memory;
+    const isa = this.isa;
+    const off = slot * 2;
+    const u8 = memory.frameForRead(cp.page).u8;
+    const half = u8[off]! | (u8[off + 1]! << 8);
+    let info: number;
+    let raw: number;
+    if ((half & 3) !== 3) {
+      raw = half;
+      info = isa.decodeCompressed(half);
+    } else {
+      let upper: number;
+      if (off + 2 < PAGE_SIZE) {
+        upper = u8[off + 2]! | (u8[off + 3]! << 8);
+      } else {
+        const next = cp.page + 1;
+        const perms = next < PAGE_LIMIT ? memory.permsOf(next) : -1;
+        const pc = cp.base + off;
+        if (perms < 0) throw numberFault(next * PAGE_SIZE, 'unmapped', pc);
+        if ((perms & PERM_X) === 0) throw numberFault(next * PAGE_SIZE, 'permission', pc);
+        memory.markCode(next);
+        const u8n = memory.frameForRead(next).u8;
+        upper = u8n[0]! | (u8n[1]! << 8);
+      }
+      raw = half | (upper << 16);
+      info = isa.decode(raw >>> 0);
+    }
+    cp.info[slot] = info;
+    cp.imm[slot] = isa.decodedImm;
+    cp.raw[slot] = raw;
+    return info;
+  }
+
+  /** The decoded instruction at `slot` (decoding it if needed), without executing. */
+  peek(cp: CodePage, slot: number): number {
+    const info = cp.info[slot]!;
+    return info !== 0 ? info : this.decodeAt(cp, slot);
+  }
+}

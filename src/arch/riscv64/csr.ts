@@ -16,9 +16,6 @@ export const CSR_MARCHID = 0xf12;
 export const CSR_MIMPID = 0xf13;
 export const CSR_MHARTID = 0xf14;
 
-/** misa for RV64 (MXL = 2) with A, C, I, M and U. */
-export const MISA_RV64IMAC = 0x8000000000101105n;
-
 /** mcause for an environment call from M-mode. */
 export const CAUSE_ECALL_M = 11;
 /** mstatus after a machine trap: MPP = M (0b11 at bits 11..12), MIE = MPIE = 0. */

@@ -1,5 +1,16 @@
 export * from './types.js';
-export { RiscvHart, type RiscvHartOptions, type ExecutionEngine, TLB_SIZE } from './hart.js';
-export { MAX_BLOCK } from './translator.js';
+export { RiscvHart, type RiscvHartOptions, type ExecutionEngine } from './hart.js';
+export { TLB_SIZE, MemoryPort, type IoWindow } from './memory-port.js';
+export { MAX_BLOCK } from './tiers/js-blocks.js';
+export type { EngineName, ExecutionTier, MachineContext } from './tiers/types.js';
+export { CostMeter, type CostModel, type DecodedForm, type InstructionObserver, decodedForm } from './observer.js';
 export * from './csr.js';
-export { decode, OP_NAMES } from './decoder.js';
+export * from './isa/index.js';
+import { isaRegistry } from './isa/index.js';
+
+/** Decodes a 32-bit word with the standard instruction set (see IsaRegistry.decode). */
+export function decode(word: number): number {
+  return isaRegistry().decode(word);
+}
+/** Mnemonics by op id of the standard instruction set. */
+export const OP_NAMES: readonly string[] = isaRegistry().names;

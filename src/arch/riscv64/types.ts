@@ -1,4 +1,4 @@
-import { signalExitCode, ZeroOSError, hex } from '../../errors.js';
+import { EXIT_CODES, signalExitCode, ZeroOSError, hex } from '../../errors.js';
 import type { GuestMemory } from '../memory/types.js';
 
 /** Why `Hart.run` returned to the kernel. */
@@ -110,5 +110,23 @@ export class MisalignedAccess extends ZeroOSError {
     readonly pc: number,
   ) {
     super(`misaligned atomic access: ${instruction} of ${hex(address)} (needs ${size}-byte alignment) at pc ${hex(pc)}`);
+  }
+}
+
+/**
+ * An instruction the platform does not accept (a zkVM that cannot prove it): the hart
+ * decodes it but refuses to execute it, naming the instruction and the platform's reason.
+ * The instruction is not retired and pc points at it.
+ */
+export class RefusedInstruction extends ZeroOSError {
+  readonly exitCode = EXIT_CODES.zkvmRejected;
+  constructor(
+    readonly mnemonic: string,
+    readonly pc: number,
+    readonly bits: number,
+    readonly length: 2 | 4,
+    readonly reason: string,
+  ) {
+    super(`${mnemonic} (${hex(bits >>> 0, length * 2)}) at pc ${hex(pc)} is refused: ${reason}`);
   }
 }

@@ -1,0 +1,218 @@
+/**
+ * The instruction set a hart runs: the registered extensions, one op id per instruction
+ * (the only numbering there is), the decoder built from their encodings, misa and
+ * AT_HWCAP from their letters, and what the platform refuses.
+ *
+ * A decoded instruction is two int32s (kept by the code cache per halfword slot):
+ *   info = op | compressed << 7 | rd*2 << 8 | rs1*2 << 16 | rs2*2 << 24
+ *   imm  = the sign-extended immediate (shift amount, CSR number, branch offset, ...)
+ * Register fields are pre-multiplied by 2: they index the hart's Int32Array of (lo, hi)
+ * pairs directly. A destination of x0 is stored as 64 (the pair x[64], x[65]): a sink that
+ * is never read, so writes to x0 need no test. For the CSR immediate forms the 5-bit uimm is
+ * kept (not doubled) in the rs2 field.
+ */
+import type { Extension, Format, InstructionDef, IsaConfig, Operands, Refusal } from './types.js';
+
+/** Set in `info` for an instruction that came from a 16-bit halfword. */
+export const INFO_COMPRESSED = 0x80;
+/** The register pair index that absorbs writes to x0. */
+export const SINK = 64;
+/** The op id of every word no registered instruction matches. */
+export const OP_ILLEGAL = 1;
+/** Op ids fit in the low 7 bits of `info`. */
+const MAX_OPS = 128;
+
+/** A registered instruction: its definition, its op id, and why it is refused (if it is). */
+export interface RegisteredInstruction {
+  readonly id: number;
+  readonly def: InstructionDef;
+  readonly extension: string;
+  /** Set when the platform refuses this instruction (executing it raises RefusedInstruction). */
+  readonly refusal?: string;
+}
+
+const ILLEGAL_DEF: InstructionDef = {
+  mnemonic: 'illegal',
+  match: 0,
+  mask: 0,
+  format: 'none',
+  interpretOnly: true,
+  semantics: 'throw M.illegal($pc, $raw, $len);',
+};
+
+function popcount(n: number): number {
+  let c = 0;
+  for (let m = n >>> 0; m !== 0; m &= m - 1) c++;
+  return c;
+}
+
+/** Cuts the operands out of `word` by format. */
+function operands(format: Format, word: number): Operands {
+  const rd = (word >>> 7) & 31;
+  const rs1 = (word >>> 15) & 31;
+  const rs2 = (word >>> 20) & 31;
+  switch (format) {
+    case 'R':
+      return { rd, rs1, rs2, imm: 0 };
+    case 'I':
+      return { rd, rs1, rs2: 0, imm: word >> 20 };
+    case 'S':
+      return { rd: 0, rs1, rs2, imm: ((word >> 25) << 5) | ((word >>> 7) & 31) };
+    case 'B':
+      return {
+        rd: 0,
+        rs1,
+        rs2,
+        imm: ((word >> 31) << 12) | (((word >>> 7) & 1) << 11) | (((word >>> 25) & 0x3f) << 5) | (((word >>> 8) & 0xf) << 1),
+      };
+    case 'U':
+      return { rd, rs1: 0, rs2: 0, imm: word & 0xfffff000 };
+    case 'J':
+      return {
+        rd,
+        rs1: 0,
+        rs2: 0,
+        imm: ((word >> 31) << 20) | (((word >>> 12) & 0xff) << 12) | (((word >>> 20) & 1) << 11) | (((word >>> 21) & 0x3ff) << 1),
+      };
+    case 'shamt':
+      return { rd, rs1, rs2: 0, imm: (word >>> 20) & 63 };
+    case 'shamtw':
+      return { rd, rs1, rs2: 0, imm: rs2 };
+    case 'csr':
+      return { rd, rs1, rs2: 0, imm: word >>> 20 };
+    case 'csri':
+      // The uimm travels in the rs2 field (see packing below).
+      return { rd, rs1: 0, rs2: rs1, imm: word >>> 20 };
+    case 'none':
+      return { rd: 0, rs1: 0, rs2: 0, imm: 0 };
+  }
+}
+
+export class IsaRegistry {
+  /** Registered instructions by op id (index 0: "not decoded yet"; 1: illegal). */
+  readonly instructions: readonly RegisteredInstruction[];
+  readonly extensions: readonly Extension[];
+  /** The immediate of the last `decode` call. */
+  decodedImm = 0;
+  private readonly byOpcode: RegisteredInstruction[][] = Array.from({ length: 128 }, () => []);
+  private readonly byMnemonic = new Map<string, RegisteredInstruction>();
+  private readonly expand: ((half: number) => number) | undefined;
+  private readonly refusedExtensions = new Map<string, string>();
+
+  constructor(config: IsaConfig & { readonly extensions: readonly Extension[] }) {
+    this.extensions = config.extensions;
+    const names = new Set<string>();
+    for (const e of config.extensions) {
+      if (names.has(e.name)) throw new RangeError(`ISA extension "${e.name}" is registered twice`);
+      names.add(e.name);
+    }
+    const refusals = new Map<string, string>();
+    for (const r of config.refuse ?? []) this.noteRefusal(r, names, refusals);
+    const list: RegisteredInstruction[] = [];
+    const add = (def: InstructionDef, extension: string): void => {
+      if (this.byMnemonic.has(def.mnemonic)) throw new RangeError(`instruction "${def.mnemonic}" is defined twice`);
+      const refusal = refusals.get(def.mnemonic) ?? this.refusedExtensions.get(extension);
+      const r: RegisteredInstruction = { id: list.length, def, extension, ...(refusal === undefined ? {} : { refusal }) };
+      list.push(r);
+      this.byMnemonic.set(def.mnemonic, r);
+    };
+    list.push({ id: 0, def: { ...ILLEGAL_DEF, mnemonic: '(undecoded)' }, extension: '' });
+    add(ILLEGAL_DEF, '');
+    for (const e of config.extensions) for (const def of e.instructions) add(def, e.name);
+    if (list.length > MAX_OPS) throw new RangeError(`too many instructions (${list.length - 1}); op ids have 7 bits`);
+    for (const [mnemonic] of refusals) {
+      if (!this.byMnemonic.has(mnemonic)) throw new RangeError(`cannot refuse "${mnemonic}": no registered extension defines it`);
+    }
+    this.instructions = list;
+    for (const r of list.slice(2)) {
+      const opcode = r.def.match & 0x7f;
+      if ((r.def.mask & 0x7f) !== 0x7f) throw new RangeError(`${r.def.mnemonic}: the mask must cover the opcode`);
+      this.byOpcode[opcode]!.push(r);
+    }
+    // The most specific encoding wins (`jal x0, 0` is halt before it is jal).
+    for (const bucket of this.byOpcode) bucket.sort((p, q) => popcount(q.def.mask) - popcount(p.def.mask));
+    const c = config.extensions.find((e) => e.expandCompressed !== undefined);
+    this.expand = c?.expandCompressed;
+  }
+
+  private noteRefusal(r: Refusal, names: Set<string>, refusals: Map<string, string>): void {
+    if (r.extension !== undefined) {
+      if (!names.has(r.extension)) throw new RangeError(`cannot refuse extension "${r.extension}": it is not registered`);
+      this.refusedExtensions.set(r.extension, r.reason);
+    }
+    if (r.mnemonic !== undefined) refusals.set(r.mnemonic, r.reason);
+  }
+
+  /** Mnemonics by op id. */
+  get names(): readonly string[] {
+    return this.instructions.map((r) => r.def.mnemonic);
+  }
+
+  /** The op id of `mnemonic` (undefined when no registered extension defines it). */
+  opOf(mnemonic: string): number | undefined {
+    return this.byMnemonic.get(mnemonic)?.id;
+  }
+
+  /** Whether halfwords are instructions (C is registered). */
+  get compressed(): boolean {
+    return this.expand !== undefined;
+  }
+
+  /** Why halfwords are refused, when C is registered but refused. */
+  get compressedRefusal(): string | undefined {
+    const c = this.extensions.find((e) => e.expandCompressed !== undefined);
+    return c === undefined ? undefined : this.refusedExtensions.get(c.name);
+  }
+
+  /**
+   * Decodes a 32-bit instruction word. Returns `info` (OP_ILLEGAL when no registered
+   * instruction matches) and sets `decodedImm`. The caller adds INFO_COMPRESSED for
+   * expanded halfwords.
+   */
+  decode(word: number): number {
+    const w = word >>> 0;
+    for (const r of this.byOpcode[w & 0x7f]!) {
+      if ((w & r.def.mask) >>> 0 === r.def.match >>> 0) {
+        const f = operands(r.def.format, w | 0);
+        this.decodedImm = f.imm | 0;
+        return r.id | ((f.rd === 0 ? SINK : f.rd * 2) << 8) | ((f.rs1 * 2) << 16) | ((r.def.format === 'csri' ? f.rs2 : f.rs2 * 2) << 24);
+      }
+    }
+    this.decodedImm = 0;
+    return OP_ILLEGAL;
+  }
+
+  /** Decodes a 16-bit halfword (its expansion), with INFO_COMPRESSED set. */
+  decodeCompressed(half: number): number {
+    const word = this.expand === undefined ? -1 : this.expand(half);
+    if (word < 0) {
+      this.decodedImm = 0;
+      return OP_ILLEGAL | INFO_COMPRESSED;
+    }
+    return this.decode(word) | INFO_COMPRESSED;
+  }
+
+  /** misa: MXL = 2 (RV64) and one bit per registered letter ('a' = bit 0), plus U. */
+  get misa(): bigint {
+    return (2n << 62n) | BigInt(this.hwcap) | (1n << 20n);
+  }
+
+  /** AT_HWCAP: one bit per registered single-letter extension ('a' = bit 0). */
+  get hwcap(): number {
+    let bits = 0;
+    for (const e of this.extensions) if (e.letter !== undefined) bits |= 1 << (e.letter.charCodeAt(0) - 97);
+    return bits;
+  }
+}
+
+/** Unpacks `info` into register numbers (x0 for the sink) and the op id. */
+export function unpackInfo(info: number): { op: number; rd: number; rs1: number; rs2: number; compressed: boolean } {
+  const rd = ((info >> 8) & 0xff) >> 1;
+  return {
+    op: info & 0x7f,
+    rd: rd === 32 ? 0 : rd,
+    rs1: ((info >> 16) & 0xff) >> 1,
+    rs2: (info >>> 24) >> 1,
+    compressed: (info & INFO_COMPRESSED) !== 0,
+  };
+}

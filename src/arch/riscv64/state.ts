@@ -1,0 +1,35 @@
+/**
+ * The architectural state of one hart that every tier reads and writes: the integer
+ * registers as int32 (lo, hi) pairs, the pc, and the run bookkeeping the tiers share.
+ * Extension state (fcsr, f registers) gets its own fields here when F/D arrive.
+ */
+import { type CodePage, NO_CODE } from './code-cache.js';
+
+export class HartState {
+  /**
+   * Registers: x[2i] is the low word of register i, x[2i+1] the high word; x[64..65] is a
+   * sink for writes to x0 (decoded instructions name it instead of x0).
+   */
+  readonly x = new Int32Array(66);
+  readonly x64 = new BigUint64Array(this.x.buffer, 0, 32);
+  readonly x64s = new BigInt64Array(this.x.buffer, 0, 32);
+  pc = 0;
+  /** Budget left in the current chunk of `run`. */
+  left = 0;
+  /** Next pc, set by a compiled block when it returns. */
+  npc = 0;
+  /** `retired` at the end of the current chunk: instructions retired = runEnd - left. */
+  runEnd = 0;
+  /** Instructions retired before the current chunk (exact between chunks). */
+  retired = 0;
+  /** The decoded page the tiers last ran in (a cache of the code cache's lookup). */
+  cp: CodePage = NO_CODE;
+
+  constructor() {
+    // Fields that may hold values beyond V8's small-integer range start out as doubles, so
+    // the object's shape does not change (discarding optimized code) the first time they
+    // do (e.g. a pc at 0x80000000).
+    this.pc = this.npc = this.retired = this.runEnd = 0.5;
+    this.pc = this.npc = this.retired = this.runEnd = 0;
+  }
+}

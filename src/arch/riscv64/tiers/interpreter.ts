@@ -1,0 +1,172 @@
+/**
+ * The interpreter tier: generated once per instruction set (and observing or not) from the
+ * instruction definitions, as one function whose switch has a case per op id with the
+ * instruction's template inlined. V8 sees a plain switch over constant labels, as if
+ * written by hand; nothing is looked up per instruction but the decoded cache.
+ */
+import type { IsaRegistry, RegisteredInstruction } from '../isa/registry.js';
+import { MemoryFault } from '../../memory/types.js';
+import type { InstructionObserver } from '../observer.js';
+import { HELPER_NAMES, HELPERS, type Spelling, expand, scratchUsed } from './vocabulary.js';
+import type { ExecutionTier, MachineContext } from './types.js';
+
+/**
+ * The interpreter function: executes up to `limit` instructions (budget permitting) from
+ * `S.pc`. With `yieldOnJump`, returns after the first control transfer so the compiled
+ * tier can take over. Returns a StopReason or 0.
+ */
+export type InterpretFn = (
+  S: MachineContext['state'],
+  P: MachineContext['port'],
+  C: MachineContext['code'],
+  M: MachineContext['machine'],
+  O: InstructionObserver | undefined,
+  limit: number,
+  yieldOnJump: boolean,
+) => number;
+
+const SPELLING: Spelling = {
+  terms: {
+    rs1: 'x[rs1]',
+    rs1h: 'x[rs1 + 1]',
+    rs2: 'x[rs2]',
+    rs2h: 'x[rs2 + 1]',
+    rs1n: 'rs1',
+    uimm: '(info >>> 24)',
+    imm: 'imm',
+    immh: '(imm >> 31)',
+    pc: 'pc',
+    len: 'len',
+    next: '(pc + len)',
+    nextlo: '((pc + len) | 0)',
+    nexthi: '(Math.floor((pc + len) / 4294967296) | 0)',
+    target: '(pc + imm)',
+    targetlo: '((pc + imm) | 0)',
+    targethi: '(Math.floor((pc + imm) / 4294967296) | 0)',
+    raw: 'cp.raw[slot]',
+  },
+  ea: 'a = (x[rs1] + imm) | 0; ah = (x[rs1 + 1] + (imm >> 31) + ((a >>> 0) < (x[rs1] >>> 0) ? 1 : 0)) | 0; i = (a >>> 12) & 255;',
+  k: '0',
+  stop: (reason) => `{ RETIRE left--; reason = ${reason}; break loop; }`,
+};
+
+const OBSERVE = 'O.instruction(pc, cp.raw[slot], info, imm);';
+
+/** The case of one instruction. */
+function caseOf(r: RegisteredInstruction, observing: boolean): string {
+  const def = r.def;
+  const retire = observing ? OBSERVE : '';
+  let body: string;
+  if (r.refusal !== undefined) {
+    body = `throw M.refused(${r.id}, pc, cp.raw[slot], len);`;
+  } else {
+    body = expand(def.semantics, SPELLING).replaceAll('RETIRE', retire);
+    if (def.writesRd === true) body += ' x[rd] = v; x[rd + 1] = w;';
+    if (def.control !== undefined) {
+      body += ` ${retire} pc = npc; left--; if (yieldOnJump) break loop; continue loop;`;
+    } else {
+      body += ` ${retire} pc += len; break;`;
+    }
+  }
+  const locals = scratchUsed(body).filter((n) => n !== 'm8' && n !== 'm32');
+  const decl = locals.length === 0 ? '' : `let ${locals.map((n) => `${n} = 0`).join(', ')}; `;
+  return `case ${r.id}: { ${decl}${body} }`;
+}
+
+/** The source of the interpreter for `isa`. */
+export function interpreterSource(isa: IsaRegistry, observing: boolean): string {
+  const cases = isa.instructions.slice(1).map((r) => caseOf(r, observing));
+  return `'use strict';
+return function interpret(S, P, C, M, O, limit, yieldOnJump) {
+  const x = S.x;
+  const rtag = P.rtag, rmem = P.rmem, rmem8 = P.rmem8, wtag = P.wtag, wmem = P.wmem, wmem8 = P.wmem8;
+  let m8 = rmem8[0], m32 = rmem[0];
+  let pc = S.pc;
+  let cp = S.cp;
+  let left = S.left;
+  const stopAt = left - limit > 0 ? left - limit : 0;
+  let reason = 0;
+  try {
+    loop: while (left > stopAt) {
+      let off = pc - cp.base;
+      if (!(off >= 0 && off < 4096)) {
+        cp = C.pageAt(pc);
+        off = pc - cp.base;
+      }
+      const slot = off >> 1;
+      let info = cp.info[slot];
+      if (info === 0) info = C.decodeAt(cp, slot);
+      const imm = cp.imm[slot];
+      const rd = (info >> 8) & 0xff;
+      const rs1 = (info >> 16) & 0xff;
+      const rs2 = info >>> 24;
+      const len = 4 - ((info >> 6) & 2);
+      switch (info & 0x7f) {
+        ${cases.join('\n        ')}
+        default:
+          throw M.illegal(pc, cp.raw[slot], len);
+      }
+      left--;
+    }
+  } catch (e) {
+    S.pc = pc;
+    S.left = left;
+    S.cp = cp;
+    if (e instanceof MemoryFault && e.pc === undefined) throw e.withPc(pc);
+    throw e;
+  }
+  S.pc = pc;
+  S.left = left;
+  S.cp = cp;
+  return reason;
+};`;
+}
+
+const generated = new WeakMap<IsaRegistry, [InterpretFn | undefined, InterpretFn | undefined]>();
+
+/** The interpreter function for `isa` (generated on first use, then shared). */
+export function interpreterFor(isa: IsaRegistry, observing: boolean): InterpretFn {
+  let pair = generated.get(isa);
+  if (pair === undefined) {
+    pair = [undefined, undefined];
+    generated.set(isa, pair);
+  }
+  const index = observing ? 1 : 0;
+  let fn = pair[index];
+  if (fn === undefined) {
+    const factory = new Function('MemoryFault', ...HELPER_NAMES, interpreterSource(isa, observing)) as (...a: unknown[]) => InterpretFn;
+    fn = factory(MemoryFault, ...HELPERS);
+    pair[index] = fn;
+  }
+  return fn;
+}
+
+/** The interpreter as a tier of its own: every instruction through the generated switch. */
+export class InterpreterTier implements ExecutionTier {
+  readonly name = 'interpreter' as const;
+  private fn: InterpretFn;
+  private observer: InstructionObserver | undefined;
+
+  constructor(
+    private readonly context: MachineContext,
+    private readonly isa: IsaRegistry,
+  ) {
+    this.fn = interpreterFor(isa, false);
+  }
+
+  observe(observer: InstructionObserver | undefined): void {
+    this.observer = observer;
+    this.fn = interpreterFor(this.isa, observer !== undefined);
+  }
+
+  run(): number {
+    const c = this.context;
+    return this.fn(c.state, c.port, c.code, c.machine, this.observer, c.state.left, false);
+  }
+
+  /** Runs up to `limit` instructions, returning after a control transfer (for the compiled tier). */
+  step(limit: number): number {
+    const c = this.context;
+    return this.fn(c.state, c.port, c.code, c.machine, this.observer, limit, true);
+  }
+}

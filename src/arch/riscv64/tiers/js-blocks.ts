@@ -1,0 +1,300 @@
+/**
+ * The compiled tier: hot basic blocks become JavaScript functions (via `new Function`)
+ * that V8 then compiles to machine code. A block's code is the instructions' templates
+ * (the same definitions the interpreter is generated from) concatenated, in this tier's
+ * spelling: operands as literals, registers in locals.
+ *
+ * A block starts at any pc and extends to the first control transfer (included), the first
+ * `interpretOnly` or refused instruction, the page end, or MAX_BLOCK instructions; the
+ * interpreter runs what blocks leave out (and cold code).
+ *
+ * Generated code keeps the registers the block uses in locals (lo/hi int32 pairs), loaded
+ * at entry and written back at every exit, including a fault: the port's slow paths record
+ * which instruction faulted in `port.faultK` before throwing, and a catch writes the
+ * registers back and restores the budget of the pass, so the dispatcher reports the exact
+ * pc and retires exactly the instructions before the fault. A block whose last instruction
+ * jumps back to its own start loops inside the function while the budget allows a whole
+ * further pass.
+ */
+import { MemoryFault } from '../../memory/types.js';
+import { Block, type CodePage, INTERPRET_ONE, SLOTS } from '../code-cache.js';
+import { INFO_COMPRESSED, type IsaRegistry } from '../isa/registry.js';
+import type { InstructionDef } from '../isa/types.js';
+import type { InstructionObserver } from '../observer.js';
+import { InterpreterTier } from './interpreter.js';
+import type { ExecutionTier, MachineContext } from './types.js';
+import { HELPER_NAMES, HELPERS, type Spelling, expand } from './vocabulary.js';
+
+/** Longest block, in instructions. */
+export const MAX_BLOCK = 64;
+const PAGE_SIZE = SLOTS * 2;
+const TWO32 = 4294967296;
+
+interface Insn {
+  def: InstructionDef;
+  info: number;
+  raw: number;
+  rd: number; // register number 1..31, or 0 when the result is discarded
+  rs1: number;
+  rs2: number;
+  imm: number;
+  pc: number;
+  len: number;
+}
+
+function literal(n: number): string {
+  return n < 0 ? `(${n})` : `${n}`;
+}
+
+function pairOf(v: number): [string, string] {
+  return [literal(v | 0), literal(Math.floor(v / TWO32) | 0)];
+}
+
+/** This tier's spelling of instruction `k` of a block. */
+function spelling(insn: Insn, k: number): Spelling {
+  const L = (r: number): string => (r === 0 ? '0' : `l${r}`);
+  const H = (r: number): string => (r === 0 ? '0' : `h${r}`);
+  const { rs1, imm } = insn;
+  const [nextlo, nexthi] = pairOf(insn.pc + insn.len);
+  const [targetlo, targethi] = pairOf(insn.pc + imm);
+  let ea: string;
+  if (imm === 0) ea = `a = ${L(rs1)}; ah = ${H(rs1)};`;
+  else if (rs1 === 0) ea = `a = ${literal(imm)}; ah = ${literal(imm >> 31)};`;
+  else ea = `a = (${L(rs1)} + ${literal(imm)}) | 0; ah = (${H(rs1)} + ${literal(imm >> 31)} + ((a >>> 0) < (${L(rs1)} >>> 0) ? 1 : 0)) | 0;`;
+  return {
+    terms: {
+      rs1: L(rs1),
+      rs1h: H(rs1),
+      rs2: L(insn.rs2),
+      rs2h: H(insn.rs2),
+      rs1n: `${rs1}`,
+      uimm: `${insn.rs2}`,
+      imm: literal(imm),
+      immh: literal(imm >> 31),
+      pc: `${insn.pc}`,
+      len: `${insn.len}`,
+      next: `${insn.pc + insn.len}`,
+      nextlo,
+      nexthi,
+      target: `${insn.pc + imm}`,
+      targetlo,
+      targethi,
+      raw: `${insn.raw}`,
+    },
+    ea: `${ea} i = (a >>> 12) & 255;`,
+    k: `${k}`,
+    stop: () => {
+      throw new Error('a compiled block cannot stop the run');
+    },
+  };
+}
+
+/** The JS source of a block function `(S, P, R, left, O) => void`. */
+export function generate(insns: readonly Insn[], start: number, observing: boolean): string {
+  const n = insns.length;
+  const used = new Set<number>();
+  const written = new Set<number>();
+  let memory = false;
+  const body: string[] = [];
+  for (let k = 0; k < n; k++) {
+    const insn = insns[k]!;
+    const template = insn.def.specialize?.(insn) ?? insn.def.semantics;
+    const code = expand(template, spelling(insn, k));
+    for (const m of code.matchAll(/\b[lh](\d+)\b/g)) used.add(Number(m[1]));
+    if (/\b[rw]tag\b/.test(code)) memory = true;
+    body.push(code);
+    if (insn.def.writesRd === true && insn.rd !== 0) {
+      used.add(insn.rd);
+      written.add(insn.rd);
+      body.push(`l${insn.rd} = v | 0; h${insn.rd} = w | 0;`);
+    }
+    if (observing) body.push(`O.instruction(${insn.pc}, ${insn.raw}, ${insn.info}, ${insn.imm});`);
+  }
+  const writeback = [...written].map((r) => `R[${2 * r}] = l${r}; R[${2 * r + 1}] = h${r};`).join(' ');
+  const last = insns[n - 1]!;
+  const loops = last.def.control === 'direct' && last.pc + last.imm === start;
+  const leave = (npc: string): string => `S.npc = ${npc}; ${writeback} S.left = left; return;`;
+  const exit: string[] = [];
+  if (last.def.control !== undefined) {
+    if (loops) exit.push(`if (npc === ${start} && left >= ${n}) continue;`);
+    exit.push(leave('npc'));
+  } else {
+    exit.push(leave(`${last.pc + last.len}`));
+  }
+  const prologue = [...used].map((r) => `let l${r} = R[${2 * r}] | 0, h${r} = R[${2 * r + 1}] | 0;`);
+  prologue.push('let t = 0, u = 0, v = 0, w = 0, a = 0, ah = 0, i = 0, o = 0, npc = 0;');
+  if (memory) {
+    prologue.push('const rtag = P.rtag, rmem = P.rmem, rmem8 = P.rmem8, wtag = P.wtag, wmem = P.wmem, wmem8 = P.wmem8;');
+    prologue.push('let m8 = rmem8[0], m32 = rmem[0];');
+  }
+  const inner = [`left -= ${n};`, ...body, ...exit].join('\n    ');
+  const loopBody = loops ? `for (;;) {\n    ${inner}\n  }` : inner;
+  return `'use strict';
+return function block_${start.toString(16)}(S, P, R, left, O) {
+  ${prologue.join('\n  ')}
+  try {
+  ${loopBody}
+  } catch (e) {
+    ${writeback}
+    S.left = left + ${n};
+    throw e;
+  }
+};`;
+}
+
+/**
+ * Compiled block functions by source text, shared by every hart in the process: a block's
+ * function depends only on its source (all state comes in through its arguments), so a
+ * program run again, or by another hart, reuses the functions and the machine code V8
+ * already made for them. Least recently used entries go first.
+ */
+const compiled = new Map<string, NonNullable<Block['fn']>>();
+/** Most block functions kept in the shared cache. */
+export const COMPILED_CACHE_LIMIT = 16384;
+
+function compile(source: string): NonNullable<Block['fn']> {
+  let fn = compiled.get(source);
+  if (fn !== undefined) {
+    compiled.delete(source);
+  } else {
+    const factory = new Function(...HELPER_NAMES, source) as (...helpers: unknown[]) => NonNullable<Block['fn']>;
+    fn = factory(...HELPERS);
+    if (compiled.size >= COMPILED_CACHE_LIMIT) compiled.delete(compiled.keys().next().value!);
+  }
+  compiled.set(source, fn);
+  return fn;
+}
+
+/** Compiles the block starting at `startSlot` of `cp` (or returns INTERPRET_ONE). */
+export function compileBlock(
+  isa: IsaRegistry,
+  code: MachineContext['code'],
+  cp: CodePage,
+  startSlot: number,
+  observing: boolean,
+): Block {
+  const insns: Insn[] = [];
+  let slot = startSlot;
+  while (insns.length < MAX_BLOCK && slot < SLOTS) {
+    let info: number;
+    try {
+      info = code.peek(cp, slot);
+    } catch {
+      break; // e.g. the second half of a straddling instruction is not executable
+    }
+    const r = isa.instructions[info & 0x7f]!;
+    const len = (info & INFO_COMPRESSED) !== 0 ? 2 : 4;
+    if (slot === SLOTS - 1 && len === 4) break; // straddles the page end: interpreted
+    if (r.def.interpretOnly === true || r.refusal !== undefined) break;
+    const rd = ((info >> 8) & 0xff) >> 1;
+    insns.push({
+      def: r.def,
+      info,
+      raw: cp.raw[slot]! >>> 0,
+      rd: rd === 32 ? 0 : rd,
+      rs1: ((info >> 16) & 0xff) >> 1,
+      rs2: r.def.format === 'csri' ? info >>> 24 : (info >>> 24) >> 1,
+      imm: cp.imm[slot]!,
+      pc: cp.base + slot * 2,
+      len,
+    });
+    slot += len >> 1;
+    if (r.def.control !== undefined) break;
+  }
+  if (insns.length === 0) return INTERPRET_ONE;
+  const start = cp.base + startSlot * 2;
+  const offsets = Int32Array.from(insns, (insn) => insn.pc - start);
+  return new Block(compile(generate(insns, start, observing)), insns.length, offsets, start);
+}
+
+export interface JsTierOptions {
+  /** How many times a block start is reached before it is compiled (0–255). */
+  readonly threshold: number;
+}
+
+/** Where compiled blocks go: the code cache (which evicts them with their page). */
+export interface BlockStore {
+  setBlock(cp: CodePage, slot: number, block: Block): void;
+  flush(): void;
+}
+
+type RunBlock = (S: unknown, P: unknown, R: Int32Array, left: number, O: unknown) => void;
+
+/** The compiled tier: runs compiled blocks, and the interpreter for the rest. */
+export class JsTier implements ExecutionTier {
+  readonly name = 'js' as const;
+  private observer: InstructionObserver | undefined;
+
+  constructor(
+    private readonly context: MachineContext,
+    private readonly isa: IsaRegistry,
+    private readonly interpreter: InterpreterTier,
+    private readonly blocks: BlockStore,
+    private readonly options: JsTierOptions,
+  ) {}
+
+  observe(observer: InstructionObserver | undefined): void {
+    if ((observer === undefined) !== (this.observer === undefined)) this.blocks.flush(); // blocks of the other variant
+    this.observer = observer;
+    this.interpreter.observe(observer);
+  }
+
+  run(): number {
+    const { state, port, code } = this.context;
+    const x = state.x;
+    const threshold = this.options.threshold;
+    const observer = this.observer;
+    const observing = observer !== undefined;
+    let pc = state.pc;
+    let cp = state.cp;
+    let left = state.left;
+    while (left > 0) {
+      let off = pc - cp.base;
+      if (!(off >= 0 && off < PAGE_SIZE)) {
+        state.pc = pc;
+        state.left = left;
+        cp = code.pageAt(pc);
+        state.cp = cp;
+        off = pc - cp.base;
+      }
+      const slot = off >> 1;
+      let block = cp.blocks[slot];
+      if (block === undefined) {
+        const heat = cp.heat[slot]!;
+        if (heat >= threshold) {
+          block = compileBlock(this.isa, code, cp, slot, observing);
+          this.blocks.setBlock(cp, slot, block);
+        } else {
+          cp.heat[slot] = heat + 1;
+        }
+      }
+      if (block !== undefined && block.n !== 0 && block.n <= left) {
+        try {
+          (block.fn as unknown as RunBlock)(state, port, x, left, observer);
+        } catch (e) {
+          // Only the port's slow paths (and the I/O window hooks they call) throw in a block.
+          const k = port.faultK;
+          const at = block.start + block.offsets[k]!;
+          state.pc = at;
+          state.left -= k;
+          throw e instanceof MemoryFault ? e.withPc(at) : e;
+        }
+        pc = state.npc;
+        left = state.left;
+        continue;
+      }
+      state.pc = pc;
+      state.left = left;
+      state.cp = cp;
+      const reason = this.interpreter.step(block === INTERPRET_ONE ? 1 : left);
+      if (reason !== 0) return reason;
+      pc = state.pc;
+      left = state.left;
+      cp = state.cp;
+    }
+    state.pc = pc;
+    state.left = left;
+    state.cp = cp;
+    return 0;
+  }
+}
