@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryFault, PERM_R, PERM_RW, PERM_RWX } from '../../src/arch/memory/types.js';
+import { CsrAccessError } from '../../src/arch/riscv64/csr/index.js';
 import { IllegalInstruction, StopReason } from '../../src/arch/riscv64/types.js';
 import * as A from './asm.js';
 import { CODE, DATA, ENGINES, STACK_TOP, engineName, machine } from './machine.js';
@@ -589,7 +590,7 @@ for (const options of ENGINES) {
           A.auipc(T0, 0), A.addi(T0, T0, 28), A.csrrw(0, 0x305, T0), // mtvec = handler
           A.ecall(), // 12
           A.addi(A1, 0, 2), // 16
-          A.ebreak(), // 20
+          A.j(0), // 20: halt (in machine mode ebreak traps too)
           A.nop(), // 24
           // handler (28): a0 = mcause, a2 = mepc + 4 → mepc, mret
           A.csrrs(A0, 0x342, 0), A.csrrs(A2, 0x341, 0), A.csrrs(13, 0x300, 0), A.csrrs(14, 0x343, 0),
@@ -597,10 +598,10 @@ for (const options of ENGINES) {
         ];
         const { hart } = machine(program, { ...options, trapMode: 'machine' });
         hart.writeCsr(0x343, 99n);
-        expect(hart.run(100)).toBe(StopReason.Ebreak);
+        expect(hart.run(100)).toBe(StopReason.Halt);
         expect(hart.getX(A0)).toBe(11n);
         expect(hart.getX(A2)).toBe(BigInt(CODE + 16));
-        expect(hart.getX(13)).toBe(0x1800n);
+        expect(hart.getX(13)).toBe(0x2_0000_1800n); // UXL = 64-bit, MPP = M, MIE = MPIE = 0
         expect(hart.getX(14)).toBe(0n);
         expect(hart.getX(A1)).toBe(2n);
         expect(hart.readCsr(0x341)).toBe(BigInt(CODE + 16));
@@ -812,27 +813,27 @@ for (const options of ENGINES) {
         hart.writeCsr(0xb02, 1000n);
         expect(hart.readCsr(0xc02)).toBe(1000n);
         expect(hart.instret).toBe(2);
-        expect(() => hart.readCsr(0x7c0)).toThrow(RangeError);
-        expect(() => hart.writeCsr(0xc00, 1n)).toThrow(RangeError);
+        expect(() => hart.readCsr(0x7c0)).toThrow(CsrAccessError);
+        expect(() => hart.writeCsr(0xc00, 1n)).toThrow(CsrAccessError);
       });
     });
 
     describe('when the machine trap vector has mode bits', () => {
       it('should trap to the vector base for ecall', () => {
-        const { hart } = machine([A.ecall(), A.ebreak(), A.ebreak()], { ...options, trapMode: 'machine' });
+        const { hart } = machine([A.ecall(), A.j(0), A.j(0)], { ...options, trapMode: 'machine' });
         hart.writeCsr(0x305, BigInt(CODE + 8) | 1n); // vectored mode: exceptions still go to base
-        expect(hart.run(10)).toBe(StopReason.Ebreak);
+        expect(hart.run(10)).toBe(StopReason.Halt);
         expect(hart.pc).toBe(CODE + 8);
         expect(hart.readCsr(0x341)).toBe(BigInt(CODE));
         expect(hart.readCsr(0x342)).toBe(11n);
       });
 
       it('should switch between host and machine ecall handling at run time', () => {
-        const { hart } = machine([A.ecall(), A.ebreak(), A.ebreak()], options);
+        const { hart } = machine([A.ecall(), A.j(0), A.j(0)], options);
         hart.writeCsr(0x305, BigInt(CODE + 8));
         expect(hart.run(10)).toBe(StopReason.Ecall);
         hart.trapMode = 'machine';
-        expect(hart.run(10)).toBe(StopReason.Ebreak);
+        expect(hart.run(10)).toBe(StopReason.Halt);
         expect(hart.pc).toBe(CODE + 8);
       });
     });

@@ -1,120 +1,109 @@
 /**
- * What system instructions call (the `M` of the instruction templates): the CSR file,
- * machine traps and mret, fence.i, and the named errors of illegal, refused and
- * misaligned instructions. The interpreter is the only tier that calls it: compiled
+ * What system instructions call (the `M` of the instruction templates): the CSR file and
+ * machine mode (csr/: a table of CSRs an integration can restrict, traps per the
+ * privileged spec or a platform's TrapSemantics), fence.i, and the named errors of
+ * illegal, refused and misaligned instructions. Only the interpreter calls it: compiled
  * blocks end before a system instruction.
+ *
+ * Exceptions in trap mode 'machine': when the trap semantics say the cause traps, the
+ * exception is taken (mepc, mcause, mtval, mstatus, pc = mtvec) by throwing the `taken`
+ * sentinel, which the interpreter catches to continue at `taken.pc`; the excepting
+ * instruction is not retired. In 'host' mode (and for causes that do not trap) the
+ * hart's named error is thrown as before.
  */
-import { hex } from '../../errors.js';
+import { CsrAccessError, type CsrOp, MachineMode } from './csr/index.js';
+import { CAUSE_ILLEGAL_INSTRUCTION } from './csr/numbers.js';
 import type { CodeCache } from './code-cache.js';
-import {
-  CAUSE_ECALL_M,
-  CSR_CYCLE,
-  CSR_INSTRET,
-  CSR_MARCHID,
-  CSR_MCAUSE,
-  CSR_MCYCLE,
-  CSR_MEPC,
-  CSR_MHARTID,
-  CSR_MIMPID,
-  CSR_MINSTRET,
-  CSR_MISA,
-  CSR_MSCRATCH,
-  CSR_MSTATUS,
-  CSR_MTVAL,
-  CSR_MTVEC,
-  CSR_MVENDORID,
-  CSR_TIME,
-  MSTATUS_AFTER_TRAP,
-  isReadOnlyCsr,
-} from './csr.js';
 import type { IsaRegistry } from './isa/registry.js';
 import type { HartState } from './state.js';
-import { IllegalInstruction, MisalignedAccess, RefusedInstruction, type TrapMode } from './types.js';
+import { IllegalInstruction, MisalignedAccess, RefusedInstruction, StopReason, type TrapMode } from './types.js';
 
-const TWO32 = 4294967296;
+const CSR_OPS: readonly CsrOp[] = ['rw', 'rs', 'rc'];
 
-// CSR storage slots (lo, hi pairs) in `csrs`.
-const S_MSTATUS = 0;
-const S_MTVEC = 2;
-const S_MSCRATCH = 4;
-const S_MEPC = 6;
-const S_MCAUSE = 8;
-const S_MTVAL = 10;
-const S_CYCLE_OFFSET = 12;
-const S_INSTRET_OFFSET = 14;
+/** Thrown (one object, reused) when an exception is taken in machine mode; `pc` is the handler. */
+export class TrapTaken {
+  pc = 0;
+}
 
 export class MachineServices {
   trapMode: TrapMode;
   timeSource: () => bigint;
-  /** The value of the last CSR read (low and high word). */
+  /** The hart's machine mode: CSR file, machine state, trap semantics. Integrations reshape it. */
+  readonly mode: MachineMode;
+  readonly taken = new TrapTaken();
+  /** The value of the last CSR instruction's read (low and high word). */
   cl = 0;
   ch = 0;
-  private readonly csrs = new Int32Array(16);
-  private readonly misaLo: number;
-  private readonly misaHi: number;
 
   constructor(
     private readonly state: HartState,
     private readonly cache: CodeCache,
     private readonly isa: IsaRegistry,
     trapMode: TrapMode,
-    private readonly hartId: number,
+    hartId: number,
   ) {
     this.trapMode = trapMode;
     this.timeSource = () => BigInt(this.state.retired);
-    const misa = isa.misa;
-    this.misaLo = Number(BigInt.asIntN(32, misa));
-    this.misaHi = Number(BigInt.asIntN(32, misa >> 32n));
+    this.mode = new MachineMode({
+      instret: () => this.state.retired,
+      time: () => this.timeSource(),
+      misa: isa.misa,
+      hartId,
+    });
   }
 
-  // ------------------------------------------------------------------ errors
+  // ------------------------------------------------------------------ exceptions
 
-  illegal(pc: number, raw: number, len: number, detail?: string): IllegalInstruction {
-    return new IllegalInstruction(pc, raw >>> 0, len === 2 ? 2 : 4, detail);
+  /**
+   * An exception of `cause` at pc: the TrapTaken sentinel (to throw) when machine mode
+   * takes it, else `error()`.
+   */
+  private exception(cause: number, tval: bigint, pc: number, error: () => Error): Error | TrapTaken {
+    if (this.trapMode === 'machine' && this.mode.traps.traps(cause)) {
+      this.taken.pc = this.mode.traps.enterTrap(cause, tval, pc);
+      return this.taken;
+    }
+    return error();
   }
 
+  illegal(pc: number, raw: number, len: number, detail?: string): Error | TrapTaken {
+    return this.exception(CAUSE_ILLEGAL_INSTRUCTION, BigInt(raw >>> 0), pc, () => new IllegalInstruction(pc, raw >>> 0, len === 2 ? 2 : 4, detail));
+  }
+
+  /** A refused instruction never traps: the platform cannot run the program at all. */
   refused(op: number, pc: number, raw: number, len: number): RefusedInstruction {
     const r = this.isa.instructions[op]!;
     return new RefusedInstruction(r.def.mnemonic, pc, raw >>> 0, len === 2 ? 2 : 4, r.refusal ?? 'refused');
   }
 
-  misaligned(mnemonic: string, lo: number, hi: number, size: number, cause: number, pc: number): MisalignedAccess {
-    return new MisalignedAccess((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0), mnemonic, size, cause, pc);
+  misaligned(mnemonic: string, lo: number, hi: number, size: number, cause: number, pc: number): Error | TrapTaken {
+    const address = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+    return this.exception(cause, address, pc, () => new MisalignedAccess(address, mnemonic, size, cause, pc));
   }
 
   // ------------------------------------------------------------------ traps
 
   /** ecall: -1 to stop the run for the host kernel, else the trap handler's address. */
   ecall(pc: number): number {
-    if (this.trapMode === 'host') return -1;
-    this.trap(pc, CAUSE_ECALL_M);
-    return (this.csrs[S_MTVEC + 1]! >>> 0) * TWO32 + ((this.csrs[S_MTVEC]! & ~3) >>> 0);
+    return this.trapMode === 'host' ? -1 : this.mode.traps.ecall(pc);
   }
 
-  /** ebreak: -1 to stop the run (a debugger's breakpoint: the kernel decides). */
-  ebreak(_pc: number): number {
-    return -1;
+  /** ebreak: the next pc (a breakpoint trap), or minus the StopReason to stop with. */
+  ebreak(pc: number): number {
+    if (this.trapMode === 'host') return -StopReason.Ebreak;
+    switch (this.mode.traps.ebreak) {
+      case 'trap':
+        return this.mode.traps.breakpoint(pc);
+      case 'halt':
+        return -StopReason.Halt;
+      default:
+        return -StopReason.Ebreak;
+    }
   }
 
-  /** mret: pc = mepc; MIE <- MPIE, MPIE <- 1, MPP <- U. Returns the new pc. */
+  /** mret: the pc to resume at. */
   mret(): number {
-    const c = this.csrs;
-    const ms = c[S_MSTATUS]!;
-    c[S_MSTATUS] = (ms & ~0x1888) | ((ms >> 4) & 0x8) | 0x80;
-    return (c[S_MEPC + 1]! >>> 0) * TWO32 + (c[S_MEPC]! >>> 0);
-  }
-
-  /** Machine-mode trap entry: mepc, mcause, mtval = 0, mstatus. */
-  private trap(pc: number, cause: number): void {
-    const c = this.csrs;
-    c[S_MEPC] = pc;
-    c[S_MEPC + 1] = Math.floor(pc / TWO32);
-    c[S_MCAUSE] = cause;
-    c[S_MCAUSE + 1] = 0;
-    c[S_MTVAL] = 0;
-    c[S_MTVAL + 1] = 0;
-    c[S_MSTATUS] = MSTATUS_AFTER_TRAP;
-    c[S_MSTATUS + 1] = 0;
+    return this.mode.traps.mret();
   }
 
   flushCode(): void {
@@ -123,134 +112,32 @@ export class MachineServices {
 
   // ------------------------------------------------------------------ CSRs
 
-  /** The CSR instructions' read: into (cl, ch); `left` = the budget before the instruction. */
-  csrRead(csr: number, left: number, pc: number, raw: number, len: number): void {
-    const now = this.state.runEnd - left;
-    this.state.retired = now;
-    if (!this.get(csr, now)) throw this.illegal(pc, raw, len, 'unknown CSR');
-  }
-
-  /** The CSR instructions' write of (lo, hi). */
-  csrWrite(csr: number, lo: number, hi: number, left: number, pc: number, raw: number, len: number): void {
-    if (isReadOnlyCsr(csr)) throw this.illegal(pc, raw, len, 'write to a read-only CSR');
-    this.set(csr, lo, hi, this.state.runEnd - left);
+  /**
+   * A Zicsr instruction: op 0/1/2 = rw/rs/rc with operand (lo, hi); `writes` as the spec
+   * says (rs1 != x0 or uimm != 0 for rs/rc); `left` = the budget before the instruction.
+   * Leaves the old value in (cl, ch).
+   */
+  csr(op: number, csr: number, lo: number, hi: number, writes: boolean, left: number, pc: number, raw: number, len: number): void {
+    // The counters read the instructions retired before this one.
+    this.state.retired = this.state.runEnd - left;
+    let old: bigint;
+    try {
+      old = this.mode.csrs.exchange(csr, CSR_OPS[op]!, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0), writes);
+    } catch (e) {
+      if (e instanceof CsrAccessError) throw this.illegal(pc, raw, len, e.message);
+      throw e;
+    }
+    this.cl = Number(BigInt.asIntN(32, old));
+    this.ch = Number(BigInt.asIntN(32, old >> 32n));
   }
 
   /** The kernel's read of a CSR (between instructions). */
   read(csr: number): bigint {
-    if (!this.get(csr, this.state.retired)) throw new RangeError(`unknown CSR 0x${csr.toString(16)}`);
-    return (BigInt(this.ch >>> 0) << 32n) | BigInt(this.cl >>> 0);
+    return this.mode.csrs.read(csr, 'host');
   }
 
   /** The kernel's write of a CSR: the next instruction sees it. */
   write(csr: number, value: bigint): void {
-    const v = BigInt.asUintN(64, value);
-    const lo = Number(BigInt.asIntN(32, v));
-    const hi = Number(BigInt.asIntN(32, v >> 32n));
-    if (!this.set(csr, lo, hi, this.state.retired - 1)) {
-      throw new RangeError(`CSR ${hex(csr)} is unknown or read-only`);
-    }
-  }
-
-  /** Reads a CSR into (cl, ch); `now` = instructions retired before the reading one. */
-  private get(csr: number, now: number): boolean {
-    const c = this.csrs;
-    switch (csr) {
-      case CSR_CYCLE:
-      case CSR_MCYCLE:
-        return this.counter(now, S_CYCLE_OFFSET);
-      case CSR_INSTRET:
-      case CSR_MINSTRET:
-        return this.counter(now, S_INSTRET_OFFSET);
-      case CSR_TIME: {
-        const t = BigInt.asUintN(64, this.timeSource());
-        this.cl = Number(BigInt.asIntN(32, t));
-        this.ch = Number(BigInt.asIntN(32, t >> 32n));
-        return true;
-      }
-      case CSR_MSTATUS:
-        return this.slot(c, S_MSTATUS);
-      case CSR_MTVEC:
-        return this.slot(c, S_MTVEC);
-      case CSR_MSCRATCH:
-        return this.slot(c, S_MSCRATCH);
-      case CSR_MEPC:
-        return this.slot(c, S_MEPC);
-      case CSR_MCAUSE:
-        return this.slot(c, S_MCAUSE);
-      case CSR_MTVAL:
-        return this.slot(c, S_MTVAL);
-      case CSR_MISA:
-        this.cl = this.misaLo;
-        this.ch = this.misaHi;
-        return true;
-      case CSR_MHARTID:
-        this.cl = this.hartId;
-        this.ch = 0;
-        return true;
-      case CSR_MVENDORID:
-      case CSR_MARCHID:
-      case CSR_MIMPID:
-        this.cl = 0;
-        this.ch = 0;
-        return true;
-      default:
-        return false;
-    }
-  }
-
-  private slot(c: Int32Array, s: number): boolean {
-    this.cl = c[s]!;
-    this.ch = c[s + 1]!;
-    return true;
-  }
-
-  private counter(now: number, offsetSlot: number): boolean {
-    const c = this.csrs;
-    const nl = now | 0;
-    const nh = Math.floor(now / TWO32) | 0;
-    const ol = c[offsetSlot]!;
-    const lo = (nl + ol) | 0;
-    this.ch = (nh + c[offsetSlot + 1]! + ((lo >>> 0) < (nl >>> 0) ? 1 : 0)) | 0;
-    this.cl = lo;
-    return true;
-  }
-
-  /**
-   * Writes a CSR; `now` = instructions retired before the writing one (the counters then
-   * read `value` at the next instruction). False for unknown or read-only CSRs.
-   */
-  private set(csr: number, lo: number, hi: number, now: number): boolean {
-    const c = this.csrs;
-    switch (csr) {
-      case CSR_MCYCLE:
-      case CSR_MINSTRET: {
-        const s = csr === CSR_MCYCLE ? S_CYCLE_OFFSET : S_INSTRET_OFFSET;
-        const next = now + 1;
-        const nl = next | 0;
-        const nh = Math.floor(next / TWO32) | 0;
-        c[s] = (lo - nl) | 0;
-        c[s + 1] = (hi - nh - ((lo >>> 0) < (nl >>> 0) ? 1 : 0)) | 0;
-        return true;
-      }
-      case CSR_MSTATUS:
-      case CSR_MTVEC:
-      case CSR_MSCRATCH:
-      case CSR_MCAUSE:
-      case CSR_MTVAL: {
-        const s = { [CSR_MSTATUS]: S_MSTATUS, [CSR_MTVEC]: S_MTVEC, [CSR_MSCRATCH]: S_MSCRATCH, [CSR_MCAUSE]: S_MCAUSE, [CSR_MTVAL]: S_MTVAL }[csr]!;
-        c[s] = lo;
-        c[s + 1] = hi;
-        return true;
-      }
-      case CSR_MEPC:
-        c[S_MEPC] = lo & ~1;
-        c[S_MEPC + 1] = hi;
-        return true;
-      case CSR_MISA:
-        return true; // WARL: the ISA is fixed
-      default:
-        return false;
-    }
+    this.mode.csrs.write(csr, value, 'host');
   }
 }

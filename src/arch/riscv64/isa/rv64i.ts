@@ -142,6 +142,6 @@ export const RV64I: Extension = {
     // A single hart sees its own memory in order: fence orders nothing here.
     { mnemonic: 'fence', match: 0x0f, mask: F3, format: 'none', semantics: '' },
     { mnemonic: 'ecall', match: 0x73, mask: 0xffffffff, format: 'none', interpretOnly: true, control: 'indirect', semantics: 'npc = M.ecall($pc); if (npc < 0) $stop(1)' },
-    { mnemonic: 'ebreak', match: 0x00100073, mask: 0xffffffff, format: 'none', interpretOnly: true, control: 'indirect', semantics: 'npc = M.ebreak($pc); if (npc < 0) $stop(2)' },
+    { mnemonic: 'ebreak', match: 0x00100073, mask: 0xffffffff, format: 'none', interpretOnly: true, control: 'indirect', semantics: 'npc = M.ebreak($pc); if (npc < 0) { t = -npc; $stop(t) }' },
   ],
 };

@@ -86,7 +86,9 @@ return function interpret(S, P, C, M, O, limit, yieldOnJump) {
   let left = S.left;
   const stopAt = left - limit > 0 ? left - limit : 0;
   let reason = 0;
-  try {
+  // An exception taken in machine mode (M.taken, thrown by M) continues at the handler;
+  // the excepting instruction is not retired.
+  outer: for (;;) try {
     loop: while (left > stopAt) {
       let off = pc - cp.base;
       if (!(off >= 0 && off < 4096)) {
@@ -108,7 +110,13 @@ return function interpret(S, P, C, M, O, limit, yieldOnJump) {
       }
       left--;
     }
+    break outer;
   } catch (e) {
+    if (e === M.taken) {
+      pc = e.pc;
+      if (yieldOnJump) break outer;
+      continue outer;
+    }
     S.pc = pc;
     S.left = left;
     S.cp = cp;
