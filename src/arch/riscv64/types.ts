@@ -1,5 +1,8 @@
 import { EXIT_CODES, signalExitCode, ZeroOSError, hex } from '../../errors.js';
 import type { GuestMemory } from '../memory/types.js';
+import { STANDARD_EXTENSIONS, isaRegistry } from './isa/index.js';
+import type { IoWindow } from './memory-port.js';
+import type { InstructionObserver } from './observer.js';
 
 /** Why `Hart.run` returned to the kernel. */
 export const StopReason = {
@@ -27,10 +30,10 @@ export interface HartContext {
   pc: number;
 }
 
-/** RISC-V ISA extension letters emulated (for misa and AT_HWCAP). */
-export const ISA_EXTENSIONS = 'imac';
-/** AT_HWCAP bits for the extensions the hart emulates: one bit per letter ('a' = bit 0). */
-export const HWCAP_RV64IMAC = 0x1105;
+/** Letters of the standard extensions the hart registers by default (misa, AT_HWCAP). */
+export const ISA_EXTENSIONS = STANDARD_EXTENSIONS.flatMap((e) => (e.letter === undefined ? [] : [e.letter])).join('');
+/** AT_HWCAP of the default instruction set: one bit per letter ('a' = bit 0), from the registry. */
+export const HWCAP_RV64IMAC = isaRegistry().hwcap;
 
 /**
  * One RV64IMAC hart with Zicsr and the machine-mode CSRs a zkVM platform uses.
@@ -69,6 +72,18 @@ export interface Hart {
 
   /** The source of the `time` CSR (default: instret). The time subsystem replaces it. */
   timeSource: () => bigint;
+
+  /**
+   * Installs an I/O window: loads and stores overlapping [start, end) call its hooks, on
+   * every tier. Returns a function that removes it.
+   */
+  addIoWindow(window: IoWindow): () => void;
+
+  /**
+   * Sees every retired instruction from now on (undefined: nobody). Costs nothing while
+   * nobody observes.
+   */
+  observe(observer: InstructionObserver | undefined): void;
 }
 
 export class IllegalInstruction extends ZeroOSError {

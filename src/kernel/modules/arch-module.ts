@@ -1,5 +1,6 @@
 import { ContainerModule, type ServiceIdentifier } from 'inversify';
 import { PagedMemory, RiscvHart, type RiscvHartOptions } from '../../arch/index.js';
+import type { IsaConfig } from '../../arch/riscv64/isa/index.js';
 import type { TrapMode } from '../../arch/riscv64/types.js';
 import { ARCH } from '../tokens.js';
 
@@ -19,7 +20,7 @@ export const ENGINE = Symbol.for('zeroos.Engine') as ServiceIdentifier<EngineNam
 /** The only place that knows what the hart calls each tier. */
 const HART_ENGINE = {
   interpreter: 'interpreter',
-  js: 'translator',
+  js: 'js',
 } as const satisfies Record<EngineName, NonNullable<RiscvHartOptions['engine']>>;
 
 export function isEngineName(value: unknown): value is EngineName {
@@ -30,6 +31,8 @@ export interface ArchOptions {
   readonly trapMode?: TrapMode;
   /** Default 'js'. */
   readonly engine?: EngineName;
+  /** The instruction set: extensions registered and instructions refused (default RV64IMAC). */
+  readonly isa?: IsaConfig;
 }
 
 /** The machine: one RV64IMAC hart over paged guest memory, run by the chosen tier. */
@@ -45,6 +48,7 @@ export function archModule(options: ArchOptions = {}): ContainerModule {
       const hart = new RiscvHart(memory, {
         engine: HART_ENGINE[engine],
         ...(options.trapMode === undefined ? {} : { trapMode: options.trapMode }),
+        ...(options.isa === undefined ? {} : { isa: options.isa }),
       });
       return { memory, hart };
     }).inSingletonScope();
