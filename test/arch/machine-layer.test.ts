@@ -146,6 +146,18 @@ describe('InstructionObserver', () => {
         expect(hart.instret).toBe(2);
       });
 
+      it('should give block counts that add up to instret, also when a block faults', () => {
+        const program = [A.addi(A0, 0, 30), A.addi(A1, A1, 3), A.addi(A0, A0, -1), A.bne(A0, 0, -8), A.addi(A1, 0, 1), A.ld(A0, 0, 8), A.ebreak()];
+        const { hart } = machine(program, options);
+        const counts: number[] = [];
+        hart.observe({ block: (_start, count) => counts.push(count) });
+        expect(() => hart.run(1000)).toThrow(MemoryFault);
+        expect(hart.instret).toBe(1 + 3 * 30 + 1);
+        expect(counts.reduce((a, b) => a + b, 0)).toBe(hart.instret);
+        if (options.engine === 'js') expect(Math.max(...counts)).toBeGreaterThan(1); // whole blocks at a time
+        else expect(new Set(counts)).toEqual(new Set([1]));
+      });
+
       it('should stop costing anything once detached (the ordinary tier again)', () => {
         const program = [A.addi(A0, 0, 10), A.addi(A0, A0, -1), A.bne(A0, 0, -4), A.ebreak()];
         const { hart } = machine(program, options);

@@ -201,11 +201,11 @@ function trace(program: A.Item[], options: RiscvHartOptions, budgets: readonly n
 }
 
 const TRANSLATED: readonly RiscvHartOptions[] = [
-  { engine: 'translator', translateThreshold: 0 },
-  { engine: 'translator', translateThreshold: 1 },
+  { engine: 'js', translateThreshold: 0 },
+  { engine: 'js', translateThreshold: 1 },
 ];
 
-describe('RiscvHart translator', () => {
+describe('RiscvHart js tier (compiled blocks)', () => {
   describe('when compared with the interpreter on random programs', () => {
     for (let seed = 1; seed <= 60; seed++) {
       it(`should give identical registers, memory, pc, instret and stops (seed ${seed})`, () => {
@@ -239,7 +239,7 @@ describe('RiscvHart translator', () => {
     it('should stop after exactly the budget inside the loop', () => {
       const program = [A.addi(10, 0, 0), A.addi(10, 10, 1), A.addi(11, 11, 2), A.xor(12, 12, 10), A.j(-12)];
       for (const budget of [1, 2, 4, 5, 99, 1000, 12345]) {
-        const hart = machine(program, { engine: 'translator', translateThreshold: 0 }).hart;
+        const hart = machine(program, { engine: 'js', translateThreshold: 0 }).hart;
         const reference = machine(program, { engine: 'interpreter' }).hart;
         expect(hart.run(budget)).toBe(StopReason.Budget);
         reference.run(budget);
@@ -278,7 +278,7 @@ describe('RiscvHart translator', () => {
   describe('when the code is cold', () => {
     it('should interpret until a block is hot, then translate it', () => {
       const program = [A.addi(10, 10, 1), A.addi(11, 0, 100), A.bne(10, 11, -8), A.ebreak()];
-      const { hart } = machine(program, { engine: 'translator', translateThreshold: 5 });
+      const { hart } = machine(program, { engine: 'js', translateThreshold: 5 });
       expect(hart.run(10_000)).toBe(StopReason.Ebreak);
       expect(hart.getX(10)).toBe(100n);
       expect(hart.instret).toBe(301);
@@ -286,7 +286,7 @@ describe('RiscvHart translator', () => {
   });
 
   it('should start at the program entry', () => {
-    const { hart } = machine([A.ebreak()], { engine: 'translator' });
+    const { hart } = machine([A.ebreak()], { engine: 'js' });
     expect(hart.pc).toBe(CODE);
   });
 });

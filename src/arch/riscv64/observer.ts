@@ -15,7 +15,19 @@ export interface InstructionObserver {
    * decoded form: `info` packs the op id and registers (see `decodedForm`), `imm` is the
    * immediate. Called after the instruction's effects.
    */
-  instruction(pc: number, bits: number, info: number, imm: number): void;
+  instruction?(pc: number, bits: number, info: number, imm: number): void;
+  /**
+   * Counts only, cheaper: `count` instructions retired in a run of straight-line code from
+   * `start` (a compiled block's pass, or the instructions retired before a fault in it;
+   * one instruction at a time in the interpreter). The counts add up to instret.
+   */
+  block?(start: number, count: number): void;
+}
+
+/** Which hooks an observer has (bit 0: instruction, bit 1: block): the tier variant to run. */
+export function observerVariant(observer: InstructionObserver | undefined): number {
+  if (observer === undefined) return 0;
+  return (observer.instruction !== undefined ? 1 : 0) | (observer.block !== undefined ? 2 : 0);
 }
 
 /** A decoded instruction in readable form. */

@@ -1,12 +1,12 @@
 /**
- * The interpreter tier: generated once per instruction set (and observing or not) from the
+ * The interpreter tier: generated once per instruction set (and observer variant) from the
  * instruction definitions, as one function whose switch has a case per op id with the
  * instruction's template inlined. V8 sees a plain switch over constant labels, as if
  * written by hand; nothing is looked up per instruction but the decoded cache.
  */
 import type { IsaRegistry, RegisteredInstruction } from '../isa/registry.js';
 import { MemoryFault } from '../../memory/types.js';
-import type { InstructionObserver } from '../observer.js';
+import { type InstructionObserver, observerVariant } from '../observer.js';
 import { HELPER_NAMES, HELPERS, type Spelling, expand, scratchUsed } from './vocabulary.js';
 import type { ExecutionTier, MachineContext } from './types.js';
 
@@ -50,12 +50,15 @@ const SPELLING: Spelling = {
   stop: (reason) => `{ RETIRE left--; reason = ${reason}; break loop; }`,
 };
 
-const OBSERVE = 'O.instruction(pc, cp.raw[slot], info, imm);';
+/** What the observing variants call when an instruction retires. */
+function retireCode(variant: number): string {
+  return ((variant & 1) !== 0 ? 'O.instruction(pc, cp.raw[slot], info, imm); ' : '') + ((variant & 2) !== 0 ? 'O.block(pc, 1);' : '');
+}
 
 /** The case of one instruction. */
-function caseOf(r: RegisteredInstruction, observing: boolean): string {
+function caseOf(r: RegisteredInstruction, variant: number): string {
   const def = r.def;
-  const retire = observing ? OBSERVE : '';
+  const retire = retireCode(variant);
   let body: string;
   if (r.refusal !== undefined) {
     body = `throw M.refused(${r.id}, pc, cp.raw[slot], len);`;
@@ -74,8 +77,8 @@ function caseOf(r: RegisteredInstruction, observing: boolean): string {
 }
 
 /** The source of the interpreter for `isa`. */
-export function interpreterSource(isa: IsaRegistry, observing: boolean): string {
-  const cases = isa.instructions.slice(1).map((r) => caseOf(r, observing));
+export function interpreterSource(isa: IsaRegistry, variant: number): string {
+  const cases = isa.instructions.slice(1).map((r) => caseOf(r, variant));
   return `'use strict';
 return function interpret(S, P, C, M, O, limit, yieldOnJump) {
   const x = S.x;
@@ -130,21 +133,20 @@ return function interpret(S, P, C, M, O, limit, yieldOnJump) {
 };`;
 }
 
-const generated = new WeakMap<IsaRegistry, [InterpretFn | undefined, InterpretFn | undefined]>();
+const generated = new WeakMap<IsaRegistry, (InterpretFn | undefined)[]>();
 
-/** The interpreter function for `isa` (generated on first use, then shared). */
-export function interpreterFor(isa: IsaRegistry, observing: boolean): InterpretFn {
-  let pair = generated.get(isa);
-  if (pair === undefined) {
-    pair = [undefined, undefined];
-    generated.set(isa, pair);
+/** The interpreter function for `isa` and an observer variant (generated on first use, then shared). */
+export function interpreterFor(isa: IsaRegistry, variant: number): InterpretFn {
+  let variants = generated.get(isa);
+  if (variants === undefined) {
+    variants = [];
+    generated.set(isa, variants);
   }
-  const index = observing ? 1 : 0;
-  let fn = pair[index];
+  let fn = variants[variant];
   if (fn === undefined) {
-    const factory = new Function('MemoryFault', ...HELPER_NAMES, interpreterSource(isa, observing)) as (...a: unknown[]) => InterpretFn;
+    const factory = new Function('MemoryFault', ...HELPER_NAMES, interpreterSource(isa, variant)) as (...a: unknown[]) => InterpretFn;
     fn = factory(MemoryFault, ...HELPERS);
-    pair[index] = fn;
+    variants[variant] = fn;
   }
   return fn;
 }
@@ -159,12 +161,12 @@ export class InterpreterTier implements ExecutionTier {
     private readonly context: MachineContext,
     private readonly isa: IsaRegistry,
   ) {
-    this.fn = interpreterFor(isa, false);
+    this.fn = interpreterFor(isa, 0);
   }
 
   observe(observer: InstructionObserver | undefined): void {
     this.observer = observer;
-    this.fn = interpreterFor(this.isa, observer !== undefined);
+    this.fn = interpreterFor(this.isa, observerVariant(observer));
   }
 
   run(): number {

@@ -20,7 +20,7 @@ import { MemoryFault } from '../../memory/types.js';
 import { Block, type CodePage, INTERPRET_ONE, SLOTS } from '../code-cache.js';
 import { INFO_COMPRESSED, type IsaRegistry } from '../isa/registry.js';
 import type { InstructionDef } from '../isa/types.js';
-import type { InstructionObserver } from '../observer.js';
+import { type InstructionObserver, observerVariant } from '../observer.js';
 import { InterpreterTier } from './interpreter.js';
 import type { ExecutionTier, MachineContext } from './types.js';
 import { HELPER_NAMES, HELPERS, type Spelling, expand } from './vocabulary.js';
@@ -90,7 +90,7 @@ function spelling(insn: Insn, k: number): Spelling {
 }
 
 /** The JS source of a block function `(S, P, R, left, O) => void`. */
-export function generate(insns: readonly Insn[], start: number, observing: boolean): string {
+export function generate(insns: readonly Insn[], start: number, variant: number): string {
   const n = insns.length;
   const used = new Set<number>();
   const written = new Set<number>();
@@ -108,13 +108,14 @@ export function generate(insns: readonly Insn[], start: number, observing: boole
       written.add(insn.rd);
       body.push(`l${insn.rd} = v | 0; h${insn.rd} = w | 0;`);
     }
-    if (observing) body.push(`O.instruction(${insn.pc}, ${insn.raw}, ${insn.info}, ${insn.imm});`);
+    if ((variant & 1) !== 0) body.push(`O.instruction(${insn.pc}, ${insn.raw}, ${insn.info}, ${insn.imm});`);
   }
   const writeback = [...written].map((r) => `R[${2 * r}] = l${r}; R[${2 * r + 1}] = h${r};`).join(' ');
   const last = insns[n - 1]!;
   const loops = last.def.control === 'direct' && last.pc + last.imm === start;
   const leave = (npc: string): string => `S.npc = ${npc}; ${writeback} S.left = left; return;`;
   const exit: string[] = [];
+  if ((variant & 2) !== 0) exit.push(`O.block(${start}, ${n});`);
   if (last.def.control !== undefined) {
     if (loops) exit.push(`if (npc === ${start} && left >= ${n}) continue;`);
     exit.push(leave('npc'));
@@ -136,7 +137,8 @@ return function block_${start.toString(16)}(S, P, R, left, O) {
   ${loopBody}
   } catch (e) {
     ${writeback}
-    S.left = left + ${n};
+    S.left = left + ${n};${(variant & 2) !== 0 ? `
+    if (P.faultK > 0) O.block(${start}, P.faultK);` : ''}
     throw e;
   }
 };`;
@@ -171,7 +173,7 @@ export function compileBlock(
   code: MachineContext['code'],
   cp: CodePage,
   startSlot: number,
-  observing: boolean,
+  variant: number,
 ): Block {
   const insns: Insn[] = [];
   let slot = startSlot;
@@ -204,7 +206,7 @@ export function compileBlock(
   if (insns.length === 0) return INTERPRET_ONE;
   const start = cp.base + startSlot * 2;
   const offsets = Int32Array.from(insns, (insn) => insn.pc - start);
-  return new Block(compile(generate(insns, start, observing)), insns.length, offsets, start);
+  return new Block(compile(generate(insns, start, variant)), insns.length, offsets, start);
 }
 
 export interface JsTierOptions {
@@ -224,6 +226,7 @@ type RunBlock = (S: unknown, P: unknown, R: Int32Array, left: number, O: unknown
 export class JsTier implements ExecutionTier {
   readonly name = 'js' as const;
   private observer: InstructionObserver | undefined;
+  private variant = 0;
 
   constructor(
     private readonly context: MachineContext,
@@ -234,7 +237,9 @@ export class JsTier implements ExecutionTier {
   ) {}
 
   observe(observer: InstructionObserver | undefined): void {
-    if ((observer === undefined) !== (this.observer === undefined)) this.blocks.flush(); // blocks of the other variant
+    const variant = observerVariant(observer);
+    if (variant !== this.variant) this.blocks.flush(); // blocks compiled for the other variant
+    this.variant = variant;
     this.observer = observer;
     this.interpreter.observe(observer);
   }
@@ -244,7 +249,7 @@ export class JsTier implements ExecutionTier {
     const x = state.x;
     const threshold = this.options.threshold;
     const observer = this.observer;
-    const observing = observer !== undefined;
+    const variant = this.variant;
     let pc = state.pc;
     let cp = state.cp;
     let left = state.left;
@@ -262,7 +267,7 @@ export class JsTier implements ExecutionTier {
       if (block === undefined) {
         const heat = cp.heat[slot]!;
         if (heat >= threshold) {
-          block = compileBlock(this.isa, code, cp, slot, observing);
+          block = compileBlock(this.isa, code, cp, slot, variant);
           this.blocks.setBlock(cp, slot, block);
         } else {
           cp.heat[slot] = heat + 1;
