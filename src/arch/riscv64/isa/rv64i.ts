@@ -69,7 +69,7 @@ export const RV64I: Extension = {
   instructions: [
     { mnemonic: 'lui', match: 0x37, mask: 0x7f, format: 'U', writesRd: true, semantics: 'v = $imm; w = $immh;' },
     { mnemonic: 'auipc', match: 0x17, mask: 0x7f, format: 'U', writesRd: true, semantics: 'v = $targetlo; w = $targethi;' },
-    // `j .` never retires a second time on real hardware either: zkVMs use it to say "done".
+    // `j .` (jal x0, 0) is how zkVM programs say "done": it stops the run, retired once.
     { mnemonic: 'halt', match: 0x6f, mask: 0xffffffff, format: 'none', interpretOnly: true, semantics: '$stop(4)' },
     {
       mnemonic: 'jal',

@@ -15,6 +15,8 @@
  * - `$pc`, `$len` (2 or 4), `$next` (pc + len), `$target` (pc + imm), and the int32
  *   pairs `$nextlo`/`$nexthi`, `$targetlo`/`$targethi` of the last two.
  * - `$raw`: the instruction's bits as fetched (16 or 32).
+ * - `$left`: the run's budget before this instruction (`interpretOnly` instructions only:
+ *   the CSR file derives the counters from it).
  *
  * Results and control:
  * - Assign the result to `v` (low word) and `w` (high word) and declare `writesRd`; the
@@ -34,8 +36,9 @@
  *
  * Scratch locals: `t u v w a ah i o npc ol oh bl bh nl nh`. Services: `P` (the memory
  * port: `ld`, `st`, `amoLoad`, `vhi`, `reserve`, `claimReservation`), `M` (machine
- * services: CSRs, traps, `illegal`, `refused`, `misaligned`, `flushCode`; only in
- * `interpretOnly` instructions), and the int64 helpers (`T`, `mul64`, `mulh64`,
+ * services, machine-services.ts: `csr`, `ecall`, `ebreak`, `mret`, `illegal`,
+ * `misaligned`, `flushCode`; only in `interpretOnly` instructions; their errors are
+ * thrown, an exception taken in machine mode included), and the int64 helpers (`T`, `mul64`, `mulh64`,
  * `mulhsu64`, `mulhu64`, `div64`, `divu64`, `rem64`, `remu64`, `divw`, `divuw`, `remw`,
  * `remuw`).
  */

@@ -13,7 +13,7 @@ const csr = (mnemonic: string, f3: number, format: 'csr' | 'csri', call: string)
   format,
   writesRd: true,
   interpretOnly: true,
-  semantics: `M.csr(${call}, left, $pc, $raw, $len); v = M.cl; w = M.ch;`,
+  semantics: `M.csr(${call}, $left, $pc, $raw, $len); v = M.cl; w = M.ch;`,
 });
 
 export const ZICSR: Extension = {

@@ -44,6 +44,7 @@ const SPELLING: Spelling = {
     targetlo: '((pc + imm) | 0)',
     targethi: '(Math.floor((pc + imm) / 4294967296) | 0)',
     raw: 'cp.raw[slot]',
+    left: 'left',
   },
   ea: 'a = (x[rs1] + imm) | 0; ah = (x[rs1 + 1] + (imm >> 31) + ((a >>> 0) < (x[rs1] >>> 0) ? 1 : 0)) | 0; i = (a >>> 12) & 255;',
   k: '0',
