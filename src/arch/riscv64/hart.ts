@@ -70,8 +70,7 @@ export class RiscvHart implements Hart {
     this.code = new CodeCache(memory, this.isa);
     this.machine = new MachineServices(this.state, this.code, this.isa, options.trapMode ?? 'host', options.hartId ?? 0);
     const context: MachineContext = { state: this.state, port: this.port, code: this.code, machine: this.machine };
-    const interpreter = new InterpreterTier(context, this.isa);
-    this.tier = this.engine === 'interpreter' ? interpreter : new JsTier(context, this.isa, interpreter, this.code, { threshold });
+    this.tier = this.engine === 'interpreter' ? new InterpreterTier(context, this.isa) : new JsTier(context, this.isa, this.code, { threshold });
   }
 
   get pc(): number {

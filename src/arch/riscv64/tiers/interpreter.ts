@@ -25,28 +25,34 @@ export type InterpretFn = (
   yieldOnJump: boolean,
 ) => number;
 
+const TERMS: Readonly<Record<string, string>> = {
+  rs1: 'x[rs1]',
+  rs1h: 'x[rs1 + 1]',
+  rs2: 'x[rs2]',
+  rs2h: 'x[rs2 + 1]',
+  rs1n: 'rs1',
+  uimm: '(info >>> 24)',
+  imm: 'imm',
+  immh: '(imm >> 31)',
+  pc: 'pc',
+  len: 'len',
+  next: '(pc + len)',
+  nextlo: '((pc + len) | 0)',
+  nexthi: '(Math.floor((pc + len) / 4294967296) | 0)',
+  target: '(pc + imm)',
+  targetlo: '((pc + imm) | 0)',
+  targethi: '(Math.floor((pc + imm) / 4294967296) | 0)',
+  raw: 'cp.raw[slot]',
+  left: 'left',
+};
+
 const SPELLING: Spelling = {
-  terms: {
-    rs1: 'x[rs1]',
-    rs1h: 'x[rs1 + 1]',
-    rs2: 'x[rs2]',
-    rs2h: 'x[rs2 + 1]',
-    rs1n: 'rs1',
-    uimm: '(info >>> 24)',
-    imm: 'imm',
-    immh: '(imm >> 31)',
-    pc: 'pc',
-    len: 'len',
-    next: '(pc + len)',
-    nextlo: '((pc + len) | 0)',
-    nexthi: '(Math.floor((pc + len) / 4294967296) | 0)',
-    target: '(pc + imm)',
-    targetlo: '((pc + imm) | 0)',
-    targethi: '(Math.floor((pc + imm) / 4294967296) | 0)',
-    raw: 'cp.raw[slot]',
-    left: 'left',
+  term: (name) => {
+    const t = TERMS[name];
+    if (t === undefined) throw new Error(`instruction template: unknown term $${name}`);
+    return t;
   },
-  ea: 'a = (x[rs1] + imm) | 0; ah = (x[rs1 + 1] + (imm >> 31) + ((a >>> 0) < (x[rs1] >>> 0) ? 1 : 0)) | 0; i = (a >>> 12) & 255;',
+  ea: () => 'a = (x[rs1] + imm) | 0; ah = (x[rs1 + 1] + (imm >> 31) + ((a >>> 0) < (x[rs1] >>> 0) ? 1 : 0)) | 0; i = (a >>> 12) & 255;',
   k: '0',
   stop: (reason) => `{ RETIRE left--; reason = ${reason}; break loop; }`,
 };
@@ -56,6 +62,34 @@ function retireCode(variant: number): string {
   return ((variant & 1) !== 0 ? 'O.instruction(pc, cp.raw[slot], info, imm); ' : '') + ((variant & 2) !== 0 ? 'O.block(pc, 1);' : '');
 }
 
+const OUT_OF_LINE_ARGS = 'x, rd, rs1, rs2, imm, pc, len, left, cp, slot, info, P, M';
+
+/**
+ * System instructions that neither jump nor stop (CSR access, atomics, fence.i) run out
+ * of line, in a function of their own generated from the same template: they are rare,
+ * and keeping the interpreter's switch small lets V8 optimize it sooner (its tick budget
+ * grows with the function's size).
+ */
+function outOfLine(r: RegisteredInstruction): boolean {
+  return r.refusal === undefined && r.def.interpretOnly === true && r.def.control === undefined && !r.def.semantics.includes('$stop');
+}
+
+function declarations(body: string): string {
+  const locals = scratchUsed(body).filter((n) => n !== 'm8' && n !== 'm32');
+  return locals.length === 0 ? '' : `let ${locals.map((n) => `${n} = 0`).join(', ')}; `;
+}
+
+/** The source of an out-of-line instruction's function. */
+function outOfLineSource(r: RegisteredInstruction): string {
+  let body = expand(r.def.semantics, SPELLING);
+  if (r.def.writesRd === true) body += ' x[rd] = v; x[rd + 1] = w;';
+  const decl = declarations(body);
+  const memory = /\b[rw](tag|mem8?)\b/.test(body)
+    ? 'const rtag = P.rtag, rmem = P.rmem, rmem8 = P.rmem8, wtag = P.wtag, wmem = P.wmem, wmem8 = P.wmem8; let m8 = rmem8[0], m32 = rmem[0]; '
+    : '';
+  return `'use strict';\nreturn function ${r.def.mnemonic.replace(/\W/g, '_')}(${OUT_OF_LINE_ARGS}) { ${memory}${decl}${body} };`;
+}
+
 /** The case of one instruction. */
 function caseOf(r: RegisteredInstruction, variant: number): string {
   const def = r.def;
@@ -63,6 +97,8 @@ function caseOf(r: RegisteredInstruction, variant: number): string {
   let body: string;
   if (r.refusal !== undefined) {
     body = `throw M.refused(${r.id}, pc, cp.raw[slot], len);`;
+  } else if (outOfLine(r)) {
+    body = `OPS[${r.id}](${OUT_OF_LINE_ARGS}); ${retire} pc += len; break;`;
   } else {
     body = expand(def.semantics, SPELLING).replaceAll('RETIRE', retire);
     if (def.writesRd === true) body += ' x[rd] = v; x[rd + 1] = w;';
@@ -72,9 +108,19 @@ function caseOf(r: RegisteredInstruction, variant: number): string {
       body += ` ${retire} pc += len; break;`;
     }
   }
-  const locals = scratchUsed(body).filter((n) => n !== 'm8' && n !== 'm32');
-  const decl = locals.length === 0 ? '' : `let ${locals.map((n) => `${n} = 0`).join(', ')}; `;
-  return `case ${r.id}: { ${decl}${body} }`;
+  return `case ${r.id}: { ${body} }`;
+}
+
+/** The out-of-line instructions' functions by op id. */
+function outOfLineFunctions(isa: IsaRegistry): unknown[] {
+  const ops: unknown[] = [];
+  for (const r of isa.instructions) {
+    if (r.id > 0 && outOfLine(r)) {
+      const factory = new Function('MemoryFault', ...HELPER_NAMES, outOfLineSource(r)) as (...a: unknown[]) => unknown;
+      ops[r.id] = factory(MemoryFault, ...HELPERS);
+    }
+  }
+  return ops;
 }
 
 /** The source of the interpreter for `isa`. */
@@ -85,6 +131,8 @@ return function interpret(S, P, C, M, O, limit, yieldOnJump) {
   const x = S.x;
   const rtag = P.rtag, rmem = P.rmem, rmem8 = P.rmem8, wtag = P.wtag, wmem = P.wmem, wmem8 = P.wmem8;
   let m8 = rmem8[0], m32 = rmem[0];
+  // The templates' scratch locals, shared by all cases (one declaration keeps the function small).
+  let t = 0, u = 0, v = 0, w = 0, a = 0, ah = 0, i = 0, o = 0, npc = 0, ol = 0, oh = 0, bl = 0, bh = 0, nl = 0, nh = 0;
   let pc = S.pc;
   let cp = S.cp;
   let left = S.left;
@@ -145,8 +193,8 @@ export function interpreterFor(isa: IsaRegistry, variant: number): InterpretFn {
   }
   let fn = variants[variant];
   if (fn === undefined) {
-    const factory = new Function('MemoryFault', ...HELPER_NAMES, interpreterSource(isa, variant)) as (...a: unknown[]) => InterpretFn;
-    fn = factory(MemoryFault, ...HELPERS);
+    const factory = new Function('MemoryFault', 'OPS', ...HELPER_NAMES, interpreterSource(isa, variant)) as (...a: unknown[]) => InterpretFn;
+    fn = factory(MemoryFault, outOfLineFunctions(isa), ...HELPERS);
     variants[variant] = fn;
   }
   return fn;
@@ -173,11 +221,5 @@ export class InterpreterTier implements ExecutionTier {
   run(): number {
     const c = this.context;
     return this.fn(c.state, c.port, c.code, c.machine, this.observer, c.state.left, false);
-  }
-
-  /** Runs up to `limit` instructions, returning after a control transfer (for the compiled tier). */
-  step(limit: number): number {
-    const c = this.context;
-    return this.fn(c.state, c.port, c.code, c.machine, this.observer, limit, true);
   }
 }

@@ -21,9 +21,9 @@ import { Block, type CodePage, INTERPRET_ONE, SLOTS } from '../code-cache.js';
 import { INFO_COMPRESSED, type IsaRegistry } from '../isa/registry.js';
 import type { InstructionDef } from '../isa/types.js';
 import { type InstructionObserver, observerVariant } from '../observer.js';
-import { InterpreterTier } from './interpreter.js';
+import { type InterpretFn, interpreterFor } from './interpreter.js';
 import type { ExecutionTier, MachineContext } from './types.js';
-import { HELPER_NAMES, HELPERS, type Spelling, expand } from './vocabulary.js';
+import { HELPER_NAMES, HELPERS, type Spelling, expand, templateUses } from './vocabulary.js';
 
 /** Longest block, in instructions. */
 export const MAX_BLOCK = 64;
@@ -50,38 +50,41 @@ function pairOf(v: number): [string, string] {
   return [literal(v | 0), literal(Math.floor(v / TWO32) | 0)];
 }
 
-/** This tier's spelling of instruction `k` of a block. */
+/** This tier's spelling of instruction `k` of a block: operands are literals, registers locals. */
 function spelling(insn: Insn, k: number): Spelling {
   const L = (r: number): string => (r === 0 ? '0' : `l${r}`);
   const H = (r: number): string => (r === 0 ? '0' : `h${r}`);
-  const { rs1, imm } = insn;
-  const [nextlo, nexthi] = pairOf(insn.pc + insn.len);
-  const [targetlo, targethi] = pairOf(insn.pc + imm);
-  let ea: string;
-  if (imm === 0) ea = `a = ${L(rs1)}; ah = ${H(rs1)};`;
-  else if (rs1 === 0) ea = `a = ${literal(imm)}; ah = ${literal(imm >> 31)};`;
-  else ea = `a = (${L(rs1)} + ${literal(imm)}) | 0; ah = (${H(rs1)} + ${literal(imm >> 31)} + ((a >>> 0) < (${L(rs1)} >>> 0) ? 1 : 0)) | 0;`;
+  const { rs1, imm, pc, len } = insn;
   return {
-    terms: {
-      rs1: L(rs1),
-      rs1h: H(rs1),
-      rs2: L(insn.rs2),
-      rs2h: H(insn.rs2),
-      rs1n: `${rs1}`,
-      uimm: `${insn.rs2}`,
-      imm: literal(imm),
-      immh: literal(imm >> 31),
-      pc: `${insn.pc}`,
-      len: `${insn.len}`,
-      next: `${insn.pc + insn.len}`,
-      nextlo,
-      nexthi,
-      target: `${insn.pc + imm}`,
-      targetlo,
-      targethi,
-      raw: `${insn.raw}`,
+    term(name) {
+      switch (name) {
+        case 'rs1': return L(rs1);
+        case 'rs1h': return H(rs1);
+        case 'rs2': return L(insn.rs2);
+        case 'rs2h': return H(insn.rs2);
+        case 'rs1n': return `${rs1}`;
+        case 'uimm': return `${insn.rs2}`;
+        case 'imm': return literal(imm);
+        case 'immh': return literal(imm >> 31);
+        case 'pc': return `${pc}`;
+        case 'len': return `${len}`;
+        case 'next': return `${pc + len}`;
+        case 'nextlo': return pairOf(pc + len)[0];
+        case 'nexthi': return pairOf(pc + len)[1];
+        case 'target': return `${pc + imm}`;
+        case 'targetlo': return pairOf(pc + imm)[0];
+        case 'targethi': return pairOf(pc + imm)[1];
+        case 'raw': return `${insn.raw}`;
+        default: throw new Error(`instruction template: $${name} has no spelling in a compiled block`);
+      }
     },
-    ea: `${ea} i = (a >>> 12) & 255;`,
+    ea() {
+      let ea: string;
+      if (imm === 0) ea = `a = ${L(rs1)}; ah = ${H(rs1)};`;
+      else if (rs1 === 0) ea = `a = ${literal(imm)}; ah = ${literal(imm >> 31)};`;
+      else ea = `a = (${L(rs1)} + ${literal(imm)}) | 0; ah = (${H(rs1)} + ${literal(imm >> 31)} + ((a >>> 0) < (${L(rs1)} >>> 0) ? 1 : 0)) | 0;`;
+      return `${ea} i = (a >>> 12) & 255;`;
+    },
     k: `${k}`,
     stop: () => {
       throw new Error('a compiled block cannot stop the run');
@@ -99,10 +102,11 @@ export function generate(insns: readonly Insn[], start: number, variant: number)
   for (let k = 0; k < n; k++) {
     const insn = insns[k]!;
     const template = insn.def.specialize?.(insn) ?? insn.def.semantics;
-    const code = expand(template, spelling(insn, k));
-    for (const m of code.matchAll(/\b[lh](\d+)\b/g)) used.add(Number(m[1]));
-    if (/\b[rw]tag\b/.test(code)) memory = true;
-    body.push(code);
+    const uses = templateUses(template);
+    if (uses.rs1 && insn.rs1 !== 0) used.add(insn.rs1);
+    if (uses.rs2 && insn.rs2 !== 0) used.add(insn.rs2);
+    if (uses.memory) memory = true;
+    body.push(expand(template, spelling(insn, k)));
     if (insn.def.writesRd === true && insn.rd !== 0) {
       used.add(insn.rd);
       written.add(insn.rd);
@@ -227,25 +231,28 @@ export class JsTier implements ExecutionTier {
   readonly name = 'js' as const;
   private observer: InstructionObserver | undefined;
   private variant = 0;
+  /** The interpreter (of the same observer variant) for what blocks leave out. */
+  private interpret: InterpretFn;
 
   constructor(
     private readonly context: MachineContext,
     private readonly isa: IsaRegistry,
-    private readonly interpreter: InterpreterTier,
     private readonly blocks: BlockStore,
     private readonly options: JsTierOptions,
-  ) {}
+  ) {
+    this.interpret = interpreterFor(isa, 0);
+  }
 
   observe(observer: InstructionObserver | undefined): void {
     const variant = observerVariant(observer);
     if (variant !== this.variant) this.blocks.flush(); // blocks compiled for the other variant
     this.variant = variant;
     this.observer = observer;
-    this.interpreter.observe(observer);
+    this.interpret = interpreterFor(this.isa, variant);
   }
 
   run(): number {
-    const { state, port, code } = this.context;
+    const { state, port, code, machine } = this.context;
     const x = state.x;
     const threshold = this.options.threshold;
     const observer = this.observer;
@@ -291,7 +298,7 @@ export class JsTier implements ExecutionTier {
       state.pc = pc;
       state.left = left;
       state.cp = cp;
-      const reason = this.interpreter.step(block === INTERPRET_ONE ? 1 : left);
+      const reason = this.interpret(state, port, code, machine, observer, block === INTERPRET_ONE ? 1 : left, true);
       if (reason !== 0) return reason;
       pc = state.pc;
       left = state.left;

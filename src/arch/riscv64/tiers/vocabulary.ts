@@ -47,29 +47,64 @@ export function storeCode(size: number, lo: string, hi: string, k: string): stri
 
 /** Spellings of the operand terms (`rs1`, `imm`, ...) and the `$ea` statement in one tier. */
 export interface Spelling {
-  readonly terms: Readonly<Record<string, string>>;
-  readonly ea: string;
+  /** The spelling of `$name` (throws for a term the tier does not have). */
+  term(name: string): string;
+  ea(): string;
   /** The `k` argument of the port's slow paths. */
   readonly k: string;
   /** `$stop(n)`. */
   stop(reason: string): string;
 }
 
+/** A template cut at its `$` terms, once: text, then term, then text, ... */
+interface ParsedTemplate {
+  readonly parts: readonly string[];
+  /** Whether the template reads rs1 / rs2 or touches memory (for a block's prologue). */
+  readonly rs1: boolean;
+  readonly rs2: boolean;
+  readonly memory: boolean;
+}
+
+const parsed = new Map<string, ParsedTemplate>();
+
+function parse(template: string): ParsedTemplate {
+  let p = parsed.get(template);
+  if (p === undefined) {
+    // Odd indices are terms: "stop:N", "ea", "ld4", "rs1", ...
+    const parts = template.replace(/\$stop\((\w+)\)/g, '\u0000stop:$1\u0000').replace(/\$(\w+)/g, '\u0000$1\u0000').split('\u0000');
+    const terms = parts.filter((_, i) => i % 2 === 1);
+    p = {
+      parts,
+      rs1: terms.some((t) => t === 'rs1' || t === 'rs1h' || t === 'ea'),
+      rs2: terms.some((t) => t === 'rs2' || t === 'rs2h' || /^st\d$/.test(t)),
+      memory: terms.some((t) => /^(ld|st)\d$/.test(t)),
+    };
+    parsed.set(template, p);
+  }
+  return p;
+}
+
+/** What a template reads and touches (see ParsedTemplate). */
+export function templateUses(template: string): { rs1: boolean; rs2: boolean; memory: boolean } {
+  return parse(template);
+}
+
 /** Expands a template in one tier's spelling. */
 export function expand(template: string, s: Spelling): string {
-  return template
-    .replace(/\$stop\((\w+)\)/g, (_, r: string) => s.stop(r))
-    .replace(/\$(\w+)/g, (whole, name: string) => {
-      if (name === 'ea') return s.ea;
-      const m = /^(ld|st)([1248])$/.exec(name);
-      if (m !== null) {
-        const size = Number(m[2]);
-        return m[1] === 'ld' ? loadCode(size, s.k) : storeCode(size, s.terms.rs2!, s.terms.rs2h!, s.k);
-      }
-      const term = s.terms[name];
-      if (term === undefined) throw new Error(`instruction template: unknown term ${whole}`);
-      return term;
-    });
+  const parts = parse(template).parts;
+  let out = parts[0]!;
+  for (let j = 1; j < parts.length; j += 2) {
+    const name = parts[j]!;
+    let code: string;
+    if (name.startsWith('stop:')) code = s.stop(name.slice(5));
+    else if (name === 'ea') code = s.ea();
+    else if (name.length === 3 && (name.startsWith('ld') || name.startsWith('st'))) {
+      const size = Number(name[2]);
+      code = name.startsWith('ld') ? loadCode(size, s.k) : storeCode(size, s.term('rs2'), s.term('rs2h'), s.k);
+    } else code = s.term(name);
+    out += code + parts[j + 1]!;
+  }
+  return out;
 }
 
 /** Which scratch locals `code` uses. */
