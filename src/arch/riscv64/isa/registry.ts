@@ -46,46 +46,44 @@ function popcount(n: number): number {
   return c;
 }
 
-/** Cuts the operands out of `word` by format. */
-function operands(format: Format, word: number): Operands {
-  const rd = (word >>> 7) & 31;
-  const rs1 = (word >>> 15) & 31;
-  const rs2 = (word >>> 20) & 31;
+// Which register fields each format has (decode without allocating).
+const FIELDS_RD: Record<Format, boolean> = { R: true, I: true, S: false, B: false, U: true, J: true, shamt: true, shamtw: true, csr: true, csri: true, none: false };
+const FIELDS_RS1: Record<Format, boolean> = { R: true, I: true, S: true, B: true, U: false, J: false, shamt: true, shamtw: true, csr: true, csri: false, none: false };
+const FIELDS_RS2: Record<Format, boolean> = { R: true, I: false, S: true, B: true, U: false, J: false, shamt: false, shamtw: false, csr: false, csri: false, none: false };
+
+/** The immediate of `word` in `format` (sign-extended where the format says so). */
+function immediate(format: Format, word: number): number {
   switch (format) {
-    case 'R':
-      return { rd, rs1, rs2, imm: 0 };
     case 'I':
-      return { rd, rs1, rs2: 0, imm: word >> 20 };
+      return word >> 20;
     case 'S':
-      return { rd: 0, rs1, rs2, imm: ((word >> 25) << 5) | ((word >>> 7) & 31) };
+      return ((word >> 25) << 5) | ((word >>> 7) & 31);
     case 'B':
-      return {
-        rd: 0,
-        rs1,
-        rs2,
-        imm: ((word >> 31) << 12) | (((word >>> 7) & 1) << 11) | (((word >>> 25) & 0x3f) << 5) | (((word >>> 8) & 0xf) << 1),
-      };
+      return ((word >> 31) << 12) | (((word >>> 7) & 1) << 11) | (((word >>> 25) & 0x3f) << 5) | (((word >>> 8) & 0xf) << 1);
     case 'U':
-      return { rd, rs1: 0, rs2: 0, imm: word & 0xfffff000 };
+      return word & 0xfffff000;
     case 'J':
-      return {
-        rd,
-        rs1: 0,
-        rs2: 0,
-        imm: ((word >> 31) << 20) | (((word >>> 12) & 0xff) << 12) | (((word >>> 20) & 1) << 11) | (((word >>> 21) & 0x3ff) << 1),
-      };
+      return ((word >> 31) << 20) | (((word >>> 12) & 0xff) << 12) | (((word >>> 20) & 1) << 11) | (((word >>> 21) & 0x3ff) << 1);
     case 'shamt':
-      return { rd, rs1, rs2: 0, imm: (word >>> 20) & 63 };
+      return (word >>> 20) & 63;
     case 'shamtw':
-      return { rd, rs1, rs2: 0, imm: rs2 };
+      return (word >>> 20) & 31;
     case 'csr':
-      return { rd, rs1, rs2: 0, imm: word >>> 20 };
     case 'csri':
-      // The uimm travels in the rs2 field (see packing below).
-      return { rd, rs1: 0, rs2: rs1, imm: word >>> 20 };
-    case 'none':
-      return { rd: 0, rs1: 0, rs2: 0, imm: 0 };
+      return word >>> 20;
+    default:
+      return 0;
   }
+}
+
+/** Cuts the operands out of `word` by format (register numbers; the uimm of csri in rs2). */
+export function operandsOf(format: Format, word: number): Operands {
+  return {
+    rd: FIELDS_RD[format] ? (word >>> 7) & 31 : 0,
+    rs1: FIELDS_RS1[format] ? (word >>> 15) & 31 : 0,
+    rs2: format === 'csri' ? (word >>> 15) & 31 : FIELDS_RS2[format] ? (word >>> 20) & 31 : 0,
+    imm: immediate(format, word),
+  };
 }
 
 export class IsaRegistry {
@@ -173,9 +171,13 @@ export class IsaRegistry {
     const w = word >>> 0;
     for (const r of this.byOpcode[w & 0x7f]!) {
       if ((w & r.def.mask) >>> 0 === r.def.match >>> 0) {
-        const f = operands(r.def.format, w | 0);
-        this.decodedImm = f.imm | 0;
-        return r.id | ((f.rd === 0 ? SINK : f.rd * 2) << 8) | ((f.rs1 * 2) << 16) | ((r.def.format === 'csri' ? f.rs2 : f.rs2 * 2) << 24);
+        const f = r.def.format;
+        const rd = FIELDS_RD[f] ? (w >>> 7) & 31 : 0;
+        const rs1 = FIELDS_RS1[f] ? (w >>> 15) & 31 : 0;
+        // csri: the uimm travels in the rs2 field, not doubled.
+        const rs2 = f === 'csri' ? (w >>> 15) & 31 : FIELDS_RS2[f] ? ((w >>> 20) & 31) * 2 : 0;
+        this.decodedImm = immediate(f, w | 0);
+        return r.id | ((rd === 0 ? SINK : rd * 2) << 8) | ((rs1 * 2) << 16) | (rs2 << 24);
       }
     }
     this.decodedImm = 0;
