@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryFault } from '../../src/arch/memory/types.js';
+import { JOLT_MACHINE_PROFILE } from '../../src/arch/riscv64/csr/index.js';
 import { MISA_RV64IMAC } from '../../src/arch/riscv64/csr/numbers.js';
 import {
   type Extension,
@@ -301,6 +302,18 @@ describe('machine trap mode through the CSR file', () => {
         expect(hart.run(100)).toBe(StopReason.Halt);
         expect(hart.getX(A0)).toBe(2n);
       });
+    });
+  }
+});
+
+describe('RiscvHart machineProfile', () => {
+  for (const options of ENGINES) {
+    it(`should run Jolt's machine mode on the ${engineName(options)} tier: ebreak halts, a refused CSR faults`, () => {
+      const { hart } = machine([A.csrrw(0, 0x340, T0), A.ebreak()], { ...options, trapMode: 'machine', machineProfile: JOLT_MACHINE_PROFILE });
+      expect(hart.run(10)).toBe(StopReason.Halt);
+      expect(hart.pc).toBe(CODE + 4);
+      const other = machine([A.csrrs(A0, 0xc00, 0)], { ...options, trapMode: 'machine', machineProfile: JOLT_MACHINE_PROFILE }).hart;
+      expect(() => other.run(10)).toThrow(/Jolt supports only/);
     });
   }
 });

@@ -12,6 +12,7 @@
  */
 import type { PagedMemory } from '../memory/paged-memory.js';
 import { CodeCache } from './code-cache.js';
+import type { MachineProfile } from './csr/index.js';
 import { type IsaConfig, type IsaRegistry, isaRegistry } from './isa/index.js';
 import { MachineServices } from './machine-services.js';
 import { type IoWindow, MemoryPort } from './memory-port.js';
@@ -42,6 +43,11 @@ export interface RiscvHartOptions {
   hartId?: number;
   /** The instruction set: extensions registered and instructions refused (default RV64IMAC). */
   isa?: IsaConfig;
+  /**
+   * Machine mode as a platform has it: trap semantics, mstatus model, the CSRs it accepts
+   * (default: the privileged spec, every standard CSR).
+   */
+  machineProfile?: MachineProfile;
 }
 
 /** `run` works in chunks so budget counters stay small integers. */
@@ -69,6 +75,7 @@ export class RiscvHart implements Hart {
     this.port = new MemoryPort(memory);
     this.code = new CodeCache(memory, this.isa);
     this.machine = new MachineServices(this.state, this.code, this.isa, options.trapMode ?? 'host', options.hartId ?? 0);
+    if (options.machineProfile !== undefined) this.machine.mode.apply(options.machineProfile);
     const context: MachineContext = { state: this.state, port: this.port, code: this.code, machine: this.machine };
     this.tier = this.engine === 'interpreter' ? new InterpreterTier(context, this.isa) : new JsTier(context, this.isa, this.code, { threshold });
   }

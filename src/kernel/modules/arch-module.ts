@@ -1,5 +1,6 @@
 import { ContainerModule, type ServiceIdentifier } from 'inversify';
 import { PagedMemory, RiscvHart, type RiscvHartOptions } from '../../arch/index.js';
+import type { MachineProfile } from '../../arch/riscv64/csr/index.js';
 import type { IsaConfig } from '../../arch/riscv64/isa/index.js';
 import type { TrapMode } from '../../arch/riscv64/types.js';
 import { ARCH } from '../tokens.js';
@@ -33,6 +34,8 @@ export interface ArchOptions {
   readonly engine?: EngineName;
   /** The instruction set: extensions registered and instructions refused (default RV64IMAC). */
   readonly isa?: IsaConfig;
+  /** Machine mode as the platform has it (trap semantics, mstatus, accepted CSRs). */
+  readonly machineProfile?: MachineProfile;
 }
 
 /** The machine: one RV64IMAC hart over paged guest memory, run by the chosen tier. */
@@ -49,6 +52,7 @@ export function archModule(options: ArchOptions = {}): ContainerModule {
         engine: HART_ENGINE[engine],
         ...(options.trapMode === undefined ? {} : { trapMode: options.trapMode }),
         ...(options.isa === undefined ? {} : { isa: options.isa }),
+        ...(options.machineProfile === undefined ? {} : { machineProfile: options.machineProfile }),
       });
       return { memory, hart };
     }).inSingletonScope();
