@@ -22,6 +22,7 @@ const branch = (mnemonic: string, f3: number, cond: string): InstructionDef => (
   mask: F3,
   format: 'B',
   control: 'direct',
+  condition: cond,
   semantics: `npc = ${cond} ? $target : $next;`,
 });
 

@@ -93,6 +93,12 @@ export interface InstructionDef {
    */
   readonly control?: 'direct' | 'indirect';
   /**
+   * For a conditional branch: the condition alone (a template expression). `semantics` is
+   * then `npc = (condition) ? $target : $next;`, and a block compiler may branch on the
+   * condition itself (a block that loops on itself tests it once per pass).
+   */
+  readonly condition?: string;
+  /**
    * System instructions (CSR access, traps, atomics, fence.i): only the interpreter runs
    * them; a compiled block ends before one and hands it to the interpreter.
    */

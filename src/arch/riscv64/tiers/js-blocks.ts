@@ -106,7 +106,8 @@ export function generate(insns: readonly Insn[], start: number, variant: number)
     if (uses.rs1 && insn.rs1 !== 0) used.add(insn.rs1);
     if (uses.rs2 && insn.rs2 !== 0) used.add(insn.rs2);
     if (uses.memory) memory = true;
-    body.push(expand(template, spelling(insn, k)));
+    // A branch's condition is tested in the exit below.
+    if (insn.def.condition === undefined) body.push(expand(template, spelling(insn, k)));
     if (insn.def.writesRd === true && insn.rd !== 0) {
       used.add(insn.rd);
       written.add(insn.rd);
@@ -120,7 +121,17 @@ export function generate(insns: readonly Insn[], start: number, variant: number)
   const leave = (npc: string): string => `S.npc = ${npc}; ${writeback} S.left = left; return;`;
   const exit: string[] = [];
   if ((variant & 2) !== 0) exit.push(`O.block(${start}, ${n});`);
-  if (last.def.control !== undefined) {
+  if (last.def.condition !== undefined) {
+    const cond = expand(last.def.condition, spelling(last, n - 1));
+    const target = last.pc + last.imm;
+    const fall = last.pc + last.len;
+    if (loops) {
+      exit.push(`if (${cond}) { if (left >= ${n}) continue; ${leave(`${target}`)} }`);
+      exit.push(leave(`${fall}`));
+    } else {
+      exit.push(leave(`${cond} ? ${target} : ${fall}`));
+    }
+  } else if (last.def.control !== undefined) {
     if (loops) exit.push(`if (npc === ${start} && left >= ${n}) continue;`);
     exit.push(leave('npc'));
   } else {
