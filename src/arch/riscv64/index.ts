@@ -4,7 +4,7 @@ export { TLB_SIZE, MemoryPort, type IoWindow } from './memory-port.js';
 export { MAX_BLOCK } from './tiers/js-blocks.js';
 export type { EngineName, ExecutionTier, MachineContext } from './tiers/types.js';
 export { CostMeter, type CostModel, type DecodedForm, type InstructionObserver, decodedForm } from './observer.js';
-export * from './csr.js';
+export * from './csr/index.js';
 export * from './isa/index.js';
 import { isaRegistry } from './isa/index.js';
 

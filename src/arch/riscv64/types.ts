@@ -102,8 +102,7 @@ export class IllegalInstruction extends ZeroOSError {
 }
 
 /** mcause of a misaligned load (LR) and of a misaligned store or AMO (SC and the AMOs). */
-export const CAUSE_LOAD_ADDRESS_MISALIGNED = 4;
-export const CAUSE_STORE_ADDRESS_MISALIGNED = 6;
+export { CAUSE_LOAD_ADDRESS_MISALIGNED, CAUSE_STORE_ADDRESS_MISALIGNED } from './csr/numbers.js';
 
 /**
  * An LR, SC or AMO at an address that is not naturally aligned. The A extension raises
