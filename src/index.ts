@@ -42,7 +42,7 @@ export {
 } from './kernel/errors.js';
 export { OutOfMemory, type MemoryBudgetStats, type MemoryCategory } from './kernel/memory-budget.js';
 export { MemoryFault } from './arch/memory/types.js';
-export { IllegalInstruction, MisalignedAccess, type TrapMode } from './arch/riscv64/types.js';
+export { IllegalInstruction, MisalignedAccess, RefusedInstruction, type TrapMode } from './arch/riscv64/types.js';
 export { ElfError } from './platform/elf/errors.js';
 export { LayoutError } from './platform/layout.js';
 export { BadProcessArgument, InitialStackOverflow } from './platform/initial-stack.js';
