@@ -21,7 +21,8 @@ const TWO32 = 4294967296;
  * words (a zkVM's panic and termination words, HTIF's tohost, a stack canary). Any access
  * that overlaps the range by at least one byte, on every tier, calls the hooks with the
  * whole access. The bytes live in guest memory as usual (the range must be mapped; the
- * page permissions apply first, so a faulting access calls no hook).
+ * page permissions apply first, so a faulting access calls no hook). Instruction fetch and
+ * the kernel's own reads and writes of guest memory (syscall buffers) do not see windows.
  */
 export interface IoWindow {
   readonly start: number;
