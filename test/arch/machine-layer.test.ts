@@ -223,6 +223,18 @@ describe('refused instructions', () => {
   }
 });
 
+describe('a refused C extension', () => {
+  for (const options of ENGINES) {
+    it(`should refuse the first halfword instruction on the ${engineName(options)} tier`, () => {
+      const program = [A.addi(A0, 0, 1), A.cNop(), A.cNop(), A.ebreak()];
+      const { hart } = machine(program, { ...options, isa: { refuse: [{ extension: 'c', reason: 'no compressed instructions' }] } });
+      expect(() => hart.run(10)).toThrow(RefusedInstruction);
+      expect(() => hart.run(10)).toThrow('c (compressed) (0x0001) at pc 0x10004 is refused: no compressed instructions');
+      expect(hart.instret).toBe(1);
+    });
+  }
+});
+
 describe('IsaRegistry registration', () => {
   it('should derive misa and AT_HWCAP from the registered extensions', () => {
     const standard = isaRegistry();

@@ -96,6 +96,8 @@ export class IsaRegistry {
   private readonly byMnemonic = new Map<string, RegisteredInstruction>();
   private readonly expand: ((half: number) => number) | undefined;
   private readonly refusedExtensions = new Map<string, string>();
+  /** The op id every halfword decodes to when C is refused (0: C is not refused). */
+  private refusedCompressed = 0;
 
   constructor(config: IsaConfig & { readonly extensions: readonly Extension[] }) {
     this.extensions = config.extensions;
@@ -117,19 +119,29 @@ export class IsaRegistry {
     list.push({ id: 0, def: { ...ILLEGAL_DEF, mnemonic: '(undecoded)' }, extension: '' });
     add(ILLEGAL_DEF, '');
     for (const e of config.extensions) for (const def of e.instructions) add(def, e.name);
-    if (list.length > MAX_OPS) throw new RangeError(`too many instructions (${list.length - 1}); op ids have 7 bits`);
     for (const [mnemonic] of refusals) {
       if (!this.byMnemonic.has(mnemonic)) throw new RangeError(`cannot refuse "${mnemonic}": no registered extension defines it`);
     }
+    // A refused C: every halfword is one refused pseudo-instruction (not in the decoder's buckets).
+    const c = config.extensions.find((e) => e.expandCompressed !== undefined);
+    const cRefusal = c === undefined ? undefined : this.refusedExtensions.get(c.name);
+    const decodable = list.slice(2);
+    if (c !== undefined && cRefusal !== undefined) {
+      const def: InstructionDef = { mnemonic: `${c.name} (compressed)`, match: 0, mask: 0, format: 'none', interpretOnly: true, semantics: '' };
+      const r: RegisteredInstruction = { id: list.length, def, extension: c.name, refusal: cRefusal };
+      list.push(r);
+      this.byMnemonic.set(def.mnemonic, r);
+      this.refusedCompressed = r.id;
+    }
+    if (list.length > MAX_OPS) throw new RangeError(`too many instructions (${list.length - 1}); op ids have 7 bits`);
     this.instructions = list;
-    for (const r of list.slice(2)) {
+    for (const r of decodable) {
       const opcode = r.def.match & 0x7f;
       if ((r.def.mask & 0x7f) !== 0x7f) throw new RangeError(`${r.def.mnemonic}: the mask must cover the opcode`);
       this.byOpcode[opcode]!.push(r);
     }
     // The most specific encoding wins (`jal x0, 0` is halt before it is jal).
     for (const bucket of this.byOpcode) bucket.sort((p, q) => popcount(q.def.mask) - popcount(p.def.mask));
-    const c = config.extensions.find((e) => e.expandCompressed !== undefined);
     this.expand = c?.expandCompressed;
   }
 
@@ -156,12 +168,6 @@ export class IsaRegistry {
     return this.expand !== undefined;
   }
 
-  /** Why halfwords are refused, when C is registered but refused. */
-  get compressedRefusal(): string | undefined {
-    const c = this.extensions.find((e) => e.expandCompressed !== undefined);
-    return c === undefined ? undefined : this.refusedExtensions.get(c.name);
-  }
-
   /**
    * Decodes a 32-bit instruction word. Returns `info` (OP_ILLEGAL when no registered
    * instruction matches) and sets `decodedImm`. The caller adds INFO_COMPRESSED for
@@ -186,6 +192,10 @@ export class IsaRegistry {
 
   /** Decodes a 16-bit halfword (its expansion), with INFO_COMPRESSED set. */
   decodeCompressed(half: number): number {
+    if (this.refusedCompressed !== 0) {
+      this.decodedImm = 0;
+      return this.refusedCompressed | INFO_COMPRESSED;
+    }
     const word = this.expand === undefined ? -1 : this.expand(half);
     if (word < 0) {
       this.decodedImm = 0;
