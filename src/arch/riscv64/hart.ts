@@ -12,7 +12,7 @@
  */
 import type { PagedMemory } from '../memory/paged-memory.js';
 import { CodeCache } from './code-cache.js';
-import type { MachineProfile } from './csr/index.js';
+import { PRIV_M, PRIV_U, type MachineProfile } from './csr/index.js';
 import { type IsaConfig, type IsaRegistry, isaRegistry } from './isa/index.js';
 import { MachineServices } from './machine-services.js';
 import { type IoWindow, MemoryPort } from './memory-port.js';
@@ -41,6 +41,12 @@ export interface RiscvHartOptions {
   translateThreshold?: number;
   /** Value of mhartid (default 0). */
   hartId?: number;
+  /**
+   * The privilege the guest starts in: 'machine' (default: every CSR is reachable, as a
+   * zkVM guest with its own trap handler has it) or 'user' (a Linux user program: machine
+   * CSRs are illegal instructions, SIGILL, as on Linux; the user counters stay readable).
+   */
+  privilege?: 'user' | 'machine';
   /** The instruction set: extensions registered and instructions refused (default RV64IMAC). */
   isa?: IsaConfig;
   /**
@@ -74,7 +80,7 @@ export class RiscvHart implements Hart {
     this.isa = isaRegistry(options.isa);
     this.port = new MemoryPort(memory);
     this.code = new CodeCache(memory, this.isa);
-    this.machine = new MachineServices(this.state, this.code, this.isa, options.trapMode ?? 'host', options.hartId ?? 0);
+    this.machine = new MachineServices(this.state, this.code, this.isa, options.trapMode ?? 'host', options.hartId ?? 0, options.privilege === 'user' ? PRIV_U : PRIV_M);
     if (options.machineProfile !== undefined) this.machine.mode.apply(options.machineProfile);
     const context: MachineContext = { state: this.state, port: this.port, code: this.code, machine: this.machine };
     this.tier = this.engine === 'interpreter' ? new InterpreterTier(context, this.isa) : new JsTier(context, this.isa, this.code, { threshold });

@@ -12,7 +12,7 @@
  * hart's named error is thrown as before.
  */
 import { CsrAccessError, type CsrOp, MachineMode } from './csr/index.js';
-import { CAUSE_ILLEGAL_INSTRUCTION } from './csr/numbers.js';
+import { CAUSE_ILLEGAL_INSTRUCTION, PRIV_M, type Privilege } from './csr/numbers.js';
 import type { CodeCache } from './code-cache.js';
 import type { IsaRegistry } from './isa/registry.js';
 import type { HartState } from './state.js';
@@ -41,6 +41,7 @@ export class MachineServices {
     private readonly isa: IsaRegistry,
     trapMode: TrapMode,
     hartId: number,
+    privilege: Privilege = PRIV_M,
   ) {
     this.trapMode = trapMode;
     this.timeSource = () => BigInt(this.state.retired);
@@ -49,6 +50,7 @@ export class MachineServices {
       time: () => this.timeSource(),
       misa: isa.misa,
       hartId,
+      privilege,
     });
   }
 

@@ -51,6 +51,8 @@ export function archModule(options: ArchOptions = {}): ContainerModule {
       const hart = new RiscvHart(memory, {
         engine: HART_ENGINE[engine],
         ...(options.trapMode === undefined ? {} : { trapMode: options.trapMode }),
+        // The host kernel serves ecall: the guest is a user program (machine CSRs are SIGILL).
+        privilege: (options.trapMode ?? 'host') === 'host' ? 'user' : 'machine',
         ...(options.isa === undefined ? {} : { isa: options.isa }),
         ...(options.machineProfile === undefined ? {} : { machineProfile: options.machineProfile }),
       });
