@@ -57,10 +57,13 @@ const MATCHING = readdirSync(join(GUESTS, 'expected'))
 const ALLOCATING = ['malloc_stress', 'mmap_ops', 'rust_collections', 'pthread_pc'];
 const THREADED = ['pthread_pc', 'futex_pingpong', 'pthread_join', 'exit_group_worker', 'rust_threads'];
 
+/** Every execution tier: each must run every guest to the same result. */
+const ENGINES = ['js', 'interpreter'] as const;
+
 describe('committed guests', () => {
   describe.each(MATCHING)('%s', (name) => {
-    it('should print what qemu-riscv64 printed and exit the same way', () => {
-      const { g, zeroos } = boot(name);
+    it.each(ENGINES)('should print what qemu-riscv64 printed and exit the same way (%s tier)', (engine) => {
+      const { g, zeroos } = boot(name, { engine });
       const result = zeroos.run();
       expect(decode(result.stdout)).toBe(g.stdout());
       expect(decode(result.stderr)).toBe(g.stderr());
@@ -130,8 +133,8 @@ describe('committed guests', () => {
     ['guard_overflow', MemoryFault, 11],
     ['illegal', IllegalInstruction, 4],
   ] as const)('%s', (name, cause, signal) => {
-    it('should end in a GuestFault with the arch-level cause, after printing what qemu printed', () => {
-      const { g, zeroos } = boot(name);
+    it.each(ENGINES)('should end in a GuestFault with the arch-level cause, after printing what qemu printed (%s tier)', (engine) => {
+      const { g, zeroos } = boot(name, { engine });
       const error = failure(() => zeroos.run()) as GuestFault;
       expect(error).toBeInstanceOf(GuestFault);
       expect(error.cause).toBeInstanceOf(cause);
