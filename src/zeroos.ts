@@ -7,6 +7,8 @@ import { composeContainer } from './kernel/compose.js';
 import type { KernelEvents } from './kernel/events.js';
 import { Kernel, type ProgramImage, type RunState } from './kernel/kernel.js';
 import { archModule, ENGINE, ENGINE_NAMES, isEngineName, type EngineName } from './kernel/modules/arch-module.js';
+import type { MachineProfile } from './arch/riscv64/csr/index.js';
+import type { IsaConfig } from './arch/riscv64/isa/index.js';
 import type { Process } from './kernel/process.js';
 import { ALLOCATOR, KERNEL_CONFIG, KERNEL_EVENTS, PROCESS, TRAP_HANDLER, type KernelConfig } from './kernel/tokens.js';
 import type { Allocator, AllocatorStats } from './kernel/contracts/allocator.js';
@@ -48,6 +50,14 @@ export interface KernelOptions {
   readonly engine?: EngineName;
   /** Where ecall goes: 'host' (ZeroOS serves syscalls, the default) or 'machine' (the guest's mtvec). */
   readonly trapMode?: TrapMode;
+  /**
+   * The instruction set the platform accepts: extensions registered and instructions or
+   * extensions refused with a reason (a refused one stops the run with RefusedInstruction,
+   * exit 82). Default: RV64IMAC, nothing refused.
+   */
+  readonly isa?: IsaConfig;
+  /** Machine mode as the platform has it: trap semantics, mstatus model, the CSRs it accepts (e.g. JOLT_MACHINE_PROFILE). */
+  readonly machineProfile?: MachineProfile;
   /** Virtual nanoseconds per instruction: the clock rate. Default 1 (a 1 GHz machine). */
   readonly nsPerInstruction?: number;
   /** CLOCK_REALTIME at boot in seconds since 1970. Default 1704067200 (2024-01-01T00:00:00Z). */
@@ -320,6 +330,8 @@ export function defaultSubsystems(options: KernelOptions = {}): ContainerModule[
     archModule({
       ...(options.trapMode === undefined ? {} : { trapMode: options.trapMode }),
       ...(options.engine === undefined ? {} : { engine: options.engine }),
+      ...(options.isa === undefined ? {} : { isa: options.isa }),
+      ...(options.machineProfile === undefined ? {} : { machineProfile: options.machineProfile }),
     }),
     schedulerModule({
       ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }),
