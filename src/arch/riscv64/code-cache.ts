@@ -8,7 +8,7 @@ export const SLOTS = PAGE_SIZE / 2;
 /**
  * A translated basic block. `fn` runs the whole block (looping on itself while a backward
  * branch to its start is taken and the budget allows another full pass), then stores the
- * next pc in `state.npc` and the remaining budget in `state.left`. On a memory fault it writes
+ * remaining budget in `state.left` and returns the next pc. On a memory fault it writes
  * the registers back, sets `state.left` to the budget at the start of the faulting pass and
  * rethrows; `port.faultK` tells which instruction of the block faulted.
  *
@@ -26,7 +26,7 @@ export class Block {
 }
 
 /** A compiled block: (state, port, registers, budget, observer). See tiers/js-blocks.ts. */
-export type BlockFn = (state: never, port: never, registers: Int32Array, left: number, observer: never) => void;
+export type BlockFn = (state: never, port: never, registers: Int32Array, left: number, observer: never) => number;
 
 export const INTERPRET_ONE = new Block(null, 0, new Int32Array(0), 0);
 

@@ -16,8 +16,6 @@ export class HartState {
   pc = 0;
   /** Budget left in the current chunk of `run`. */
   left = 0;
-  /** Next pc, set by a compiled block when it returns. */
-  npc = 0;
   /** `retired` at the end of the current chunk: instructions retired = runEnd - left. */
   runEnd = 0;
   /** Instructions retired before the current chunk (exact between chunks). */
@@ -29,7 +27,7 @@ export class HartState {
     // Fields that may hold values beyond V8's small-integer range start out as doubles, so
     // the object's shape does not change (discarding optimized code) the first time they
     // do (e.g. a pc at 0x80000000).
-    this.pc = this.npc = this.retired = this.runEnd = 0.5;
-    this.pc = this.npc = this.retired = this.runEnd = 0;
+    this.pc = this.retired = this.runEnd = 0.5;
+    this.pc = this.retired = this.runEnd = 0;
   }
 }
