@@ -9,7 +9,7 @@ import { SYSCALL_TABLE } from '../kernel/tokens.js';
 import { MAX_CODE_PAGES } from '../arch/riscv64/code-cache.js';
 import { DEFAULT_ENGINE, ENGINE_NAMES, type EngineName } from '../kernel/modules/arch-module.js';
 import { MEMORY_CATEGORIES, MEMORY_LABELS, formatBytes } from '../kernel/memory-budget.js';
-import { PLATFORM_NAMES, createPlatform, type PlatformName } from '../platform/index.js';
+import { PLATFORM_NAMES, type PlatformName } from '../platform/index.js';
 import { ALLOCATOR_NAMES, type AllocatorName } from '../subsystems/memory/index.js';
 import { SCHEDULER_NAMES, type SchedulerName } from '../subsystems/scheduler/index.js';
 import type { InputSource } from '../subsystems/console/index.js';
@@ -17,6 +17,8 @@ import { signalName } from '../subsystems/signals/index.js';
 import { HostFileError, type HostMount, type HostMountMode, type OutputDirectory } from '../subsystems/vfs/index.js';
 import { createKernel, type RunResult, type ZeroOS } from '../zeroos.js';
 import { hostStdin, writeAllSync, writeDiagnostic } from './host-io.js';
+import { addLayoutCommands } from './commands/layout.js';
+import { addPostcardCommand } from './commands/postcard.js';
 
 /** A user mistake on the command line: message and EXIT_CODES.usage, no stack. */
 class UsageError extends ZeroOSError {
@@ -392,13 +394,8 @@ export function buildProgram(): Command {
       writeDiagnostic(1, encode(formatSyscallTable(zeroos.container.get(SYSCALL_TABLE), options) + '\n'));
     });
 
-  program
-    .command('layout')
-    .description('print a platform\'s memory layout')
-    .addOption(new Option('--platform <name>', 'platform').choices([...PLATFORM_NAMES]).default('linux'))
-    .action((options: { platform: PlatformName }) => {
-      writeDiagnostic(1, encode(createPlatform(options.platform).layout.toTable() + '\n'));
-    });
+  addLayoutCommands(program);
+  addPostcardCommand(program);
   return program;
 }
 

@@ -50,14 +50,14 @@ export const JOLT_DEFAULTS = {
 export interface JoltMemoryConfig {
   /** Bytes from RAM_START to the end of the program's last section (text, data, bss). */
   readonly programSize: number;
-  readonly maxInputSize?: number;
-  readonly maxOutputSize?: number;
+  readonly maxInputSize?: number | undefined;
+  readonly maxOutputSize?: number | undefined;
   /** Must be a power of two (after rounding up to 8) or 0. */
-  readonly maxTrustedAdviceSize?: number;
+  readonly maxTrustedAdviceSize?: number | undefined;
   /** Must be a power of two (after rounding up to 8) or 0. */
-  readonly maxUntrustedAdviceSize?: number;
-  readonly stackSize?: number;
-  readonly heapSize?: number;
+  readonly maxUntrustedAdviceSize?: number | undefined;
+  readonly stackSize?: number | undefined;
+  readonly heapSize?: number | undefined;
 }
 
 /** Jolt's MemoryLayout fields (sizes rounded as Jolt rounds them) and the same layout as regions. */
@@ -199,4 +199,43 @@ function nextPowerOfTwo(value: number): number {
   let power = 1;
   while (power < value) power *= 2;
   return power;
+}
+
+/** Jolt's default trace length bound (DEFAULT_MAX_TRACE_LENGTH, 2^24 rows). */
+export const JOLT_DEFAULT_MAX_TRACE_LENGTH = 2 ** 24;
+
+/**
+ * Jolt's program_size for an ELF: the highest end address of any section at or above RAM_START,
+ * minus RAM_START, .bss included (jolt-program's image/elf.rs reads section headers, not
+ * segments). A file without section headers falls back to its PT_LOAD segments, which cover
+ * the same bytes for a linked executable.
+ */
+export function joltProgramSize(elf: Uint8Array): number {
+  const view = new DataView(elf.buffer, elf.byteOffset, elf.byteLength);
+  const u64 = (offset: number): number => Number(view.getBigUint64(offset, true));
+  const ram = BigInt(JOLT_RAM_START);
+  let end = ram;
+  const extend = (start: bigint, size: bigint): void => {
+    if (start >= ram && start + size > end) end = start + size;
+  };
+  const shoff = u64(40);
+  const shentsize = view.getUint16(58, true);
+  const shnum = view.getUint16(60, true);
+  if (shoff !== 0 && shnum !== 0 && shentsize >= 64 && shoff + shnum * shentsize <= elf.length) {
+    for (let i = 0; i < shnum; i++) {
+      const header = shoff + i * shentsize;
+      extend(view.getBigUint64(header + 16, true), view.getBigUint64(header + 32, true));
+    }
+  } else {
+    const phoff = u64(32);
+    const phentsize = view.getUint16(54, true);
+    const phnum = view.getUint16(56, true);
+    for (let i = 0; i < phnum && phoff + (i + 1) * phentsize <= elf.length; i++) {
+      const header = phoff + i * phentsize;
+      if (view.getUint32(header, true) === 1 /* PT_LOAD */) {
+        extend(view.getBigUint64(header + 16, true), view.getBigUint64(header + 40, true));
+      }
+    }
+  }
+  return Number(end - ram);
 }
