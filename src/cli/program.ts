@@ -329,7 +329,8 @@ export function packageVersion(): string {
   return manifest.version;
 }
 
-const MEMORY_LIMIT_HELP = 'address space the guest may hold, e.g. 512M: at least 1M, in whole 4K pages (default 2G; beyond it: ENOMEM)';
+const MEMORY_LIMIT_HELP =
+  'memory the guest may make the host hold (address space, files, pipes, directory entries), e.g. 512M: at least 1M, in whole 4K pages (default 2G; beyond it ENOMEM or ENOSPC; the image and stack must fit at load: about 10M on linux)';
 
 export function buildProgram(): Command {
   const program = new Command('zeroos')
