@@ -1,4 +1,8 @@
+import { existsSync, truncateSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OutOfMemory } from '../../src/kernel/memory-budget.js';
+import { SYSCALL_NUMBERS as NR } from '../../src/kernel/syscall/numbers.js';
 import { Errno } from '../../src/kernel/errno.js';
 import { O_CREAT, O_RDWR } from '../../src/subsystems/vfs/constants.js';
 import { E, Guest } from '../subsystems/vfs/support.js';
@@ -40,4 +44,21 @@ describe('host mounts and the memory budget', () => {
       expect(written).toBeLessThan(LIMIT);
     });
   }
+
+  it('should stop with OutOfMemory, before the host allocates it, when a mounted file is larger than the budget', () => {
+    truncateSync(join(s.rw, 'existing.txt'), 2 * LIMIT); // a sparse file: no disk space used
+    const g = Guest.create({ memoryLimit: LIMIT, files: { mounts: [{ host: s.rw, guest: '/m' }] } });
+    const fd = g.fd('/m/existing.txt', 0);
+    const before = process.memoryUsage().arrayBuffers;
+    expect(() => g.read(fd, 16)).toThrow(OutOfMemory);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(LIMIT);
+  });
+
+  it('should answer ENOMEM, leaving the host file in place, when unlinking an open file whose bytes do not fit', () => {
+    truncateSync(join(s.rw, 'existing.txt'), 2 * LIMIT);
+    const g = Guest.create({ memoryLimit: LIMIT, files: { mounts: [{ host: s.rw, guest: '/m', mode: 'rw' }] } });
+    g.fd('/m/existing.txt', O_RDWR);
+    expect(g.call(NR.unlinkat, -100, g.str('/m/existing.txt'), 0)).toBe(E(Errno.ENOMEM));
+    expect(existsSync(join(s.rw, 'existing.txt'))).toBe(true);
+  });
 });

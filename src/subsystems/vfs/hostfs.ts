@@ -19,7 +19,7 @@ import {
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { Errno } from '../../kernel/errno.js';
-import type { MemoryBudget } from '../../kernel/memory-budget.js';
+import { OutOfMemory, type MemoryBudget } from '../../kernel/memory-budget.js';
 import { HostFileError } from './errors.js';
 import {
   ESTALE,
@@ -66,6 +66,8 @@ const HOST_ERRNO: Record<string, number> = {
 
 /** A host failure as the guest sees it: the matching errno, or EIO. */
 export function hostErrno(error: unknown): number {
+  // Keeping an unlinked host file's bytes in memory can exceed the run's budget: ENOMEM.
+  if (error instanceof OutOfMemory) return -Errno.ENOMEM;
   return -(HOST_ERRNO[(error as NodeJS.ErrnoException)?.code ?? ''] ?? Errno.EIO);
 }
 
@@ -199,10 +201,16 @@ export class HostFileSystem implements FileSystem, Mirror {
   load(file: RegularInode): Uint8Array {
     const path = file.hostPath;
     let bytes: Uint8Array;
+    let tooBig: OutOfMemory | undefined;
     try {
       if (path === undefined) throw new HostAccessRefused('ENOENT', '', 'the file has no host path');
       const fd = this.pool.acquire(file, false, (writable) => this.#openFile(file, writable));
       const size = Number(fstatSync(fd, { bigint: true }).size);
+      // Refused before the host allocates it: the bytes are charged to the budget once loaded.
+      if (this.budget && !this.budget.fits(size)) {
+        tooBig = new OutOfMemory(`the host file ${toDisplay(path)}`, size, this.budget.used, this.budget.limit);
+        throw tooBig;
+      }
       bytes = new Uint8Array(size);
       let filled = 0;
       while (filled < size) {
@@ -213,6 +221,7 @@ export class HostFileSystem implements FileSystem, Mirror {
       bytes = bytes.subarray(0, filled);
     } catch (error) {
       this.pool.drop(file);
+      if (error === tooBig) throw error;
       throw new HostFileError(toDisplay(path ?? file.input?.hostPath ?? this.hostRoot), 'read', error);
     }
     if (file.input) {
