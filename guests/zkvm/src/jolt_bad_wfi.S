@@ -1,0 +1,12 @@
+# jolt_bad_wfi: bare metal; holds one word Jolt refuses at program build (and at run): `wfi`.
+# Executed: wfi; were it accepted, it would go on to the termination store (auipc, addi,
+# addi, sb) and `j .`.
+        .option norvc
+        .section .text.boot, "ax"
+        .globl _start
+_start:
+        wfi
+        lla     t0, __termination
+        addi    t1, x0, 1
+        sb      t1, 0(t0)
+1:      j       1b
