@@ -49,7 +49,27 @@ export type { MachineProfile } from './arch/riscv64/csr/index.js';
 export { ElfError } from './platform/elf/errors.js';
 export { LayoutError } from './platform/layout.js';
 export { BadProcessArgument, InitialStackOverflow } from './platform/initial-stack.js';
-export { UnknownPlatform, PLATFORM_NAMES, createPlatform, type PlatformName } from './platform/platforms.js';
+export {
+  BUILTIN_INTEGRATIONS,
+  DEFAULT_PLATFORM,
+  IntegrationLoadError,
+  IntegrationOptionError,
+  IntegrationRegistry,
+  UnknownPlatform,
+  builtinIntegrations,
+  integrationModule,
+  type IntegrationMachine,
+  type IntegrationParts,
+  isIntegration,
+  loadIntegration,
+  type Integration,
+  type IntegrationContext,
+  type IntegrationOption,
+  type IntegrationOptionValues,
+  type IntegrationSetup,
+  type OptionKind,
+} from './integrations/index.js';
+export type { NamedCostModel, RunOutcome, RunReport, RunReporter } from './kernel/contracts/outcome.js';
 export { HostFileError, MountError } from './subsystems/vfs/errors.js';
 export { CapturedOutputLimit } from './subsystems/console/console.js';
 export { signalName } from './subsystems/signals/signals.js';
@@ -59,6 +79,8 @@ export {
   ALLOCATOR,
   ARCH,
   BOOT_CONTRIBUTION,
+  COST_MODEL,
+  RUN_REPORTER,
   DEVICE,
   ENTROPY,
   KERNEL_CONFIG,
@@ -83,6 +105,7 @@ export type {
   BootInfo,
   EntropySource,
   ExitStatus,
+  HaltContext,
   Layout,
   LayoutRegion,
   Platform,
@@ -134,3 +157,15 @@ export type {
   ThreadSwitchEvent,
   UnsupportedSyscallEvent,
 } from './kernel/events.js';
+
+// Writing an integration (src/integrations/types.ts, docs/platform-adapters.md): the
+// building blocks a platform's bootstrap and an adapter loaded by path use.
+export { ContainerModule } from 'inversify';
+export { LinuxPlatform, type LinuxPlatformOptions } from './platform/linux/linux-platform.js';
+export { MemoryLayout, formatSize, type MemoryRegion, type RegionSpec } from './platform/layout.js';
+export { loadElf, type LoadedImage } from './platform/elf/loader.js';
+export { parseElf } from './platform/elf/parser.js';
+export { buildInitialStack } from './platform/initial-stack.js';
+export { PERM_R, PERM_W, PERM_X, PERM_RW, PERM_RX, PERM_RWX } from './arch/memory/types.js';
+export type { IoWindow } from './arch/riscv64/memory-port.js';
+export { StopReason, type Hart } from './arch/riscv64/types.js';

@@ -10,11 +10,13 @@ import { archModule, ENGINE, ENGINE_NAMES, isEngineName, type EngineName } from 
 import type { MachineProfile } from './arch/riscv64/csr/index.js';
 import type { IsaConfig } from './arch/riscv64/isa/index.js';
 import type { Process } from './kernel/process.js';
-import { ALLOCATOR, KERNEL_CONFIG, KERNEL_EVENTS, PROCESS, TRAP_HANDLER, type KernelConfig } from './kernel/tokens.js';
+import { ALLOCATOR, KERNEL_CONFIG, KERNEL_EVENTS, PROCESS, RUN_REPORTER, TRAP_HANDLER, type KernelConfig } from './kernel/tokens.js';
 import type { Allocator, AllocatorStats } from './kernel/contracts/allocator.js';
 import { MemoryBudget, type MemoryBudgetStats } from './kernel/memory-budget.js';
 import type { SyscallTrapHandler } from './kernel/syscall/trap-handler.js';
-import { createPlatform, type PlatformName } from './platform/index.js';
+import { builtinIntegrations, checkIntegrationOptions, isIntegration, type Integration, type IntegrationOptionValues, type IntegrationRegistry, type IntegrationSetup } from './integrations/index.js';
+import type { RunOutcome, RunReport } from './kernel/contracts/outcome.js';
+import { CostAccounting } from './kernel/cost.js';
 import { Console, consoleModule, type ConsoleOptions, type HostOutputFailure } from './subsystems/console/index.js';
 import { AddressSpace, memoryModule, type AddressSpaceStats, type AllocatorName } from './subsystems/memory/index.js';
 import { processModule } from './subsystems/process/index.js';
@@ -25,8 +27,15 @@ import { timeModule } from './subsystems/time/index.js';
 import { InputLedger, Vfs, vfsModule, type FilesOptions, type InputRecord, type OutputSummary } from './subsystems/vfs/index.js';
 
 export interface KernelOptions {
-  /** A platform object, or the name of a built-in one. Default: 'linux'. */
-  readonly platform?: Platform | PlatformName;
+  /**
+   * Where the program runs: an integration's name ('linux', the default, 'jolt', 'spike',
+   * or one registered in `integrations`), an Integration object, or a bare Platform.
+   */
+  readonly platform?: string | Integration | Platform;
+  /** The integration's own options by camelCase name (Jolt: `{ maxInputSize: 8192 }`). */
+  readonly platformOptions?: IntegrationOptionValues;
+  /** Where names are looked up. Default: the built-in integrations. */
+  readonly integrations?: IntegrationRegistry;
   /** The run's seed (AT_RANDOM; later the RNG and the random scheduler). Default 0. */
   readonly seed?: bigint | number;
   /** Stop with InstructionBudgetExhausted after this many instructions. Default: no limit. */
@@ -48,7 +57,7 @@ export interface KernelOptions {
    * (every instruction interpreted, the reference). Same output and instruction count on both.
    */
   readonly engine?: EngineName;
-  /** Where ecall goes: 'host' (ZeroOS serves syscalls, the default) or 'machine' (the guest's mtvec). */
+  /** Where ecall goes: 'host' (ZeroOS serves syscalls, the default) or 'machine' (the guest's mtvec), if the integration offers it. */
   readonly trapMode?: TrapMode;
   /**
    * The instruction set the platform accepts: extensions registered and instructions or
@@ -97,6 +106,8 @@ export interface RunResult {
   readonly stderr: Uint8Array;
   /** What the --out copy-back wrote to the host, once `run()`/`finish()` did it. */
   readonly output?: OutputSummary;
+  /** How the run ended in the integration's terms (a zkVM's terminated, panicked, ...), when it has them. */
+  readonly outcome?: RunOutcome;
 }
 
 /** The statistics `--stats` prints. */
@@ -121,6 +132,12 @@ export interface RunStats {
   readonly allocator: { readonly name: string } & AllocatorStats;
   /** The host-backed input files the guest read, with their SHA-256, in the order it first read them. */
   readonly inputs: readonly InputRecord[];
+  /** The integration that ran ('linux', 'jolt', ...). */
+  readonly platform: string;
+  /** The integration's cost of the run (Jolt: trace rows), when it has a cost model. */
+  readonly cost?: { readonly model: string; readonly unit: string; readonly total: number };
+  /** What the integration reports (outcome, its own --stats lines and data). */
+  readonly reports: readonly RunReport[];
   /** Guest writes the host refused (a closed pipe, a full disk): when not empty, the run depended on the host, not only on its inputs. */
   readonly hostOutputErrors: readonly HostOutputFailure[];
 }
@@ -272,6 +289,7 @@ export class ZeroOS {
   /** The result so far (exitCode is -1 while the process has not exited). */
   result(): RunResult {
     const exit = this.process.exit;
+    const outcome = this.reports().find((r) => r.outcome !== undefined)?.outcome;
     return {
       exitCode: exit?.code ?? -1,
       ...(exit?.signal === undefined ? {} : { signal: exit.signal }),
@@ -280,13 +298,20 @@ export class ZeroOS {
       stdout: this.console.stdout,
       stderr: this.console.stderr,
       ...(this.#output === undefined ? {} : { output: this.#output }),
+      ...(outcome === undefined ? {} : { outcome }),
     };
+  }
+
+  /** The integrations' reports, asked now (after the run: how it ended). */
+  reports(): RunReport[] {
+    return this.container.isBound(RUN_REPORTER) ? this.container.getAll(RUN_REPORTER).map((r) => r.report()) : [];
   }
 
   stats(): RunStats {
     const handler = this.trapHandler();
     const allocator = this.container.get(ALLOCATOR);
     const scheduler = this.kernel.scheduler;
+    const cost = this.container.get(CostAccounting);
     return {
       engine: this.container.get(ENGINE),
       instructions: this.kernel.instructions,
@@ -300,6 +325,9 @@ export class ZeroOS {
       scheduler: { name: scheduler.name, quantum: scheduler.quantum },
       allocator: { name: allocator.name, ...allocator.stats() },
       inputs: this.container.get(InputLedger).inputs(),
+      platform: this.kernel.platform.name,
+      ...(cost.model ? { cost: { model: cost.model.name, unit: cost.model.unit, total: cost.total } } : {}),
+      reports: this.reports(),
       hostOutputErrors: this.console.hostOutputErrors,
     };
   }
@@ -352,8 +380,8 @@ export function createKernel(options: KernelOptions = {}): ZeroOS {
   if (options.engine !== undefined && !isEngineName(options.engine)) {
     throw new ConfigurationError(`unknown engine "${String(options.engine)}": one of ${ENGINE_NAMES.join(', ')}`);
   }
-  const platform =
-    typeof options.platform === 'object' ? options.platform : createPlatform(options.platform ?? 'linux');
+  const setup = resolvePlatform(options);
+  const platform = setup.platform;
   // One place decides the run's settings: the user's options, else the platform's, else ours.
   const defaults = platform.runDefaults ?? {};
   const config: KernelConfig = {
@@ -366,9 +394,35 @@ export function createKernel(options: KernelOptions = {}): ZeroOS {
     epochSeconds: options.epochSeconds ?? defaults.epochSeconds ?? DEFAULT_EPOCH_SECONDS,
     memoryLimit: options.memoryLimit ?? defaults.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
   };
-  const zeroos = new ZeroOS(composeContainer(config, platform, defaultSubsystems(options), options.modules ?? []));
+  const subsystems = defaultSubsystems({
+    ...options,
+    ...(options.isa === undefined && setup.isa !== undefined ? { isa: setup.isa } : {}),
+    ...(options.machineProfile === undefined && setup.machineProfile !== undefined ? { machineProfile: setup.machineProfile } : {}),
+  });
+  if (setup.module) subsystems.push(setup.module);
+  const zeroos = new ZeroOS(composeContainer(config, platform, subsystems, options.modules ?? []));
   checkOptionsHonoured(options, zeroos);
   return zeroos;
+}
+
+/** The platform and the integration's parts for a run, from `options.platform`. */
+function resolvePlatform(options: KernelOptions): IntegrationSetup {
+  const chosen = options.platform ?? 'linux';
+  const trapMode = options.trapMode ?? 'host';
+  if (typeof chosen === 'object' && !isIntegration(chosen)) {
+    if (options.platformOptions !== undefined && Object.keys(options.platformOptions).length > 0) {
+      throw new ConfigurationError(`platformOptions need an integration: the platform object "${chosen.name}" takes none`);
+    }
+    return { platform: chosen };
+  }
+  const integration = typeof chosen === 'string' ? (options.integrations ?? builtinIntegrations()).get(chosen) : chosen;
+  const modes = integration.trapModes ?? ['host'];
+  if (!modes.includes(trapMode)) {
+    throw new ConfigurationError(`platform ${integration.name} does not offer trap mode "${trapMode}" (it offers ${modes.join(', ')})`);
+  }
+  const values = options.platformOptions ?? {};
+  checkIntegrationOptions(integration, values, 'run');
+  return integration.setup({ options: values, trapMode, purpose: 'run' });
 }
 
 /**

@@ -9,7 +9,14 @@ import { SYSCALL_TABLE } from '../kernel/tokens.js';
 import { MAX_CODE_PAGES } from '../arch/riscv64/code-cache.js';
 import { DEFAULT_ENGINE, ENGINE_NAMES, type EngineName } from '../kernel/modules/arch-module.js';
 import { MEMORY_CATEGORIES, MEMORY_LABELS, formatBytes } from '../kernel/memory-budget.js';
-import { PLATFORM_NAMES, type PlatformName } from '../platform/index.js';
+import {
+  builtinIntegrations,
+  isAdapterPath,
+  loadIntegration,
+  type Integration,
+  type IntegrationRegistry,
+} from '../integrations/index.js';
+import type { TrapMode } from '../arch/riscv64/types.js';
 import { ALLOCATOR_NAMES, type AllocatorName } from '../subsystems/memory/index.js';
 import { SCHEDULER_NAMES, type SchedulerName } from '../subsystems/scheduler/index.js';
 import type { InputSource } from '../subsystems/console/index.js';
@@ -17,7 +24,7 @@ import { signalName } from '../subsystems/signals/index.js';
 import { HostFileError, type HostMount, type HostMountMode, type OutputDirectory } from '../subsystems/vfs/index.js';
 import { createKernel, type RunResult, type ZeroOS } from '../zeroos.js';
 import { hostStdin, writeAllSync, writeDiagnostic } from './host-io.js';
-import { addLayoutCommands } from './commands/layout.js';
+import { addIntegrationOptions, addLayoutCommands, integrationValues } from './commands/layout.js';
 import { addPostcardCommand } from './commands/postcard.js';
 
 /** A user mistake on the command line: message and EXIT_CODES.usage, no stack. */
@@ -128,7 +135,8 @@ function readHostFile(path: string, what: string): Uint8Array {
 }
 
 interface RunOptions {
-  platform: PlatformName;
+  platform: string;
+  trap: TrapMode;
   engine: EngineName;
   seed: bigint;
   maxInstructions?: number;
@@ -161,7 +169,7 @@ export function guestExecutablePath(hostPath: string): string {
   return `/bin/${basename(hostPath)}`;
 }
 
-async function runCommand(elfPath: string, guestArgs: string[], options: RunOptions): Promise<number> {
+async function runCommand(elfPath: string, guestArgs: string[], options: RunOptions, registry: IntegrationRegistry): Promise<number> {
   const executable = readHostFile(elfPath, 'executable');
   for (const assignment of options.env) {
     if (!assignment.includes('=')) throw new UsageError(`--env expects KEY=VALUE, got "${assignment}"`);
@@ -172,6 +180,9 @@ async function runCommand(elfPath: string, guestArgs: string[], options: RunOpti
   const onSigint = () => interrupt.abort();
   const zeroos: ZeroOS = createKernel({
     platform: options.platform,
+    integrations: registry,
+    platformOptions: integrationValues(options as unknown as Record<string, unknown>, registry.list()),
+    trapMode: options.trap,
     engine: options.engine,
     seed: options.seed,
     ...(options.maxInstructions === undefined ? {} : { maxInstructions: options.maxInstructions }),
@@ -287,7 +298,7 @@ function printStats(zeroos: ZeroOS, wallMs: number, options: RunOptions): void {
   const mips = stats.instructions / 1e6 / (wallMs / 1000);
   const lines = [
     `--- zeroos stats ---`,
-    `platform        ${options.platform}`,
+    `platform        ${stats.platform}${options.trap === 'machine' ? ' (trap mode machine: the guest handles its own ecalls)' : ''}`,
     `engine          ${stats.engine}`,
     `seed            ${stats.settings.seed}`,
     `epoch           ${stats.settings.epochSeconds} s (${new Date(stats.settings.epochSeconds * 1000).toISOString()})`,
@@ -310,6 +321,11 @@ function printStats(zeroos: ZeroOS, wallMs: number, options: RunOptions): void {
       ? `reproducible    yes`
       : `reproducible    no: the host refused ${stats.hostOutputErrors.map((f) => `${f.writes} write(s) to ${f.stream} (${f.code})`).join(', ')}, so the run depended on the reader`,
   ];
+  if (stats.cost) lines.push(`${stats.cost.unit.padEnd(15)} ${stats.cost.total} (${stats.cost.model})`);
+  for (const report of stats.reports) {
+    if (report.outcome) lines.push(`outcome         ${report.outcome.name} (exit ${report.outcome.exitCode}): ${report.outcome.detail}`);
+    for (const [label, text] of report.lines) lines.push(`${label.padEnd(15)} ${text}`);
+  }
   const out = zeroos.result().output;
   if (out) lines.push(`output          ${out.guest} -> ${out.host}: ${out.files} files, ${out.bytes} bytes`);
   writeDiagnostic(2, encode(lines.join('\n') + '\n'));
@@ -332,7 +348,7 @@ export function packageVersion(): string {
 const MEMORY_LIMIT_HELP =
   'memory the guest may make the host hold (address space, files, pipes, directory entries), e.g. 512M: at least 1M, in whole 4K pages (default 2G; beyond it ENOMEM or ENOSPC; the image and stack must fit at load: about 10M on linux)';
 
-export function buildProgram(): Command {
+export function buildProgram(registry: IntegrationRegistry = builtinIntegrations()): Command {
   const program = new Command('zeroos')
     .description('Run static RISC-V Linux programs deterministically on the ZeroOS library OS.')
     .version(packageVersion(), '-V, --version', 'print the version')
@@ -348,7 +364,14 @@ export function buildProgram(): Command {
     .showHelpAfterError('(zeroos run --help for usage)')
     .argument('<elf>', 'the executable')
     .argument('[args...]', 'arguments passed to the guest (after its argv[0])')
-    .addOption(new Option('--platform <name>', 'platform to run on').choices([...PLATFORM_NAMES]).default('linux'))
+    .addOption(
+      new Option('--platform <name|path>', `platform to run on: ${registry.names().join(', ')}, or an adapter module (./my-adapter.js); see zeroos platforms`).default('linux'),
+    )
+    .addOption(
+      new Option('--trap <mode>', "where ecall goes: host (ZeroOS serves the syscalls) or machine (the guest's own mtvec handler, as ZeroOS runs inside a zkVM guest)")
+        .choices(['host', 'machine'])
+        .default('host'),
+    )
     .addOption(
       new Option('--engine <name>', 'execution tier: js (hot blocks compiled to JavaScript) or interpreter (the reference)')
         .choices([...ENGINE_NAMES])
@@ -383,7 +406,15 @@ export function buildProgram(): Command {
     )
     .passThroughOptions()
     .action(async (elf: string, args: string[], options: RunOptions) => {
-      process.exitCode = await runCommand(elf, args, options);
+      process.exitCode = await runCommand(elf, args, options, registry);
+    });
+  addIntegrationOptions(program.commands.find((c) => c.name() === 'run')!, registry.list(), 'run');
+
+  program
+    .command('platforms')
+    .description('list the platforms (integrations) a program can run on, with their trap modes and options')
+    .action(() => {
+      writeDiagnostic(1, encode(formatPlatforms(registry.list())));
     });
 
   program
@@ -395,15 +426,60 @@ export function buildProgram(): Command {
       writeDiagnostic(1, encode(formatSyscallTable(zeroos.container.get(SYSCALL_TABLE), options) + '\n'));
     });
 
-  addLayoutCommands(program);
+  addLayoutCommands(program, registry);
   addPostcardCommand(program);
   return program;
 }
 
+/** `zeroos platforms`: each integration with its summary, trap modes and options. */
+export function formatPlatforms(integrations: readonly Integration[]): string {
+  const blocks = integrations.map((integration) => {
+    const lines = [`${integration.name}${integration === integrations[0] ? ' (default)' : ''}`, `  ${integration.summary}`];
+    lines.push(`  trap modes: ${(integration.trapModes ?? ['host']).join(', ')}`);
+    for (const option of integration.options ?? []) {
+      const only = option.commands ? ` [${option.commands.join(', ')} only]` : '';
+      lines.push(`  --${option.name}: ${option.description}${option.defaultText === undefined ? '' : ` (default ${option.defaultText})`}${only}`);
+    }
+    return lines.join('\n');
+  });
+  return blocks.join('\n\n') + '\n\nAn adapter of your own: zeroos run --platform ./my-adapter.js prog.elf (see docs/platform-adapters.md)\n';
+}
+
+/**
+ * `zeroos run --platform ./adapter.js ...`: the adapter must be loaded before the command
+ * line is parsed, since it brings options of its own. Finds the --platform value among the
+ * run command's options (before the ELF: what follows belongs to the guest).
+ */
+function adapterPathIn(argv: readonly string[]): string | undefined {
+  if (argv[0] !== 'run') return undefined;
+  for (let i = 1; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return undefined;
+    if (arg.startsWith('--platform=')) return isAdapterPath(arg.slice(11)) ? arg.slice(11) : undefined;
+    if (arg === '--platform') return argv[i + 1] !== undefined && isAdapterPath(argv[i + 1]!) ? argv[i + 1] : undefined;
+    if (!arg.startsWith('-')) return undefined; // the ELF: the guest's arguments follow
+    // Every other run option takes one value unless it is a known switch.
+    if (!arg.includes('=') && !RUN_SWITCHES.has(arg)) i++;
+  }
+  return undefined;
+}
+
+/** The run options that take no value (the scan above must not skip an argument after them). */
+const RUN_SWITCHES = new Set(['--stats', '--trace', '--tty', '-h', '--help']);
+
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
   try {
-    await program.parseAsync(argv as string[], { from: 'user' });
+    const registry = builtinIntegrations();
+    let args = [...argv];
+    const adapter = adapterPathIn(args);
+    if (adapter !== undefined) {
+      const api = await import('../index.js');
+      const integration = await loadIntegration(adapter, api);
+      if (!registry.has(integration.name) || registry.get(integration.name) !== integration) registry.register(integration);
+      args = args.map((a) => (a === adapter ? integration.name : a === `--platform=${adapter}` ? `--platform=${integration.name}` : a));
+    }
+    const program = buildProgram(registry);
+    await program.parseAsync(args, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error && typeof error === 'object' && 'code' in error && String((error as { code: unknown }).code).startsWith('commander.')) {

@@ -38,6 +38,9 @@ const ILL_ILLOPC = 1;
 const TRAP_BRKPT = 1;
 const BUS_ADRALN = 1;
 
+/** Thrown through the hart when it has no `requestStop`: `endRun` is then taken at once. */
+class RunEndRequested extends Error {}
+
 /** What to load: the executable's bytes and the process's arguments and environment. */
 export interface ProgramImage {
   readonly executable: Uint8Array;
@@ -60,6 +63,8 @@ export class Kernel {
   #boot: { context: BootContext; info: BootInfo } | undefined;
   #current: Thread | undefined;
   #quantumLeft = Infinity;
+  /** An exit an integration asked for from inside the hart (an I/O window's hook): taken when the hart stops. */
+  #requestedExit: { code: number; reason: string } | undefined;
 
   constructor(
     @inject(ARCH) readonly arch: Arch,
@@ -111,6 +116,23 @@ export class Kernel {
     return info;
   }
 
+  /**
+   * Ends the run with `code`, from inside the hart: an integration's I/O window or custom
+   * instruction hook (HTIF's exit store). The instruction finishes, then the process exits
+   * with `code` as if by exit_group.
+   */
+  endRun(code: number, reason: string): void {
+    this.#requestedExit ??= { code, reason };
+    const hart = this.arch.hart as { requestStop?: () => void };
+    if (hart.requestStop) hart.requestStop();
+    else throw new RunEndRequested();
+  }
+
+  /** Why the run ended when an integration ended it (`endRun`). */
+  get endReason(): string | undefined {
+    return this.#requestedExit?.reason;
+  }
+
   /** Runs to completion; throws InstructionBudgetExhausted when the configured budget runs out. */
   run(): void {
     const budget = this.config.maxInstructions;
@@ -152,6 +174,10 @@ export class Kernel {
       try {
         reason = hart.run(slice);
       } catch (error) {
+        if (error instanceof RunEndRequested && this.#requestedExit) {
+          this.lifecycle.exitProcess(this.#requestedExit.code, thread);
+          return 'exited';
+        }
         const fault = this.faultSignal(error);
         if (fault && this.signals?.deliverFault(thread, fault)) continue;
         throw this.guestFault(error, thread);
@@ -175,6 +201,12 @@ export class Kernel {
           break;
         case StopReason.Budget:
           break;
+        default:
+          // StopReason.Stop: an integration asked for it (endRun).
+          if (this.#requestedExit) {
+            this.lifecycle.exitProcess(this.#requestedExit.code, thread);
+            return 'exited';
+          }
       }
       if (this.process.exited) break;
       if (thread.state !== 'runnable' || this.#quantumLeft <= 0 || thread.yielded) {
@@ -240,6 +272,12 @@ export class Kernel {
 
   /** A jump-to-self: the end of a zkVM program, or a thread that can never make progress. */
   private haltEnds(thread: Thread): boolean {
+    const hart = this.arch.hart;
+    const code = this.platform.onHalt?.({ pc: hart.pc, tid: thread.tid, instructions: hart.instret });
+    if (code !== undefined) {
+      this.lifecycle.exitProcess(code, thread);
+      return true;
+    }
     if (this.platform.haltEndsRun) {
       this.lifecycle.exitProcess(0, thread);
       return true;

@@ -4,6 +4,7 @@ import type { Arch } from './contracts/arch.js';
 import type { BootContribution } from './contracts/boot.js';
 import type { Device } from './contracts/device.js';
 import type { EntropySource, Platform } from './contracts/platform.js';
+import type { NamedCostModel, RunReporter } from './contracts/outcome.js';
 import type { Scheduler } from './contracts/scheduler.js';
 import type { SignalDelivery } from './contracts/signals.js';
 import type { SyscallProvider, SyscallTable, UnknownSyscallPolicy } from './contracts/syscall.js';
@@ -32,6 +33,10 @@ export const BOOT_CONTRIBUTION = Symbol.for('zeroos.BootContribution') as Servic
 export const SIGNAL_DELIVERY = Symbol.for('zeroos.SignalDelivery') as ServiceIdentifier<SignalDelivery>;
 /** Optional: the run's random stream (the randomness subsystem binds it); AT_RANDOM is drawn from it. */
 export const ENTROPY = Symbol.for('zeroos.Entropy') as ServiceIdentifier<EntropySource>;
+/** Optional: an integration's cost model (Jolt's trace rows); the kernel meters the run with it. */
+export const COST_MODEL = Symbol.for('zeroos.CostModel') as ServiceIdentifier<NamedCostModel>;
+/** Plural: integrations' reports (outcome, --stats lines), asked when the run has ended. */
+export const RUN_REPORTER = Symbol.for('zeroos.RunReporter') as ServiceIdentifier<RunReporter>;
 export const KERNEL_EVENTS = Symbol.for('zeroos.KernelEvents') as ServiceIdentifier<KernelEvents>;
 export const PROCESS = Symbol.for('zeroos.Process') as ServiceIdentifier<Process>;
 export const KERNEL_CONFIG = Symbol.for('zeroos.KernelConfig') as ServiceIdentifier<KernelConfig>;

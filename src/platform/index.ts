@@ -19,4 +19,3 @@ export {
   type JoltMemoryConfig,
   type JoltMemoryLayout,
 } from './jolt-layout.js';
-export { PLATFORM_NAMES, createPlatform, UnknownPlatform, type PlatformName, type BuiltInPlatform } from './platforms.js';

@@ -1,3 +1,4 @@
+import { LinuxPlatform } from '../../src/platform/linux/linux-platform.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RefusedInstruction } from '../../src/arch/riscv64/types.js';
@@ -32,7 +33,8 @@ describe('createKernel', () => {
 
   describe('when the platform brings its machine profile', () => {
     it('should restrict the hart\'s CSRs to the profile\'s, with its reason', () => {
-      const zeroos = createKernel({ trapMode: 'machine', machineProfile: JOLT_MACHINE_PROFILE });
+      // A bare Platform object: the Linux integration itself offers host trap mode only.
+      const zeroos = createKernel({ platform: new LinuxPlatform(), trapMode: 'machine', machineProfile: JOLT_MACHINE_PROFILE });
       const hart = zeroos.container.get(ARCH).hart;
       expect(() => hart.readCsr(0xb00)).toThrow(/Jolt/);
       hart.writeCsr(0x340, 42n); // mscratch: one of Jolt's six

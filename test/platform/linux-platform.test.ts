@@ -11,7 +11,7 @@ import {
   LinuxPlatform,
   linuxMemoryLayout,
 } from '../../src/platform/linux/index.js';
-import { PLATFORM_NAMES, UnknownPlatform, createPlatform, type PlatformName } from '../../src/platform/platforms.js';
+import { UnknownPlatform, builtinIntegrations } from '../../src/integrations/index.js';
 import { ET_DYN, PF_R, PF_W, PF_X, staticExecutable } from './elf-builder.js';
 import { PagedMemory } from '../../src/arch/index.js';
 import { newMachine } from './machine.js';
@@ -207,16 +207,16 @@ describe(LinuxPlatform, () => {
   });
 });
 
-describe(createPlatform, () => {
-  it('should create the Linux platform', () => {
-    expect(createPlatform('linux')).toBeInstanceOf(LinuxPlatform);
-    expect(PLATFORM_NAMES).toEqual(['linux']);
+describe('the linux integration', () => {
+  it('should be the default and set up the Linux platform', () => {
+    const registry = builtinIntegrations();
+    expect(registry.names()[0]).toBe('linux');
+    const setup = registry.get('linux').setup({ options: {}, trapMode: 'host', purpose: 'run' });
+    expect(setup.platform).toBeInstanceOf(LinuxPlatform);
   });
 
-  it('should reject an unknown name from untyped callers', () => {
-    expect(() => createPlatform('plan9' as PlatformName)).toThrow(
-      new UnknownPlatform('plan9'),
-    );
-    expect(new UnknownPlatform('plan9').message).toBe('unknown platform "plan9" (known: linux)');
+  it('should reject an unknown name, listing the known ones', () => {
+    expect(() => builtinIntegrations().get('plan9')).toThrow(UnknownPlatform);
+    expect(() => builtinIntegrations().get('plan9')).toThrow('unknown platform "plan9" (known: linux, jolt, spike;');
   });
 });

@@ -1,1 +1,3 @@
 export * from './postcard.js';
+export { joltIntegration } from './integration.js';
+export * from './describe.js';

@@ -68,12 +68,26 @@ export interface ExitStatus {
   readonly signal?: number;
 }
 
+/** Where a halt happened, for the platform's `onHalt`. */
+export interface HaltContext {
+  /** The pc of the instruction that jumped to itself (it executed once). */
+  readonly pc: number;
+  readonly tid: number;
+  readonly instructions: number;
+}
+
 /**
  * What each zkVM integration implements: a linker-style memory layout, the bootstrap
- * hook that loads the program and builds its initial state, and what exiting means.
+ * hook that loads the program and builds its initial state, and what exiting and
+ * halting mean. The rest of an integration (I/O windows, syscalls, a cost model) comes
+ * through its ContainerModule (src/integrations/types.ts).
  */
 export interface Platform {
   readonly name: string;
+  /**
+   * The address space. A platform whose layout depends on the program (Jolt places the
+   * stack after the image) may settle it in `bootstrap`: the kernel reads it after load.
+   */
   readonly layout: Layout;
   /** Loads the executable and sets up pc, sp and memory. Throws named errors on bad input. */
   bootstrap(context: BootContext): BootInfo;
@@ -82,6 +96,12 @@ export interface Platform {
    * an endless loop (the kernel reports it as a hang).
    */
   readonly haltEndsRun?: boolean;
+  /**
+   * What a halt means: the exit status the run ends with, or undefined for Linux's meaning
+   * (an endless loop: the run stops with GuestHang, or other threads run on). Takes
+   * precedence over `haltEndsRun`. A zkVM decides here from its termination and panic words.
+   */
+  onHalt?(context: HaltContext): number | undefined;
   /**
    * The run settings this platform wants unless the user overrides them: a zkVM fixes
    * its seed, epoch, clock rate and limits here so every prover sees the same run.

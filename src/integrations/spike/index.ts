@@ -1,0 +1,2 @@
+export { spikeIntegration } from './integration.js';
+export * from './describe.js';
