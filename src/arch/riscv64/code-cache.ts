@@ -10,7 +10,7 @@ export const SLOTS = PAGE_SIZE / 2;
  * branch to its start is taken and the budget allows another full pass), then stores the
  * remaining budget in `state.left` and returns the next pc. On a memory fault it writes
  * the registers back, sets `state.left` to the budget at the start of the faulting pass and
- * rethrows; `port.faultK` tells which instruction of the block faulted.
+ * rethrows; `port.accessPc` tells which instruction of the block faulted.
  *
  * `n === 0` marks a slot whose first instruction is not translated (system, CSR, AMO,
  * halt, illegal, or one crossing the page end): the dispatcher interprets one instruction.

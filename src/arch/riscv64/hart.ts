@@ -9,13 +9,33 @@
  *   machine-services.ts CSRs, machine traps, mret (what system instructions call)
  *   tiers/              the interpreter and the compiled (js) tier, both generated from isa/
  *   observer.ts         the per-instruction observer and cost models
+ *   hook-context.ts     what an instruction hook (an integration's custom instruction) gets
+ *
+ * Seams for integrations (zkVMs, HTIF), each the same on every tier, and free for code
+ * that does not use them:
+ *   addIoWindow(w)        memory-mapped I/O: hooks on loads/stores overlapping [start, end);
+ *                         `backed: false` for a device range that is not memory (need not be
+ *                         mapped, may be huge; reached only where an access would fault as
+ *                         unmapped). Hooks get the accessing pc.
+ *   onMisaligned          alignment policy: (address, size, access, pc) => void, called for
+ *                         every 2/4/8-byte load, store, LR, SC or AMO off its natural
+ *                         alignment; throw the platform's error to refuse it.
+ *   isa.extensions        custom instructions: an Extension whose InstructionDefs have
+ *                         `hook(ctx: HookContext)` (isa/types.ts) run a host function.
+ *   requestStop()         from a store's window hook or an instruction hook: `run` returns
+ *                         StopReason.Stop right after that instruction retires.
+ *   StopReason.Halt       any instruction whose next pc is its own (j ., a taken self-branch,
+ *                         jalr to itself; Jolt's ebreak) ends the run after executing once.
+ *   reservationRule       'riscv' (default) or 'jolt': which SC succeeds.
+ *   observe(o)            the instruction observer; CostMeter sums a CostModel over it.
+ *   machine.mode          CSRs, trap semantics, machine profiles (csr/); `isa.refuse`.
  */
 import type { PagedMemory } from '../memory/paged-memory.js';
 import { CodeCache } from './code-cache.js';
 import { PRIV_M, PRIV_U, type MachineProfile } from './csr/index.js';
 import { type IsaConfig, type IsaRegistry, isaRegistry } from './isa/index.js';
 import { MachineServices } from './machine-services.js';
-import { type IoWindow, MemoryPort } from './memory-port.js';
+import { type IoWindow, MemoryPort, type MisalignedHook, type ReservationRule } from './memory-port.js';
 import type { InstructionObserver } from './observer.js';
 import { HartState } from './state.js';
 import { InterpreterTier } from './tiers/interpreter.js';
@@ -80,7 +100,7 @@ export class RiscvHart implements Hart {
     this.isa = isaRegistry(options.isa);
     this.port = new MemoryPort(memory);
     this.code = new CodeCache(memory, this.isa);
-    this.machine = new MachineServices(this.state, this.code, this.isa, options.trapMode ?? 'host', options.hartId ?? 0, options.privilege === 'user' ? PRIV_U : PRIV_M);
+    this.machine = new MachineServices(this.state, this.code, this.isa, this.port, options.trapMode ?? 'host', options.hartId ?? 0, options.privilege === 'user' ? PRIV_U : PRIV_M);
     if (options.machineProfile !== undefined) this.machine.mode.apply(options.machineProfile);
     const context: MachineContext = { state: this.state, port: this.port, code: this.code, machine: this.machine };
     this.tier = this.engine === 'interpreter' ? new InterpreterTier(context, this.isa) : new JsTier(context, this.isa, this.code, { threshold });
@@ -170,6 +190,30 @@ export class RiscvHart implements Hart {
     this.tier.observe(observer);
   }
 
+  /** See `Hart.requestStop`. */
+  requestStop(): void {
+    this.port.requestStop();
+  }
+
+  /** See `Hart.onMisaligned`. */
+  get onMisaligned(): MisalignedHook | undefined {
+    return this.port.onMisaligned;
+  }
+
+  set onMisaligned(hook: MisalignedHook | undefined) {
+    this.port.onMisaligned = hook;
+  }
+
+  /** See `Hart.reservationRule`. */
+  get reservationRule(): ReservationRule {
+    return this.port.reservationRule;
+  }
+
+  set reservationRule(rule: ReservationRule) {
+    if (rule !== 'riscv' && rule !== 'jolt') throw new RangeError(`reservationRule must be 'riscv' or 'jolt', got ${String(rule)}`);
+    this.port.reservationRule = rule;
+  }
+
   /** How many guest pages currently have decoded code (for tests and statistics). */
   get codePageCount(): number {
     return this.code.pageCount;
@@ -183,6 +227,12 @@ export class RiscvHart implements Hart {
       throw new RangeError(`run: the budget must be a non-negative integer or Infinity, got ${maxInstructions}`);
     }
     const state = this.state;
+    const port = this.port;
+    if (port.stopRequested) {
+      // Asked between runs: nothing runs.
+      port.stopRequested = false;
+      return StopReason.Stop;
+    }
     let remaining = maxInstructions;
     while (remaining > 0) {
       const chunk = remaining > CHUNK ? CHUNK : remaining;
@@ -191,6 +241,11 @@ export class RiscvHart implements Hart {
       let reason: number;
       try {
         reason = this.tier.run();
+      } catch (e) {
+        // A hook that asked to stop and then threw: the request dies with the run.
+        port.stopRequested = false;
+        state.stopReason = 0;
+        throw e;
       } finally {
         state.retired = state.runEnd - state.left;
       }

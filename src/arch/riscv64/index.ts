@@ -1,6 +1,6 @@
 export * from './types.js';
 export { RiscvHart, type RiscvHartOptions, type ExecutionEngine } from './hart.js';
-export { TLB_SIZE, MemoryPort, type IoWindow } from './memory-port.js';
+export { TLB_SIZE, MemoryPort, type IoWindow, type MisalignedHook, type ReservationRule, StopRequestNotAllowed } from './memory-port.js';
 export { MAX_BLOCK } from './tiers/js-blocks.js';
 export type { EngineName, ExecutionTier, MachineContext } from './tiers/types.js';
 export { CostMeter, type CostModel, type DecodedForm, type InstructionObserver, decodedForm } from './observer.js';

@@ -14,7 +14,9 @@
 import { CsrAccessError, type CsrOp, MachineMode } from './csr/index.js';
 import { CAUSE_ILLEGAL_INSTRUCTION, PRIV_M, type Privilege } from './csr/numbers.js';
 import type { CodeCache } from './code-cache.js';
+import { InstructionHookContext } from './hook-context.js';
 import type { IsaRegistry } from './isa/registry.js';
+import type { MemoryPort } from './memory-port.js';
 import type { HartState } from './state.js';
 import { IllegalInstruction, MisalignedAccess, RefusedInstruction, StopReason, type TrapMode } from './types.js';
 
@@ -34,15 +36,18 @@ export class MachineServices {
   /** The value of the last CSR instruction's read (low and high word). */
   cl = 0;
   ch = 0;
+  private readonly hookContext: InstructionHookContext;
 
   constructor(
     private readonly state: HartState,
     private readonly cache: CodeCache,
     private readonly isa: IsaRegistry,
+    port: MemoryPort,
     trapMode: TrapMode,
     hartId: number,
     privilege: Privilege = PRIV_M,
   ) {
+    this.hookContext = new InstructionHookContext(state, port);
     this.trapMode = trapMode;
     this.timeSource = () => BigInt(this.state.retired);
     this.mode = new MachineMode({
@@ -110,6 +115,20 @@ export class MachineServices {
 
   flushCode(): void {
     this.cache.flush();
+  }
+
+  // ------------------------------------------------------------------ instruction hooks
+
+  /**
+   * A hooked instruction (InstructionDef.hook): op id, pc, bits, length, the budget
+   * before it (for instret) and its decoded form. The interpreter retires it when this
+   * returns, and ends the run after it when the hook asked to stop.
+   */
+  hook(op: number, pc: number, raw: number, len: number, left: number, info: number, imm: number): void {
+    this.state.retired = this.state.runEnd - left;
+    const r = this.isa.instructions[op]!;
+    this.hookContext.enter(r, pc, raw, len, info, imm);
+    r.def.hook!(this.hookContext);
   }
 
   // ------------------------------------------------------------------ CSRs

@@ -20,6 +20,13 @@ export class HartState {
   runEnd = 0;
   /** Instructions retired before the current chunk (exact between chunks). */
   retired = 0;
+  /**
+   * A stop a compiled block took on its way out (StopReason.Halt or Stop; 0: none): the
+   * block leaves `left` at 0 so its dispatcher's loop ends without a test per block, and
+   * the real budget left in `stopLeft`.
+   */
+  stopReason = 0;
+  stopLeft = 0;
   /** The decoded page the tiers last ran in (a cache of the code cache's lookup). */
   cp: CodePage = NO_CODE;
 

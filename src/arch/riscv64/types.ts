@@ -1,7 +1,7 @@
 import { EXIT_CODES, signalExitCode, ZeroOSError, hex } from '../../errors.js';
 import type { GuestMemory } from '../memory/types.js';
 import { STANDARD_EXTENSIONS, isaRegistry } from './isa/index.js';
-import type { IoWindow } from './memory-port.js';
+import type { IoWindow, MisalignedHook, ReservationRule } from './memory-port.js';
 import type { InstructionObserver } from './observer.js';
 
 /** Why `Hart.run` returned to the kernel. */
@@ -12,8 +12,17 @@ export const StopReason = {
   Ebreak: 2,
   /** The instruction budget given to `run` is used up (exactly). */
   Budget: 3,
-  /** The pc stalled (`j .`: a jump to itself), the zkVM convention for "done". */
+  /**
+   * The pc stalled: an instruction whose next pc is its own (`j .`, `c.j .`, a taken
+   * self-branch, a jump or jalr to itself; Jolt's ebreak), the zkVM convention for "done".
+   * It executed once (retired, counted, observed); pc points at it.
+   */
   Halt: 4,
+  /**
+   * A hook asked to end the run (`requestStop`: a store's window write hook, or an
+   * instruction hook): the instruction retired, instret counts it, pc is the next one.
+   */
+  Stop: 5,
 } as const;
 export type StopReason = (typeof StopReason)[keyof typeof StopReason];
 
@@ -54,10 +63,11 @@ export interface Hart {
   getXSigned(index: number): bigint;
 
   /**
-   * Runs until an ecall, ebreak, halt, or until exactly `maxInstructions` retired.
-   * Throws `IllegalInstruction`, `MemoryFault` (with pc) or `MisalignedAccess` (an LR, SC
-   * or AMO off its natural alignment) on a fault; the faulting instruction is not retired
-   * and pc points at it.
+   * Runs until an ecall, ebreak, halt, a hook's stop request, or until exactly
+   * `maxInstructions` retired. Throws `IllegalInstruction`, `MemoryFault` (with pc) or
+   * `MisalignedAccess` (an LR, SC or AMO off its natural alignment) on a fault, and
+   * whatever a hook (window, alignment policy, instruction hook) throws; the instruction
+   * is then not retired and pc points at it.
    */
   run(maxInstructions: number): StopReason;
 
@@ -84,6 +94,24 @@ export interface Hart {
    * nobody observes.
    */
   observe(observer: InstructionObserver | undefined): void;
+
+  /**
+   * Ends the current `run` right after the instruction under way retires: `run` returns
+   * StopReason.Stop with pc at the next instruction. Call it from an I/O window's write
+   * hook or an instruction hook (a read hook may not: StopRequestNotAllowed). Called
+   * between runs, the next `run` returns Stop at once, retiring nothing.
+   */
+  requestStop(): void;
+
+  /**
+   * The alignment policy: called for every load, store, LR, SC or AMO of 2, 4 or 8 bytes
+   * at an address that is not a multiple of its size, on every tier; throw to refuse.
+   * undefined (default): misaligned plain loads and stores work.
+   */
+  onMisaligned: MisalignedHook | undefined;
+
+  /** Which SC succeeds: 'riscv' (default) or 'jolt' (see ReservationRule). */
+  reservationRule: ReservationRule;
 }
 
 export class IllegalInstruction extends ZeroOSError {

@@ -2,7 +2,8 @@
  * A: load-reserved/store-conditional and the AMOs (.w and .d). aq/rl order nothing on a
  * single hart. A misaligned address raises the address-misaligned exception before anything
  * is read, written or reserved (SC too, whatever the reservation: the spec's rule, as Spike
- * checks it).
+ * checks it), after the platform's alignment policy (which may refuse it first). Which SC
+ * succeeds is the port's reservation rule (RISC-V's or Jolt's).
  */
 import type { Extension, InstructionDef } from './types.js';
 
@@ -16,8 +17,10 @@ const f3 = (width: 'w' | 'd'): number => (width === 'w' ? 2 : 3);
 const alignMask = (width: 'w' | 'd'): number => (width === 'w' ? 3 : 7);
 const size = (width: 'w' | 'd'): number => (width === 'w' ? 4 : 8);
 
+/** The platform's alignment policy (P.misaligned) speaks first, then the A extension's exception. */
 const misaligned = (mnemonic: string, width: 'w' | 'd', cause: number): string =>
-  `a = $rs1; ah = $rs1h; if ((a & ${alignMask(width)}) !== 0) throw M.misaligned('${mnemonic}', a, ah, ${size(width)}, ${cause}, $pc);`;
+  `a = $rs1; ah = $rs1h; if ((a & ${alignMask(width)}) !== 0) { P.misaligned(a, ah, ${size(width)}, '${cause === CAUSE_LOAD_MISALIGNED ? 'read' : 'write'}', $pc); ` +
+  `throw M.misaligned('${mnemonic}', a, ah, ${size(width)}, ${cause}, $pc); }`;
 
 /** An AMO: old value (ol, oh), operand (bl, bh), new value (nl, nh) from `combine`. */
 function amo(name: string, funct5: number, width: 'w' | 'd', combine: string): InstructionDef {
@@ -33,8 +36,8 @@ function amo(name: string, funct5: number, width: 'w' | 'd', combine: string): I
     semantics:
       misaligned(mnemonic, width, CAUSE_STORE_MISALIGNED) +
       (width === 'w' ? ' bl = $rs2; bh = bl >> 31;' : ' bl = $rs2; bh = $rs2h;') +
-      ` ol = P.amoLoad(a, ah, ${n}); oh = ${width === 'w' ? 'ol >> 31' : 'P.vhi'}; ${combine}` +
-      ` P.st(a, ah, ${n}, nl, nh, 0); v = ol; w = oh;`,
+      ` ol = P.amoLoad(a, ah, ${n}, $pc); oh = ${width === 'w' ? 'ol >> 31' : 'P.vhi'}; ${combine}` +
+      ` P.st(a, ah, ${n}, nl, nh, $pc); v = ol; w = oh;`,
   };
 }
 
@@ -53,7 +56,7 @@ function forWidth(width: 'w' | 'd'): InstructionDef[] {
       interpretOnly: true,
       semantics:
         misaligned(`lr.${width}`, width, CAUSE_LOAD_MISALIGNED) +
-        ` v = P.ld(a, ah, ${n}, 0); w = ${width === 'w' ? 'v >> 31' : 'P.vhi'}; P.reserve(a, ah);`,
+        ` v = P.ld(a, ah, ${n}, $pc); w = ${width === 'w' ? 'v >> 31' : 'P.vhi'}; P.reserve(a, ah, ${n});`,
     },
     {
       mnemonic: `sc.${width}`,
@@ -64,7 +67,7 @@ function forWidth(width: 'w' | 'd'): InstructionDef[] {
       interpretOnly: true,
       semantics:
         misaligned(`sc.${width}`, width, CAUSE_STORE_MISALIGNED) +
-        ` if (P.claimReservation(a, ah)) { P.st(a, ah, ${n}, $rs2, $rs2h, 0); v = 0; } else { v = 1; } w = 0;`,
+        ` if (P.claimReservation(a, ah, ${n})) { P.st(a, ah, ${n}, $rs2, $rs2h, $pc); v = 0; } else { v = 1; } w = 0;`,
     },
     amo('swap', 0x01, width, 'nl = bl; nh = bh;'),
     amo('add', 0x00, width, 'nl = (ol + bl) | 0; nh = (oh + bh + ((nl >>> 0) < (ol >>> 0) ? 1 : 0)) | 0;'),

@@ -109,8 +109,9 @@ export class IsaRegistry {
     const refusals = new Map<string, string>();
     for (const r of config.refuse ?? []) this.noteRefusal(r, names, refusals);
     const list: RegisteredInstruction[] = [];
-    const add = (def: InstructionDef, extension: string): void => {
-      if (this.byMnemonic.has(def.mnemonic)) throw new RangeError(`instruction "${def.mnemonic}" is defined twice`);
+    const add = (given: InstructionDef, extension: string): void => {
+      if (this.byMnemonic.has(given.mnemonic)) throw new RangeError(`instruction "${given.mnemonic}" is defined twice`);
+      const def = given.hook === undefined ? given : hooked(given, list.length);
       const refusal = refusals.get(def.mnemonic) ?? this.refusedExtensions.get(extension);
       const r: RegisteredInstruction = { id: list.length, def, extension, ...(refusal === undefined ? {} : { refusal }) };
       list.push(r);
@@ -215,6 +216,15 @@ export class IsaRegistry {
     for (const e of this.extensions) if (e.letter !== undefined) bits |= 1 << (e.letter.charCodeAt(0) - 97);
     return bits;
   }
+}
+
+/**
+ * A hooked instruction as the tiers run it: interpret-only, its template a call of the
+ * machine services' `hook` with its op id (see HookContext).
+ */
+function hooked(def: InstructionDef, op: number): InstructionDef {
+  const { writesRd: _writesRd, control: _control, condition: _condition, specialize: _specialize, ...rest } = def;
+  return { ...rest, interpretOnly: true, semantics: `M.hook(${op}, $pc, $raw, $len, $left, $info, $imm);` };
 }
 
 /** Unpacks `info` into register numbers (x0 for the sink) and the op id. */

@@ -25,6 +25,9 @@
  * - Assign `npc` (the next pc) and declare `control` for a control transfer.
  * - `$stop(N)`: retire the instruction and return StopReason N with pc left at it (only in
  *   `interpretOnly` instructions).
+ * - `$stopAfter(N)`: finish the instruction (it retires, pc moves on to the next one), then
+ *   return StopReason N (the slow path of `$stN` uses it when a window hook asked to stop).
+ * - `$info`: the decoded info word (op id and registers; see registry.ts).
  *
  * Memory, through the memory port (TLB fast path, then the port's slow path, which checks
  * permissions and I/O windows):
@@ -35,13 +38,67 @@
  * - `$st1` `$st2` `$st4` `$st8`: store rs2 at (a, ah).
  *
  * Scratch locals: `t u v w a ah i o npc ol oh bl bh nl nh`. Services: `P` (the memory
- * port: `ld`, `st`, `amoLoad`, `vhi`, `reserve`, `claimReservation`), `M` (machine
+ * port: `ld`, `st`, `amoLoad` (their last argument is `$pc`), `vhi`, `reserve`,
+ * `claimReservation`, `misaligned`, `stopRequested`), `M` (machine
  * services, machine-services.ts: `csr`, `ecall`, `ebreak`, `mret`, `illegal`,
- * `misaligned`, `flushCode`; only in `interpretOnly` instructions; their errors are
+ * `misaligned`, `flushCode`, `hook`; only in `interpretOnly` instructions; their errors are
  * thrown, an exception taken in machine mode included), and the int64 helpers (`T`, `mul64`, `mulh64`,
  * `mulhsu64`, `mulhu64`, `div64`, `divu64`, `rem64`, `remu64`, `divw`, `divuw`, `remw`,
  * `remuw`).
  */
+
+/**
+ * What an instruction hook (`InstructionDef.hook`) gets: the instruction and a handle on
+ * the hart. One object per hart, reused for every hooked instruction: do not keep it.
+ *
+ * The contract:
+ * - The hook runs when the instruction executes, on every tier (hooked instructions are
+ *   interpret-only: a compiled block ends before one). Its effects are the instruction's
+ *   effects; when it returns, the instruction retires (instret counts it, the observer
+ *   sees it with its op id, so a CostModel prices it) and pc moves to pc + length (a
+ *   hooked instruction does not jump).
+ * - Registers: reads see the values before the instruction and the hook's own writes;
+ *   writes to x0 are ignored.
+ * - Memory: `readMemory`/`writeMemory` access guest memory as the instruction's own loads
+ *   and stores would: page permissions, I/O windows, code invalidation; a fault is a
+ *   MemoryFault with this pc. They bypass the alignment policy (a hook reads byte ranges).
+ * - Errors: whatever the hook throws ends `run` with it (use the integration's named
+ *   errors, with `pc`); the instruction is not retired and pc points at it, but register
+ *   and memory writes made before the throw stay: check first, then write.
+ * - `stop()`: `run` returns StopReason.Stop right after this instruction retires, pc at
+ *   the next instruction.
+ */
+export interface HookContext {
+  /** The instruction's address, its bits as fetched (16 or 32) and its length. */
+  readonly pc: number;
+  readonly bits: number;
+  readonly length: 2 | 4;
+  /** Its op id (IsaRegistry.opOf) and mnemonic. */
+  readonly op: number;
+  readonly mnemonic: string;
+  /** Its operands, cut out per its `format` (register numbers 0..31; 0 where the format has none). */
+  readonly rd: number;
+  readonly rs1: number;
+  readonly rs2: number;
+  readonly imm: number;
+  /** Instructions retired before this one. */
+  readonly instret: number;
+  /** Register `index` as an unsigned 64-bit value (x0 reads 0). */
+  getX(index: number): bigint;
+  /** Sets register `index` (modulo 2^64; x0 ignored). */
+  setX(index: number, value: bigint): void;
+  /** The low and high int32 words of register `index` (no BigInt). */
+  getXLow(index: number): number;
+  getXHigh(index: number): number;
+  /** Sets register `index` from int32 words (x0 ignored). */
+  setXWords(index: number, lo: number, hi: number): void;
+  /** `length` bytes of guest memory at `address` (see the contract). */
+  readMemory(address: bigint | number, length: number): Uint8Array;
+  /** Writes `bytes` to guest memory at `address` (see the contract). */
+  writeMemory(address: bigint | number, bytes: Uint8Array): void;
+  /** Ends the run after this instruction (StopReason.Stop). */
+  stop(): void;
+}
 
 /** How the operand fields are cut out of the 32-bit word. */
 export type Format =
@@ -108,6 +165,14 @@ export interface InstructionDef {
    * rs1, 0` is a move); undefined to use `semantics`. Same meaning, by construction.
    */
   readonly specialize?: (operands: Operands) => string | undefined;
+  /**
+   * The semantics as a host function, for an integration's custom instructions (a zkVM's
+   * host I/O, advice loads, assertions, hashing inlines). See HookContext for the
+   * contract. With a hook, `semantics` is ignored (give ''), the instruction is
+   * interpret-only, and `writesRd`/`control` do not apply: the hook writes what it
+   * writes and the pc moves on by the instruction's length.
+   */
+  readonly hook?: (context: HookContext) => void;
 }
 
 /** An ISA extension: a named set of instructions (and, for C, the halfword expansion). */

@@ -9,6 +9,7 @@ import { MemoryFault } from '../../memory/types.js';
 import { type InstructionObserver, observerVariant } from '../observer.js';
 import { HELPER_NAMES, HELPERS, type Spelling, expand, scratchUsed } from './vocabulary.js';
 import type { ExecutionTier, MachineContext } from './types.js';
+import { StopReason } from '../types.js';
 
 /**
  * The interpreter function: executes up to `limit` instructions (budget permitting) from
@@ -43,6 +44,7 @@ const TERMS: Readonly<Record<string, string>> = {
   targetlo: '((pc + imm) | 0)',
   targethi: '(Math.floor((pc + imm) / 4294967296) | 0)',
   raw: 'cp.raw[slot]',
+  info: 'info',
   left: 'left',
 };
 
@@ -53,9 +55,14 @@ const SPELLING: Spelling = {
     return t;
   },
   ea: () => 'a = (x[rs1] + imm) | 0; ah = (x[rs1 + 1] + (imm >> 31) + ((a >>> 0) < (x[rs1] >>> 0) ? 1 : 0)) | 0; i = (a >>> 12) & 255;',
-  k: '0',
+  k: 'pc',
   stop: (reason) => `{ RETIRE left--; reason = ${reason}; break loop; }`,
+  // The loop ends after this instruction: `left--` then meets `stopAt`.
+  stopAfter: (reason) => `{ P.stopRequested = false; stopAt = left - 1; reason = ${reason}; }`,
 };
+
+/** Out-of-line functions cannot end the loop: their call site tests `P.stopRequested`. */
+const OUT_OF_LINE_SPELLING: Spelling = { ...SPELLING, stopAfter: () => '' };
 
 /** What the observing variants call when an instruction retires. */
 function retireCode(variant: number): string {
@@ -81,7 +88,7 @@ function declarations(body: string): string {
 
 /** The source of an out-of-line instruction's function. */
 function outOfLineSource(r: RegisteredInstruction): string {
-  let body = expand(r.def.semantics, SPELLING);
+  let body = expand(r.def.semantics, OUT_OF_LINE_SPELLING);
   if (r.def.writesRd === true) body += ' x[rd] = v; x[rd + 1] = w;';
   const decl = declarations(body);
   const memory = /\b[rw](tag|mem8?)\b/.test(body)
@@ -98,12 +105,14 @@ function caseOf(r: RegisteredInstruction, variant: number): string {
   if (r.refusal !== undefined) {
     body = `throw M.refused(${r.id}, pc, cp.raw[slot], len);`;
   } else if (outOfLine(r)) {
-    body = `OPS[${r.id}](${OUT_OF_LINE_ARGS}); ${retire} pc += len; break;`;
+    // A store or hook inside may have asked to stop after this instruction.
+    body = `OPS[${r.id}](${OUT_OF_LINE_ARGS}); if (P.stopRequested) ${SPELLING.stopAfter(String(StopReason.Stop))} ${retire} pc += len; break;`;
   } else {
     body = expand(def.semantics, SPELLING).replaceAll('RETIRE', retire);
     if (def.writesRd === true) body += ' x[rd] = v; x[rd + 1] = w;';
     if (def.control !== undefined) {
-      body += ` ${retire} pc = npc; left--; if (yieldOnJump) break loop; continue loop;`;
+      // The pc stalls (`j .`, a taken self-branch, a jump to itself): retired once, then Halt.
+      body += ` ${retire} if (npc === pc) { left--; reason = ${StopReason.Halt}; break loop; } pc = npc; left--; if (yieldOnJump) break loop; continue loop;`;
     } else {
       body += ` ${retire} pc += len; break;`;
     }
@@ -136,7 +145,7 @@ return function interpret(S, P, C, M, O, limit, yieldOnJump) {
   let pc = S.pc;
   let cp = S.cp;
   let left = S.left;
-  const stopAt = left - limit > 0 ? left - limit : 0;
+  let stopAt = left - limit > 0 ? left - limit : 0;
   let reason = 0;
   // An exception taken in machine mode (M.taken, thrown by M) continues at the handler;
   // the excepting instruction is not retired.

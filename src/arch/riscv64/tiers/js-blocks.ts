@@ -10,11 +10,13 @@
  *
  * Generated code keeps the registers the block uses in locals (lo/hi int32 pairs), loaded
  * at entry and written back at every exit, including a fault: the port's slow paths record
- * which instruction faulted in `port.faultK` before throwing, and a catch writes the
- * registers back and restores the budget of the pass, so the dispatcher reports the exact
- * pc and retires exactly the instructions before the fault. A block whose last instruction
- * jumps back to its own start loops inside the function while the budget allows a whole
- * further pass.
+ * the pc of the accessing instruction in `port.accessPc` (before any check or hook that
+ * may throw), and a catch writes the registers back and restores the budget of the pass,
+ * so the dispatcher reports the exact pc and retires exactly the instructions before the
+ * fault. A block whose last instruction jumps back to its own start loops inside the
+ * function while the budget allows a whole further pass; one whose last instruction jumps
+ * to itself ends the run (Halt), and a store whose window hook asked to stop ends it right
+ * after the store (Stop).
  */
 import { MemoryFault } from '../../memory/types.js';
 import { Block, type CodePage, INTERPRET_ONE, SLOTS } from '../code-cache.js';
@@ -23,6 +25,7 @@ import type { InstructionDef } from '../isa/types.js';
 import { type InstructionObserver, observerVariant } from '../observer.js';
 import { type InterpretFn, interpreterFor } from './interpreter.js';
 import type { ExecutionTier, MachineContext } from './types.js';
+import { StopReason } from '../types.js';
 import { HELPER_NAMES, HELPERS, type Spelling, expand, templateUses } from './vocabulary.js';
 
 /** Longest block, in instructions. */
@@ -75,6 +78,7 @@ function spelling(insn: Insn, k: number): Spelling {
         case 'targetlo': return pairOf(pc + imm)[0];
         case 'targethi': return pairOf(pc + imm)[1];
         case 'raw': return `${insn.raw}`;
+        case 'info': return `${insn.info}`;
         default: throw new Error(`instruction template: $${name} has no spelling in a compiled block`);
       }
     },
@@ -85,16 +89,23 @@ function spelling(insn: Insn, k: number): Spelling {
       else ea = `a = (${L(rs1)} + ${literal(imm)}) | 0; ah = (${H(rs1)} + ${literal(imm >> 31)} + ((a >>> 0) < (${L(rs1)} >>> 0) ? 1 : 0)) | 0;`;
       return `${ea} i = (a >>> 12) & 255;`;
     },
-    k: `${k}`,
+    k: `${pc}`,
     stop: () => {
       throw new Error('a compiled block cannot stop the run');
     },
+    // Filled in by `generate`, which knows the block's length and registers.
+    stopAfter: (reason) => `\u0001${k}:${reason}\u0001`,
   };
 }
 
 /**
  * The JS source of a block function `(S, P, R, left, O) => npc`. The next pc is the return
  * value rather than a field of S: one heap store and load fewer per block run.
+ *
+ * A block that stops the run on its way out (a pc stall: Halt; a hook's stop request
+ * after a store: Stop) returns the next pc with `S.left` = 0, so the dispatcher's loop
+ * ends without a test per block, and leaves the stop in `S.stopReason` and the budget in
+ * `S.stopLeft`.
  */
 export function generate(insns: readonly Insn[], start: number, variant: number): string {
   const n = insns.length;
@@ -116,27 +127,45 @@ export function generate(insns: readonly Insn[], start: number, variant: number)
       written.add(insn.rd);
       body.push(`l${insn.rd} = v | 0; h${insn.rd} = w | 0;`);
     }
-    if ((variant & 1) !== 0) body.push(`O.instruction(${insn.pc}, ${insn.raw}, ${insn.info}, ${insn.imm});`);
+    if ((variant & 1) !== 0) body.push(observeInstruction(insn));
   }
   const writeback = [...written].map((r) => `R[${2 * r}] = l${r}; R[${2 * r + 1}] = h${r};`).join(' ');
+  const stopWith = (reason: number, npc: number, budget: string): string =>
+    `{ ${writeback} S.stopReason = ${reason}; S.stopLeft = ${budget}; S.left = 0; return ${npc}; }`;
+  // `$stopAfter` in instruction k (a store whose hook asked to stop; stores write no register).
+  const stopAfter = (k: number, reason: number): string => {
+    const insn = insns[k]!;
+    const observe = ((variant & 1) !== 0 ? observeInstruction(insn) : '') + ((variant & 2) !== 0 ? ` O.block(${start}, ${k + 1});` : '');
+    return `{ P.stopRequested = false; ${observe} ${stopWith(reason, insn.pc + insn.len, `left + ${n - k - 1}`)} }`;
+  };
   const last = insns[n - 1]!;
-  const loops = last.def.control === 'direct' && last.pc + last.imm === start;
+  const target = last.pc + last.imm;
+  // A direct jump or branch to itself stalls the pc (Halt) instead of looping.
+  const stalls = last.def.control === 'direct' && target === last.pc;
+  const loops = last.def.control === 'direct' && target === start && !stalls;
   const leave = (npc: string): string => `${writeback} S.left = left; return ${npc};`;
+  const halt = stopWith(StopReason.Halt, last.pc, 'left');
   const exit: string[] = [];
   if ((variant & 2) !== 0) exit.push(`O.block(${start}, ${n});`);
   if (last.def.condition !== undefined) {
     const cond = expand(last.def.condition, spelling(last, n - 1));
-    const target = last.pc + last.imm;
     const fall = last.pc + last.len;
-    if (loops) {
+    if (stalls) {
+      exit.push(`if (${cond}) ${halt}`);
+      exit.push(leave(`${fall}`));
+    } else if (loops) {
       exit.push(`if (${cond}) { if (left >= ${n}) continue; ${leave(`${target}`)} }`);
       exit.push(leave(`${fall}`));
     } else {
       exit.push(leave(`${cond} ? ${target} : ${fall}`));
     }
   } else if (last.def.control !== undefined) {
-    if (loops) exit.push(`if (npc === ${start} && left >= ${n}) continue;`);
-    exit.push(leave('npc'));
+    if (stalls) exit.push(halt);
+    else {
+      if (last.def.control === 'indirect') exit.push(`if (npc === ${last.pc}) ${halt}`);
+      if (loops) exit.push(`if (npc === ${start} && left >= ${n}) continue;`);
+      exit.push(leave('npc'));
+    }
   } else {
     exit.push(leave(`${last.pc + last.len}`));
   }
@@ -146,8 +175,12 @@ export function generate(insns: readonly Insn[], start: number, variant: number)
     prologue.push('const rtag = P.rtag, rmem = P.rmem, rmem8 = P.rmem8, wtag = P.wtag, wmem = P.wmem, wmem8 = P.wmem8;');
     prologue.push('let m8 = rmem8[0], m32 = rmem[0];');
   }
-  const inner = [`left -= ${n};`, ...body, ...exit].join('\n    ');
+  const inner = [`left -= ${n};`, ...body, ...exit]
+    .join('\n    ')
+    .replace(/\u0001(\d+):(\d+)\u0001/g, (_m, k: string, reason: string) => stopAfter(Number(k), Number(reason)));
   const loopBody = loops ? `for (;;) {\n    ${inner}\n  }` : inner;
+  // On a throw, the dispatcher finds the instruction by `P.accessPc` and reports the
+  // partial pass to a block observer.
   return `'use strict';
 return function block_${start.toString(16)}(S, P, R, left, O) {
   ${prologue.join('\n  ')}
@@ -155,11 +188,14 @@ return function block_${start.toString(16)}(S, P, R, left, O) {
   ${loopBody}
   } catch (e) {
     ${writeback}
-    S.left = left + ${n};${(variant & 2) !== 0 ? `
-    if (P.faultK > 0) O.block(${start}, P.faultK);` : ''}
+    S.left = left + ${n};
     throw e;
   }
 };`;
+}
+
+function observeInstruction(insn: Insn): string {
+  return `O.instruction(${insn.pc}, ${insn.raw}, ${insn.info}, ${insn.imm});`;
 }
 
 /**
@@ -298,12 +334,14 @@ export class JsTier implements ExecutionTier {
         try {
           pc = (block.fn as unknown as RunBlock)(state, port, x, left, observer);
         } catch (e) {
-          // Only the port's slow paths (and the I/O window hooks they call) throw in a block.
-          const k = port.faultK;
+          // Only the port's slow paths (and the hooks they call) throw in a block; the
+          // port knows the pc of the instruction that was accessing.
+          const k = indexOf(block, port.accessPc);
           const at = block.start + block.offsets[k]!;
+          if ((variant & 2) !== 0 && k > 0) observer!.block!(block.start, k);
           state.pc = at;
           state.left -= k;
-          throw e instanceof MemoryFault ? e.withPc(at) : e;
+          throw e instanceof MemoryFault && e.pc === undefined ? e.withPc(at) : e;
         }
         left = state.left;
         continue;
@@ -320,6 +358,21 @@ export class JsTier implements ExecutionTier {
     state.pc = pc;
     state.left = left;
     state.cp = cp;
+    if (state.stopReason !== 0) {
+      // A block stopped the run (see `generate`).
+      const reason = state.stopReason;
+      state.stopReason = 0;
+      state.left = state.stopLeft;
+      return reason;
+    }
     return 0;
   }
+}
+
+/** The index in `block` of the instruction at `pc` (0 when it is not one of them). */
+function indexOf(block: Block, pc: number): number {
+  const rel = pc - block.start;
+  const offsets = block.offsets;
+  for (let k = 0; k < offsets.length; k++) if (offsets[k] === rel) return k;
+  return 0;
 }

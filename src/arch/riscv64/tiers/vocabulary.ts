@@ -3,6 +3,7 @@
  * decoded fields at run time; a compiled block knows them, so they become literals and the
  * registers become locals (`l5`/`h5` for x5; 0 for x0).
  */
+import { StopReason } from '../types.js';
 import { T, div64, divu64, divuw, divw, mul64, mulh64, mulhsu64, mulhu64, rem64, remu64, remuw, remw } from '../int64.js';
 
 /** The int64 helpers templates may call, by name. */
@@ -17,7 +18,10 @@ export const SCRATCH = ['t', 'u', 'v', 'w', 'a', 'ah', 'i', 'o', 'npc', 'ol', 'o
 
 const TAG = '(ah * 1048576 + (a >>> 12))';
 
-/** The TLB fast path and the port's slow path of a load of `size` bytes at (a, ah) into v (and w). */
+/**
+ * The TLB fast path and the port's slow path of a load of `size` bytes at (a, ah) into v
+ * (and w); `k` spells the pc of the instruction (the slow path's last argument).
+ */
 export function loadCode(size: number, k: string): string {
   switch (size) {
     case 1:
@@ -31,17 +35,22 @@ export function loadCode(size: number, k: string): string {
   }
 }
 
-/** The same for a store of (lo, hi). */
-export function storeCode(size: number, lo: string, hi: string, k: string): string {
+/**
+ * The same for a store of (lo, hi). Only the slow path can reach a window hook, so only
+ * it tests whether a hook asked to stop (`stop`: the tier's `$stopAfter(5)`): the TLB
+ * fast path pays nothing for it.
+ */
+export function storeCode(size: number, lo: string, hi: string, k: string, stop: string): string {
+  const slow = (args: string): string => `{ P.st(a, ah, ${args}, ${k}); if (P.stopRequested) ${stop} }`;
   switch (size) {
     case 1:
-      return `if (wtag[i] === ${TAG}) wmem8[i][a & 4095] = ${lo}; else P.st(a, ah, 1, ${lo}, 0, ${k});`;
+      return `if (wtag[i] === ${TAG}) wmem8[i][a & 4095] = ${lo}; else ${slow(`1, ${lo}, 0`)}`;
     case 2:
-      return `if (wtag[i] === ${TAG} && (a & 1) === 0) { m8 = wmem8[i]; o = a & 4095; m8[o] = ${lo}; m8[o + 1] = ${lo} >> 8; } else P.st(a, ah, 2, ${lo}, 0, ${k});`;
+      return `if (wtag[i] === ${TAG} && (a & 1) === 0) { m8 = wmem8[i]; o = a & 4095; m8[o] = ${lo}; m8[o + 1] = ${lo} >> 8; } else ${slow(`2, ${lo}, 0`)}`;
     case 4:
-      return `if (wtag[i] === ${TAG} && (a & 3) === 0) wmem[i][(a & 4095) >> 2] = ${lo}; else P.st(a, ah, 4, ${lo}, 0, ${k});`;
+      return `if (wtag[i] === ${TAG} && (a & 3) === 0) wmem[i][(a & 4095) >> 2] = ${lo}; else ${slow(`4, ${lo}, 0`)}`;
     default:
-      return `if (wtag[i] === ${TAG} && (a & 7) === 0) { m32 = wmem[i]; o = (a & 4095) >> 2; m32[o] = ${lo}; m32[o + 1] = ${hi}; } else P.st(a, ah, 8, ${lo}, ${hi}, ${k});`;
+      return `if (wtag[i] === ${TAG} && (a & 7) === 0) { m32 = wmem[i]; o = (a & 4095) >> 2; m32[o] = ${lo}; m32[o + 1] = ${hi}; } else ${slow(`8, ${lo}, ${hi}`)}`;
   }
 }
 
@@ -50,10 +59,12 @@ export interface Spelling {
   /** The spelling of `$name` (throws for a term the tier does not have). */
   term(name: string): string;
   ea(): string;
-  /** The `k` argument of the port's slow paths. */
+  /** The last argument of the port's slow paths: the instruction's pc. */
   readonly k: string;
   /** `$stop(n)`. */
   stop(reason: string): string;
+  /** `$stopAfter(n)`: finish this instruction (it retires, pc moves on), then stop with n. */
+  stopAfter(reason: string): string;
 }
 
 /** A template cut at its `$` terms, once: text, then term, then text, ... */
@@ -70,8 +81,10 @@ const parsed = new Map<string, ParsedTemplate>();
 function parse(template: string): ParsedTemplate {
   let p = parsed.get(template);
   if (p === undefined) {
-    // Odd indices are terms: "stop:N", "ea", "ld4", "rs1", ...
-    const parts = template.replace(/\$stop\((\w+)\)/g, '\u0000stop:$1\u0000').replace(/\$(\w+)/g, '\u0000$1\u0000').split('\u0000');
+    // Odd indices are terms: "stop:N", "stopAfter:N", "ea", "ld4", "rs1", ...
+    const parts = template
+      .replace(/\$stopAfter\((\w+)\)/g, '\u0000stopAfter:$1\u0000')
+      .replace(/\$stop\((\w+)\)/g, '\u0000stop:$1\u0000').replace(/\$(\w+)/g, '\u0000$1\u0000').split('\u0000');
     const terms = parts.filter((_, i) => i % 2 === 1);
     p = {
       parts,
@@ -97,10 +110,11 @@ export function expand(template: string, s: Spelling): string {
     const name = parts[j]!;
     let code: string;
     if (name.startsWith('stop:')) code = s.stop(name.slice(5));
+    else if (name.startsWith('stopAfter:')) code = s.stopAfter(name.slice(10));
     else if (name === 'ea') code = s.ea();
     else if (name.length === 3 && (name.startsWith('ld') || name.startsWith('st'))) {
       const size = Number(name[2]);
-      code = name.startsWith('ld') ? loadCode(size, s.k) : storeCode(size, s.term('rs2'), s.term('rs2h'), s.k);
+      code = name.startsWith('ld') ? loadCode(size, s.k) : storeCode(size, s.term('rs2'), s.term('rs2h'), s.k, s.stopAfter(String(StopReason.Stop)));
     } else code = s.term(name);
     out += code + parts[j + 1]!;
   }
