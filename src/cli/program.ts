@@ -451,21 +451,29 @@ export function formatPlatforms(integrations: readonly Integration[]): string {
  * run command's options (before the ELF: what follows belongs to the guest).
  */
 function adapterPathIn(argv: readonly string[]): string | undefined {
-  if (argv[0] !== 'run') return undefined;
+  const command = argv[0];
+  if (command === undefined || !ADAPTER_COMMANDS.has(command)) return undefined;
   for (let i = 1; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') return undefined;
     if (arg.startsWith('--platform=')) return isAdapterPath(arg.slice(11)) ? arg.slice(11) : undefined;
     if (arg === '--platform') return argv[i + 1] !== undefined && isAdapterPath(argv[i + 1]!) ? argv[i + 1] : undefined;
-    if (!arg.startsWith('-')) return undefined; // the ELF: the guest's arguments follow
-    // Every other run option takes one value unless it is a known switch.
+    // run: the ELF ends the options (the guest's arguments follow).
+    if (!arg.startsWith('-')) {
+      if (command === 'run') return undefined;
+      continue;
+    }
+    // Every other option takes one value unless it is a known switch.
     if (!arg.includes('=') && !RUN_SWITCHES.has(arg)) i++;
   }
   return undefined;
 }
 
+/** The commands whose --platform may name an adapter module. */
+const ADAPTER_COMMANDS = new Set(['run', 'layout', 'linker-script', 'check']);
+
 /** The run options that take no value (the scan above must not skip an argument after them). */
-const RUN_SWITCHES = new Set(['--stats', '--trace', '--tty', '-h', '--help']);
+const RUN_SWITCHES = new Set(['--stats', '--trace', '--tty', '--json', '--run', '-h', '--help']);
 
 export async function main(argv: readonly string[]): Promise<number> {
   try {
