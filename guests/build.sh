@@ -332,5 +332,7 @@ if [ "$RUN" = 1 ]; then
   done
 fi
 rm -f "$CACHE"/*.elf
+# 7. the zkVM guests (Jolt, Spike: guests/zkvm/build.sh), with the same RUN/RUST; ZKVM=0 skips them
+[ "${ZKVM:-1}" = 1 ] && { RUN=$RUN RUST=$RUST GUESTS_CACHE=$CACHE bash "$GUESTS/zkvm/build.sh" || fail=1; }
 [ $fail = 0 ] && log "done" || log "done, with failures"
 exit $fail

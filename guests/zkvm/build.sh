@@ -55,6 +55,17 @@ if [ ! -x "$CC" ] || [ ! -f "$PREFIX/lib/libc.a" ]; then
   ZKVM=0 RUN=0 RUST=0 bash "$GUESTS/build.sh"
 fi
 
+# qemu's Spike machine (Debian's qemu-system-misc) records the HTIF guest's reference run.
+if [ "$RUN" = 1 ] && ! command -v qemu-system-riscv64 >/dev/null && [ "${SKIP_APT:-0}" != 1 ]; then
+  log "apt-get install qemu-system-misc"
+  for i in 1 2 3 4 5 6; do # another apt may hold the lock: wait and retry
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends \
+      qemu-system-misc >"$WORK/logs/apt.log" 2>&1 && break
+    grep -qiE 'lock|dpkg was interrupted' "$WORK/logs/apt.log" || break
+    sleep 20
+  done
+fi
+
 # ---------------------------------------------------------------- 1. linker scripts
 # ZEROOS_CLI: another built zeroos main.js (default: this tree's dist/cli/main.js)
 ZEROOS=${ZEROOS_CLI:-$ROOT/dist/cli/main.js}
@@ -125,7 +136,7 @@ musl_cc() { # musl_cc LDSCRIPT OUT SRC...: a static musl program linked by a gen
 bare_cc() { # bare_cc LDSCRIPT OUT SRC...: no libc, no start files, machine mode
   # --no-relax: the guests count their instructions by hand, and gp is never set up.
   local ld=$1 out=$2; shift 2
-  $GCC_ELF -march=$ASM_MARCH -mabi=$MABI -mcmodel=medany -O2 -Wall -ffreestanding -fno-pie -no-pie \
+  $GCC_ELF -march=$ASM_MARCH -mabi=$MABI -mcmodel=medany -O2 -Wall -ffreestanding -fno-builtin -fno-tree-loop-distribute-patterns -fno-pie -no-pie \
     -nostdlib -nostartfiles -static -Wl,--no-relax -Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wl,-T,"$ld" -o "$out" "$@"
 }
 build() { # build PLATFORM NAME KIND(musl|bare) LDSCRIPT SRC...
