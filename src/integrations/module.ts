@@ -8,7 +8,12 @@ import type { BootInfo } from '../kernel/contracts/platform.js';
 import type { SyscallProvider } from '../kernel/contracts/syscall.js';
 import { Kernel } from '../kernel/kernel.js';
 import { CostAccounting } from '../kernel/cost.js';
-import { ARCH, BOOT_CONTRIBUTION, COST_MODEL, DEVICE, RUN_REPORTER, SYSCALL_PROVIDER } from '../kernel/tokens.js';
+import { ARCH, BOOT_CONTRIBUTION, COST_MODEL, DEVICE, KERNEL_EVENTS, PROCESS, RUN_REPORTER, SYSCALL_PROVIDER } from '../kernel/tokens.js';
+import type { Arch } from '../kernel/contracts/arch.js';
+import type { KernelEvents } from '../kernel/events.js';
+import type { Process } from '../kernel/process.js';
+import { NO_RETURN } from '../kernel/contracts/syscall.js';
+import { Errno } from '../kernel/errno.js';
 
 /** What an integration's boot step gets, once the platform has loaded the program. */
 export interface IntegrationMachine {
@@ -22,6 +27,13 @@ export interface IntegrationMachine {
   endRun(code: number, reason: string): void;
   /** The cost so far under the integration's cost model (0 without one). */
   cost(): number;
+  /**
+   * Writes `bytes` to the guest's file descriptor `fd` (1: stdout) as a non-blocking
+   * write(2) of the guest would: a memory-mapped console (HTIF putchar, a UART word) ends
+   * up where the guest's own writes do (captured by the library, printed by the CLI).
+   * Returns what write(2) returns: bytes taken, or -EBADF / -EAGAIN (a full pipe).
+   */
+  writeFd(fd: number, bytes: Uint8Array): number;
 }
 
 /** The parts `integrationModule` binds; each is optional. */
@@ -67,9 +79,21 @@ export function integrationModule(parts: IntegrationParts): ContainerModule {
             addIoWindow: (window) => arch.hart.addIoWindow(window),
             endRun: (code, reason) => kernel().endRun(code, reason),
             cost: () => context.get(CostAccounting).total,
+            writeFd: (fd, bytes) => writeFd(context.get(PROCESS), arch, context.get(KERNEL_EVENTS), fd, bytes),
           });
         },
       }));
     }
   });
+}
+
+/** IntegrationMachine.writeFd: the fd's open file written from the host, never blocking. */
+function writeFd(process: Process, arch: Arch, events: KernelEvents, fd: number, bytes: Uint8Array): number {
+  const file = process.files.get(fd);
+  // The thread on the hart (the kernel marks it with runningSince) made the store.
+  const live = process.liveThreads();
+  const thread = live.find((t) => t.runningSince !== undefined) ?? live[0];
+  if (!file?.writable || !file.write || !thread) return -Errno.EBADF;
+  const result = file.write({ memory: arch.memory, hart: arch.hart, process, thread, events }, bytes.slice(), true);
+  return result === NO_RETURN ? -Errno.EAGAIN : result;
 }
