@@ -323,7 +323,8 @@ export class ZeroOS {
       memory: this.container.get(AddressSpace).stats(),
       budget: this.container.get(MemoryBudget).stats(),
       scheduler: { name: scheduler.name, quantum: scheduler.quantum },
-      allocator: { name: allocator.name, ...allocator.stats() },
+      // A layout without an mmap region (a bare-metal zkVM's) never initialises the allocator.
+      allocator: { name: allocator.name, ...(this.kernel.platform.layout.find('mmap') ? allocator.stats() : UNUSED_ALLOCATOR) },
       inputs: this.container.get(InputLedger).inputs(),
       platform: this.kernel.platform.name,
       ...(cost.model ? { cost: { model: cost.model.name, unit: cost.model.unit, total: cost.total } } : {}),
@@ -374,6 +375,18 @@ export function defaultSubsystems(options: KernelOptions = {}): ContainerModule[
     vfsModule(options.files ?? {}),
   ];
 }
+
+/** The allocator's statistics when the layout gives it no region to manage. */
+const UNUSED_ALLOCATOR: AllocatorStats = {
+  bytesInUse: 0,
+  peakBytesInUse: 0,
+  bytesFree: 0,
+  freeBlocks: 0,
+  largestFreeBlock: 0,
+  fragmentation: 0,
+  allocations: 0,
+  frees: 0,
+};
 
 /** Composes a kernel from the default subsystems, the chosen platform and your own modules. */
 export function createKernel(options: KernelOptions = {}): ZeroOS {
