@@ -98,6 +98,16 @@ put "$EJ/jolt_mix1.rows" 'instructions 60\nrows 194\npadded 256\n'
 put "$EJ/jolt_mix2.rows" 'instructions 53\nrows 376\npadded 512\n'
 put "$EJ/jolt_cycles.rows" 'instructions 46\nrows 97\npadded 256\nspan span_a 8 28\nspan span_b 6 25\n'
 put "$EJ/jolt_cycles.stdout" 'jolt_cycles: print, println\n'
+# cross-check: the per-line "# rows N [xK]" notes of each source (an lla is 2 instructions)
+# must add up to the totals above
+for n in jolt_mix1 jolt_mix2 jolt_cycles; do
+  sum=$(awk '!/^[[:space:]]*#/ && match($0, /# rows [0-9]+/) {
+      r = substr($0, RSTART + 7, RLENGTH - 7) + 0; k = 1
+      if (match($0, /# rows [0-9]+ x[0-9]+/)) { t = substr($0, RSTART, RLENGTH); sub(/.* x/, "", t); k = t + 0 }
+      i += ($1 == "lla" || $2 == "lla" ? 2 : 1) * k; rows += r * k }
+    END { printf "instructions %d\nrows %d\n", i, rows }' "$SRC/$n.S")
+  [ "$sum" = "$(head -2 "$EJ/$n.rows")" ] || { log "$n: the source's row notes add up to $(echo $sum) instead"; fail=1; }
+done
 for n in jolt_mix1 jolt_mix2; do put "$EJ/$n.stdout" ''; done
 for n in jolt_mix1 jolt_mix2 jolt_cycles; do
   put "$EJ/$n.exit" '0\n'
