@@ -334,5 +334,6 @@ fi
 rm -f "$CACHE"/*.elf
 # 7. the zkVM guests (Jolt, Spike: guests/zkvm/build.sh), with the same RUN/RUST; ZKVM=0 skips them
 [ "${ZKVM:-1}" = 1 ] && { RUN=$RUN RUST=$RUST GUESTS_CACHE=$CACHE bash "$GUESTS/zkvm/build.sh" || fail=1; }
+[ "${EXAMPLES:-1}" = 1 ] && { bash "$GUESTS/../docs/examples/build.sh" || fail=1; }   # 8. the guide's toyvm guests; EXAMPLES=0 skips them
 [ $fail = 0 ] && log "done" || log "done, with failures"
 exit $fail
