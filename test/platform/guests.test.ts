@@ -9,7 +9,11 @@ import { newMachine } from './machine.js';
 
 // The committed guest programs: static rv64imac musl executables, non-PIE at 0x10000.
 const GUEST_DIR = new URL('../../guests/bin/', import.meta.url);
-const guestNames = readdirSync(GUEST_DIR).sort();
+// (files only: guests/bin/jolt/ and guests/bin/spike/ hold the zkVM guests, linked elsewhere)
+const guestNames = readdirSync(GUEST_DIR, { withFileTypes: true })
+  .filter((entry) => entry.isFile())
+  .map((entry) => entry.name)
+  .sort();
 
 function guest(name: string): Uint8Array {
   return new Uint8Array(readFileSync(new URL(name, GUEST_DIR)));
