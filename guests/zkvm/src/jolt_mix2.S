@@ -17,14 +17,15 @@
 #   remw                               1    21          csrrw t4,mscratch,t2              1     2
 #   remuw                              1     9          csrrs t5,mscratch,t1              1     2
 #   div x0,t1,t2   (rd=x0)             1     1          csrrs x0,mscratch,t2  (rd=0)      1     1
-#   mulh x0,t1,t2  (rd=x0)             1     1          csrrw t6,mscratch,t6  (rd==rs1)   1     3
+#   mulh x0,t1,t2  (rd=x0)             1     1          csrrw t3,mscratch,t3  (rd==rs1)   1     3
 #   div s7,t1,x0   (by zero)           1    24          csrrs a0,mscratch,a0  (rd==rs1)   1     3
-#                                                       addi t6,x0,3                      1     1
+#                                                       addi t0,x0,3                      1     1
 #                                                       loop: mul, addi, bnez  x3         9     9
 #                                                       lla t0,__termination              2     2
 #                                                       addi t1,x0,1 ; sb t1,0(t0)        2    14
 #                                                       j .                               1     1
 # Total: 53 instructions, 376 rows (padded trace 512). Terminated, exit 0, no output bytes.
+# At the end t6 (x31) still holds 1, the failed sc.w's result.
         .option norvc
         .section .text.boot, "ax"
         .globl _start
@@ -64,12 +65,12 @@ _start:
         csrrw   t4, mscratch, t2        # rows 2
         csrrs   t5, mscratch, t1        # rows 2
         csrrs   x0, mscratch, t2        # rows 1    rd = 0
-        csrrw   t6, mscratch, t6        # rows 3    rd == rs1
+        csrrw   t3, mscratch, t3        # rows 3    rd == rs1
         csrrs   a0, mscratch, a0        # rows 3    rd == rs1
-        addi    t6, x0, 3               # rows 1
+        addi    t0, x0, 3               # rows 1
 loop:   mul     a1, a1, t1              # rows 1 x3
-        addi    t6, t6, -1              # rows 1 x3
-        bnez    t6, loop                # rows 1 x3
+        addi    t0, t0, -1              # rows 1 x3
+        bnez    t0, loop                # rows 1 x3
         lla     t0, __termination       # rows 2 (auipc, addi)
         addi    t1, x0, 1               # rows 1
         sb      t1, 0(t0)               # rows 13
