@@ -2,7 +2,7 @@ import { inject, injectable } from 'inversify';
 import { PERM_R, PERM_W, type GuestMemory } from '../arch/memory/types.js';
 import { signalExitCode } from '../errors.js';
 import type { Arch } from './contracts/arch.js';
-import type { BootContext, Platform } from './contracts/platform.js';
+import type { BootContext, ExitStatus, Platform } from './contracts/platform.js';
 import type { Scheduler } from './contracts/scheduler.js';
 import type { KernelEvents } from './events.js';
 import { FutexTable } from './futex.js';
@@ -50,7 +50,9 @@ export class ProcessLifecycle {
    */
   exitProcess(code: number, thread: Thread, signal?: number): void {
     if (this.process.exited) return;
-    const status = signal === undefined ? { code: code & 0xff } : { code: signalExitCode(signal), signal };
+    let status: ExitStatus = signal === undefined ? { code: code & 0xff } : { code: signalExitCode(signal), signal };
+    // The platform may restate how the process ended (Jolt: an abort is a panic).
+    if (this.#bootContext) status = this.platform.onExit?.(status, this.#bootContext) ?? status;
     this.process.exit = { ...status, tid: thread.tid };
     for (const t of this.process.threads.values()) {
       if (t.state === 'exited') continue;
@@ -59,7 +61,6 @@ export class ProcessLifecycle {
       this.scheduler.remove(t);
     }
     this.events.emitProcessExit({ instret: this.arch.hart.instret, tid: thread.tid, ...status });
-    if (this.#bootContext) this.platform.onExit?.(status, this.#bootContext);
   }
 
   /**

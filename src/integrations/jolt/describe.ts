@@ -17,6 +17,14 @@ export const JOLT_MEMORY_OPTIONS: readonly IntegrationOption[] = [
   { name: 'memory-size', kind: 'size', positive: true, description: 'linker script only: the MEMORY length the image must fit in', defaultText: String(SPIKE_DEFAULTS.memorySize), commands: ['linker-script'] },
 ];
 
+/** What a run on Jolt reads and writes (zeroos run only). */
+export const JOLT_RUN_OPTIONS: readonly IntegrationOption[] = [
+  { name: 'input', kind: 'file', description: 'bytes placed in the input region before start (e.g. from zeroos postcard encode)', commands: ['run'] },
+  { name: 'trusted-advice', kind: 'file', description: 'bytes placed in the trusted advice region before start', commands: ['run'] },
+  { name: 'untrusted-advice', kind: 'file', description: 'bytes placed in the untrusted advice region before start', commands: ['run'] },
+  { name: 'output', kind: 'file', description: 'host file that receives the output bytes when the run ends (trailing zeros trimmed, as Jolt\'s host does); not --out', commands: ['run'] },
+];
+
 const num = (values: IntegrationOptionValues, key: string): number | undefined => {
   const value = values[key];
   return typeof value === 'number' ? value : undefined;

@@ -1,19 +1,67 @@
-import { IntegrationOptionError } from '../options.js';
-import type { Integration } from '../types.js';
-import { JOLT_MEMORY_OPTIONS, joltLayoutText, joltLinkerScript } from './describe.js';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { JOLT_MACHINE_PROFILE } from '../../arch/riscv64/csr/index.js';
+import { HostFileError } from '../../subsystems/vfs/index.js';
+import type { Integration, IntegrationOptionValues } from '../types.js';
+import { JOLT_MEMORY_OPTIONS, JOLT_RUN_OPTIONS, joltLayoutFor, joltLayoutText, joltLinkerScript } from './describe.js';
+import { JoltInputTooLarge } from './errors.js';
+import { joltIsa } from './isa.js';
+import { joltModule } from './module.js';
+import { JoltPlatform } from './platform.js';
 
 /** Jolt (a16z/jolt): its MemoryConfig layout, I/O regions, outcomes, CSR limits, custom instructions and trace-row cost. */
 export const joltIntegration: Integration = {
   name: 'jolt',
   summary: "Jolt (a16z/jolt ff9f8c13): Jolt's memory layout and I/O regions, termination and panic words, ISA limits, custom instructions, trace rows as cycles",
   trapModes: ['host', 'machine'],
-  options: JOLT_MEMORY_OPTIONS,
-  setup({ options, purpose }) {
-    if (purpose === 'run') throw new IntegrationOptionError('running on jolt is not available in this build: zeroos layout and linker-script describe it');
+  options: [...JOLT_MEMORY_OPTIONS, ...JOLT_RUN_OPTIONS],
+  setup({ options, trapMode, purpose }) {
+    const isa = joltIsa();
+    const platform = new JoltPlatform({ values: options, trapMode, isa, ...(purpose === 'run' ? { inputs: readInputs(options) } : {}) });
     return {
-      platform: undefined as never,
+      platform,
+      module: joltModule(platform),
+      isa,
+      machineProfile: JOLT_MACHINE_PROFILE,
       layoutText: (program) => joltLayoutText(options, program),
       linkerScript: () => joltLinkerScript(options),
     };
   },
 };
+
+/** The --input, --trusted-advice and --untrusted-advice files, each checked against its region before it is read. */
+function readInputs(values: IntegrationOptionValues): { input?: Uint8Array; trustedAdvice?: Uint8Array; untrustedAdvice?: Uint8Array } {
+  const layout = joltLayoutFor(values, 0);
+  const read = (option: string, key: string, limit: number, sizeOption: string): Uint8Array | undefined => {
+    const path = values[key];
+    return typeof path === 'string' ? readBounded(option, path, limit, sizeOption) : undefined;
+  };
+  const input = read('input', 'input', layout.maxInputSize, 'max-input-size');
+  const trustedAdvice = read('trusted-advice', 'trustedAdvice', layout.maxTrustedAdviceSize, 'max-trusted-advice-size');
+  const untrustedAdvice = read('untrusted-advice', 'untrustedAdvice', layout.maxUntrustedAdviceSize, 'max-untrusted-advice-size');
+  return { ...(input ? { input } : {}), ...(trustedAdvice ? { trustedAdvice } : {}), ...(untrustedAdvice ? { untrustedAdvice } : {}) };
+}
+
+/** A host file of at most `limit` bytes: its size is checked before anything is read, so a huge file costs nothing. */
+function readBounded(option: string, path: string, limit: number, sizeOption: string): Uint8Array {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw new HostFileError(path, `read --${option}`, error);
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size > limit) throw new JoltInputTooLarge(option, path, size, limit, sizeOption);
+    // One byte more than the limit: a file that grew since fstat is still refused.
+    const bytes = new Uint8Array(limit + 1);
+    let done = 0;
+    for (let n; done < bytes.length && (n = readSync(fd, bytes, done, bytes.length - done, null)) > 0; ) done += n;
+    if (done > limit) throw new JoltInputTooLarge(option, path, done, limit, sizeOption);
+    return bytes.slice(0, done);
+  } catch (error) {
+    if (error instanceof JoltInputTooLarge) throw error;
+    throw new HostFileError(path, `read --${option}`, error);
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -107,6 +107,9 @@ export interface Platform {
    * its seed, epoch, clock rate and limits here so every prover sees the same run.
    */
   readonly runDefaults?: RunDefaults;
-  /** Called once when the process ends (e.g. Jolt writes its termination or panic word). */
-  onExit?(status: ExitStatus, context: BootContext): void;
+  /**
+   * Called once when the process ends (e.g. Jolt writes its output file). May return the
+   * status the process ends with instead (Jolt: an abort is a panic, exit 80).
+   */
+  onExit?(status: ExitStatus, context: BootContext): ExitStatus | void;
 }
