@@ -5,8 +5,6 @@ import { StopReason } from '../../src/arch/riscv64/types.js';
 import { STANDARD_EXTENSIONS, isaRegistry } from '../../src/arch/riscv64/isa/index.js';
 import { CostAccounting } from '../../src/kernel/cost.js';
 import type { Arch } from '../../src/kernel/contracts/arch.js';
-import type { BootInfo } from '../../src/kernel/contracts/platform.js';
-import type { Process } from '../../src/kernel/process.js';
 import { EXIT_CODES } from '../../src/errors.js';
 import {
   JOLT_COST_MODEL_NAME,
@@ -182,7 +180,7 @@ describe('JoltCostModel', () => {
       const { hart } = machine(program, options);
       const model = new JoltCostModel({ maxTraceLength, isa: hart.isa });
       const accounting = new CostAccounting({ hart } as unknown as Arch, model);
-      accounting.onBoot({} as Process, {} as BootInfo);
+      accounting.onBoot();
       return { hart, model, accounting };
     }
 
@@ -221,7 +219,7 @@ describe('JoltCostModel', () => {
       const { hart } = machine([A.addi(17, 0, 1), A.ecall()], ENGINES[0]!);
       const model = new JoltCostModel({ isa: hart.isa });
       const accounting = new CostAccounting({ hart } as unknown as Arch, model);
-      accounting.onBoot({} as Process, {} as BootInfo);
+      accounting.onBoot();
       expect(hart.run(10)).toBe(StopReason.Ecall);
       expect([model.ecalls, accounting.total]).toEqual([1, 8]);
     });
