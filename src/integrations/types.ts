@@ -76,6 +76,50 @@ export interface IntegrationSetup {
   layoutText?(program?: { readonly path: string; readonly bytes: Uint8Array }): string;
   /** What `zeroos linker-script` prints: a GNU ld script for this layout. */
   linkerScript?(): string;
+  /**
+   * What `zeroos check` asks: does `image` fit this platform's layout (and is there anything
+   * else in the image the platform refuses before running it), and how to relink it when
+   * not. Default (src/check/image-fit.ts): the load segments, page-rounded as ZeroOS's
+   * loader maps them, against the layout's regions of kind 'image'.
+   */
+  checkImage?(image: CheckedImage): ImageFit;
+}
+
+/** The program as `zeroos check` hands it to `IntegrationSetup.checkImage`. */
+export interface CheckedImage {
+  readonly path: string;
+  /** The ELF file. */
+  readonly bytes: Uint8Array;
+  /** e_entry (link-time). */
+  readonly entry: number;
+  /** ET_EXEC: linked at fixed addresses (false: a static-pie ET_DYN the loader places). */
+  readonly fixedAddress: boolean;
+  /** The PT_LOAD segments: link-time [start, end) and PERM_* bits. */
+  readonly segments: readonly { readonly index: number; readonly start: number; readonly end: number; readonly perms: number }[];
+  /** Words of the executable sections no ratified extension or custom opcode defines (a zkVM that decodes every word, as Jolt does, rejects them). */
+  readonly undecodable: readonly { readonly address: number; readonly word: number }[];
+}
+
+/** An address range of an ImageFit. */
+export interface ImageRange {
+  readonly name: string;
+  readonly start: number;
+  /** Exclusive. */
+  readonly end: number;
+}
+
+/** `checkImage`'s answer. */
+export interface ImageFit {
+  /** False when `problems` is not empty. */
+  readonly fits: boolean;
+  /** What the image occupies. */
+  readonly needs: readonly ImageRange[];
+  /** Where the platform places images. */
+  readonly offers: readonly ImageRange[];
+  /** Why it will not load or run, one sentence each. */
+  readonly problems: readonly string[];
+  /** How to relink it for this platform (commands and compiler flags), when it does not fit. */
+  readonly relink?: string;
 }
 
 export interface Integration {
