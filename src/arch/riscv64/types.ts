@@ -85,7 +85,9 @@ export interface Hart {
 
   /**
    * Installs an I/O window: loads and stores overlapping [start, end) call its hooks, on
-   * every tier. Returns a function that removes it.
+   * every tier (with the accessing pc). `backed: false` makes it a device range whose
+   * bytes are not memory: it need not be mapped, and only accesses that would fault as
+   * unmapped reach its hooks. Returns a function that removes it.
    */
   addIoWindow(window: IoWindow): () => void;
 
