@@ -13,11 +13,11 @@
 #define TOYVM_CONSOLE (*(volatile unsigned char *)0x10000000UL)
 #define TOYVM_CYCLES (*(volatile unsigned long *)0x10000010UL)
 
-/* _start: sp = the top of toyvm's stack, main(), its result to EXIT (the run ends there). */
+/* _start: toyvm starts with sp at the top of its stack (wherever --ram-size puts it), so
+ * it only calls main() and stores the result to EXIT (the run ends there). */
 __asm__(".section .text.boot, \"ax\"\n"
         ".globl _start\n"
         "_start:\n"
-        "  lla   sp, __stack_top\n"
         "  call  main\n"
         "  lla   t0, __toyvm_exit\n"
         "  sd    a0, 0(t0)\n"
