@@ -68,6 +68,13 @@ export interface InitialStackSpec {
   /** AT_PHDR and AT_PHNUM. */
   readonly programHeaders: number;
   readonly programHeaderCount: number;
+  /**
+   * The program header table's bytes, for an image that does not load them (programHeaders
+   * 0, as in a zkVM image whose first section starts at RAM's first byte): they are copied
+   * onto the stack and AT_PHDR points at the copy, so musl still finds PT_TLS (Rust std's
+   * thread-locals need it).
+   */
+  readonly programHeaderTable?: Uint8Array;
   /** AT_BASE: the interpreter's load address; 0 for a static executable. */
   readonly interpreterBase?: number;
   /** AT_HWCAP; defaults to the extensions the hart emulates. */
@@ -137,13 +144,16 @@ export function buildInitialStack(
   }
   cursor = alignDown16(cursor) - 16;
   const randomAddress = cursor;
+  const headerCopy = spec.programHeaders === 0 && spec.programHeaderTable !== undefined && spec.programHeaderTable.length > 0 ? spec.programHeaderTable : undefined;
+  if (headerCopy) cursor = alignDown16(cursor - headerCopy.length);
+  const programHeaders = headerCopy ? cursor : spec.programHeaders;
   const randomBytes = spec.random?.slice(0, 16) ?? atRandomBytes(spec.seed);
 
   const auxv: (readonly [number, bigint])[] = [
     [AT.HWCAP, BigInt(spec.hwcap ?? HWCAP_RV64IMAC)],
     [AT.PAGESZ, BigInt(PAGE_SIZE)],
     [AT.CLKTCK, BigInt(CLOCK_TICKS_PER_SECOND)],
-    [AT.PHDR, BigInt(spec.programHeaders)],
+    [AT.PHDR, BigInt(programHeaders)],
     [AT.PHENT, BigInt(ELF64_PHDR_SIZE)],
     [AT.PHNUM, BigInt(spec.programHeaderCount)],
     [AT.BASE, BigInt(spec.interpreterBase ?? 0)],
@@ -171,6 +181,7 @@ export function buildInitialStack(
   argvBytes.forEach((bytes, i) => image.set(bytes, at(argvAddresses[i]!)));
   envpBytes.forEach((bytes, i) => image.set(bytes, at(envpAddresses[i]!)));
   image.set(randomBytes, at(randomAddress));
+  if (headerCopy) image.set(headerCopy, at(programHeaders));
   let slot = 0;
   const push = (value: bigint): void => {
     view.setBigUint64(slot, value, true);

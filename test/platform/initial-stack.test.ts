@@ -234,3 +234,25 @@ describe(atRandomBytes, () => {
     expect(atRandomBytes(9n)).toHaveLength(16);
   });
 });
+
+describe('an image that does not load its program headers', () => {
+  const table = Uint8Array.from({ length: 2 * 56 }, (_, i) => (i * 7 + 1) & 0xff);
+  const memory = stackMemory();
+  const built = buildInitialStack(memory, STACK, { ...spec, programHeaders: 0, programHeaderCount: 2, programHeaderTable: table });
+  const aux = new Map(readStack(memory, built.stackPointer).auxv);
+
+  it('should copy the table onto the stack, 16-byte aligned below AT_RANDOM, and point AT_PHDR at the copy', () => {
+    const phdr = Number(aux.get(AT.PHDR));
+    expect(phdr % 16).toBe(0);
+    expect(phdr).toBeLessThan(built.randomAddress);
+    expect(phdr).toBeGreaterThan(built.stackPointer);
+    expect(memory.read(phdr, table.length)).toEqual(table);
+    expect(aux.get(AT.PHNUM)).toBe(2n);
+  });
+
+  it('should leave AT_PHDR alone when the image loads its headers', () => {
+    const other = stackMemory();
+    const loaded = buildInitialStack(other, STACK, { ...spec, programHeaderTable: table });
+    expect(new Map(readStack(other, loaded.stackPointer).auxv).get(AT.PHDR)).toBe(BigInt(spec.programHeaders));
+  });
+});

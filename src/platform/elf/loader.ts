@@ -27,6 +27,8 @@ export interface LoadedImage {
   readonly programHeaders: number;
   readonly programHeaderCount: number;
   readonly programHeaderSize: number;
+  /** The program header table's bytes (for an initial stack that must carry a copy: programHeaders 0). */
+  readonly programHeaderTable: Uint8Array;
   /** What was added to every link-time address: 0 for ET_EXEC. */
   readonly loadBias: number;
   /** The first mapped page. */
@@ -83,6 +85,7 @@ export function loadElf(
   return {
     entry: elf.entry + loadBias,
     programHeaders: programHeaderAddress(elf, loadBias),
+    programHeaderTable: elf.bytes.slice(elf.programHeaderOffset, elf.programHeaderOffset + elf.programHeaderCount * ELF64_PHDR_SIZE),
     programHeaderCount: elf.programHeaderCount,
     programHeaderSize: ELF64_PHDR_SIZE,
     loadBias,
