@@ -2,8 +2,10 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { JOLT_MACHINE_PROFILE } from '../../arch/riscv64/csr/index.js';
 import { HostFileError } from '../../subsystems/vfs/index.js';
 import type { Integration, IntegrationOptionValues } from '../types.js';
-import { JOLT_MEMORY_OPTIONS, JOLT_RUN_OPTIONS, joltLayoutFor, joltLayoutText, joltLinkerScript } from './describe.js';
+import { JoltCostModel } from './cost-model.js';
+import { JOLT_MEMORY_OPTIONS, JOLT_RUN_OPTIONS, joltLayoutFor, joltLayoutText, joltLinkerScript, joltMaxTraceLength } from './describe.js';
 import { JoltInputTooLarge } from './errors.js';
+import { JoltHostServices, joltExtension } from './instructions.js';
 import { joltIsa } from './isa.js';
 import { joltModule } from './module.js';
 import { JoltPlatform } from './platform.js';
@@ -15,11 +17,14 @@ export const joltIntegration: Integration = {
   trapModes: ['host', 'machine'],
   options: [...JOLT_MEMORY_OPTIONS, ...JOLT_RUN_OPTIONS],
   setup({ options, trapMode, purpose }) {
-    const isa = joltIsa();
+    const host = new JoltHostServices();
+    const isa = joltIsa([joltExtension(host)]);
     const platform = new JoltPlatform({ values: options, trapMode, isa, ...(purpose === 'run' ? { inputs: readInputs(options) } : {}) });
+    const maxTraceLength = joltMaxTraceLength(options);
+    const costModel = new JoltCostModel({ maxTraceLength });
     return {
       platform,
-      module: joltModule(platform),
+      module: joltModule({ platform, costModel, host, maxTraceLength }),
       isa,
       machineProfile: JOLT_MACHINE_PROFILE,
       layoutText: (program) => joltLayoutText(options, program),
