@@ -2,11 +2,10 @@ import { PAGE_SIZE, PERM_RW, PERM_RWX } from '../../arch/memory/types.js';
 import type { TrapMode } from '../../arch/riscv64/types.js';
 import { hex } from '../../errors.js';
 import type { BootContext, BootInfo, HaltContext, Platform, RunDefaults } from '../../kernel/contracts/platform.js';
-import { ELF64_PHDR_SIZE } from '../../platform/elf/constants.js';
 import { SegmentOutsideLayout } from '../../platform/elf/errors.js';
 import { loadElf, type LoadedImage } from '../../platform/elf/loader.js';
 import { parseElf } from '../../platform/elf/parser.js';
-import { buildInitialStack } from '../../platform/initial-stack.js';
+import { AT, buildInitialStack } from '../../platform/initial-stack.js';
 import { LayoutError, MemoryLayout, formatSize } from '../../platform/layout.js';
 import { SPIKE_RAM_START, spikeMemoryLayout, type SpikeMemoryConfig, type SpikeMemoryLayout } from '../../platform/linker-script.js';
 import { elfSymbols } from './elf-symbols.js';
@@ -146,24 +145,17 @@ export class SpikePlatform implements Platform {
     const image = this.load(elf, memory, this.#layout, 'the image region below the heap');
     const stack = this.#layout.get('stack')!;
     memory.map(stack.start, stack.size, stack.perms, 'stack');
-    // A Spike script starts RAM with .text.boot, so no segment carries the ELF and program
-    // headers. musl finds PT_TLS through AT_PHDR, so a copy goes at the top of the stack.
-    let programHeaders = image.programHeaders;
-    let stackEnd = stack.end;
-    if (programHeaders === 0 && elf.programHeaderCount > 0) {
-      const table = elf.bytes.subarray(elf.programHeaderOffset, elf.programHeaderOffset + elf.programHeaderCount * ELF64_PHDR_SIZE);
-      programHeaders = Math.floor((stack.end - table.length) / 16) * 16;
-      memory.poke(programHeaders, table);
-      stackEnd = programHeaders;
-    }
-    const initial = buildInitialStack(memory, { start: stack.start, end: stackEnd }, {
+    const initial = buildInitialStack(memory, stack, {
       argv: context.argv.length > 0 ? context.argv : [context.executablePath],
       envp: context.envp,
       executablePath: context.executablePath,
       seed: context.seed,
       ...(context.random ? { random: context.random(16) } : {}),
       entry: image.entry,
-      programHeaders,
+      // A Spike script starts RAM with .text.boot, so no segment carries the program headers:
+      // the initial stack then carries a copy (musl finds PT_TLS through AT_PHDR).
+      programHeaders: image.programHeaders,
+      programHeaderTable: image.programHeaderTable,
       programHeaderCount: image.programHeaderCount,
     });
     hart.pc = image.entry;
@@ -173,12 +165,18 @@ export class SpikePlatform implements Platform {
       stackPointer: initial.stackPointer,
       // brk starts at the heap, not after the image: ZeroOS's heap is the region the linker reserved.
       imageEnd: this.#layout.get('heap')!.start,
-      programHeaders,
+      programHeaders: Number(initial.auxv.find(([key]) => key === AT.PHDR)?.[1] ?? 0n),
       loadedSegments: image.segments,
     };
   }
 
-  /** The machine as Spike's reset leaves it at the entry point: RAM, pc = e_entry, registers 0. */
+  /**
+   * The machine as Spike's reset ROM leaves it at the entry point (riscv/sim.cc set_rom:
+   * auipc t0; addi a1, t0, dtb; csrr a0, mhartid; ld t0, 24(t0); jr t0): RAM, pc = e_entry,
+   * t0 = e_entry, a0 = mhartid = 0, every other register 0. a1 would point at Spike's device
+   * tree in its boot ROM; there is none here, so it stays 0. The five ROM instructions are
+   * not run (nor counted).
+   */
   private bootMachine(context: BootContext, elf: ReturnType<typeof parseElf>): BootInfo {
     const { memory, hart } = context;
     const { ramStart, memorySize } = this.#spike;
@@ -194,6 +192,7 @@ export class SpikePlatform implements Platform {
     }
     if (at < ramEnd) memory.map(at, ramEnd - at, PERM_RWX, 'ram');
     hart.pc = image.entry;
+    hart.setX(5, BigInt(image.entry));
     return { entry: image.entry, stackPointer: 0, imageEnd: image.imageEnd, programHeaders: 0, loadedSegments: image.segments };
   }
 
