@@ -26,6 +26,7 @@ import { createKernel, type RunResult, type ZeroOS } from '../zeroos.js';
 import { hostStdin, writeAllSync, writeDiagnostic } from './host-io.js';
 import { addIntegrationOptions, addLayoutCommands, integrationValues } from './commands/layout.js';
 import { addPostcardCommand } from './commands/postcard.js';
+import { addCheckCommand } from './commands/check.js';
 
 /** A user mistake on the command line: message and EXIT_CODES.usage, no stack. */
 class UsageError extends ZeroOSError {
@@ -427,6 +428,7 @@ export function buildProgram(registry: IntegrationRegistry = builtinIntegrations
     });
 
   addLayoutCommands(program, registry);
+  addCheckCommand(program, registry);
   addPostcardCommand(program);
   return program;
 }
