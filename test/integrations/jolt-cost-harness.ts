@@ -80,3 +80,8 @@ export function runBareMetal(name: string, options: RiscvHartOptions = {}, budge
 export function expected(name: string, kind: string): string {
   return readFileSync(new URL(`${name}.${kind}`, EXPECTED), 'utf8');
 }
+
+/** guests/expected/jolt/<name>.<kind> as bytes. */
+export function expectedBytes(name: string, kind: string): Buffer {
+  return readFileSync(new URL(`${name}.${kind}`, EXPECTED));
+}
