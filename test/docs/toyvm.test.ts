@@ -4,7 +4,7 @@
  * committed binaries next to it (docs/examples/build.sh).
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as zeroosApi from '../../src/index.js';
@@ -100,6 +100,17 @@ describe('zeroos run --platform ./docs/examples/toyvm.js', () => {
   });
 });
 
+describe('zeroos check --platform ./docs/examples/toyvm.js', () => {
+  it('should say toyvm_hello should run, and why toyvm_atomic will not', () => {
+    const hello = zeroos(['check', '--platform', adapter, 'docs/examples/toyvm_hello']);
+    expect(hello.code).toBe(0);
+    expect(hello.stdout).toContain('should run on toyvm');
+    const atomic = zeroos(['check', '--platform', adapter, 'docs/examples/toyvm_atomic']);
+    expect(atomic.code).toBe(1);
+    expect(atomic.stdout).toContain('toyvm has no atomic instructions');
+  });
+});
+
 describe('zeroos layout and linker-script --platform ./docs/examples/toyvm.js', () => {
   it('should print the layout for --ram-size and --stack-size', () => {
     const run = zeroos(['layout', '--platform', adapter, '--ram-size', '8M', '--stack-size', '128K']);
@@ -181,5 +192,28 @@ describe('docs/platform-adapters.md', () => {
       checked++;
     }
     expect(checked).toBeGreaterThan(0);
+  });
+});
+
+describe('README.md', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const tour = /## Architecture\n\n```\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+
+  it('should tour folders that exist, src/integrations/ with every integration in it', () => {
+    const top = [...tour.matchAll(/^  ([a-z0-9-]+)\/ /gm)].map((m) => m[1]!);
+    expect(top).toContain('integrations');
+    for (const folder of top) expect(existsSync(join(root, 'src', folder)), `src/${folder}`).toBe(true);
+    const integrations = readdirSync(join(root, 'src', 'integrations'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
+    const section = tour.slice(tour.indexOf('  integrations/'), tour.indexOf('  check/'));
+    for (const name of integrations) expect(section, `src/integrations/${name}/`).toContain(`    ${name}/`);
+  });
+
+  it('should list every zeroos command in the CLI section', () => {
+    const help = zeroos(['--help']).stdout;
+    const commands = [...help.matchAll(/^  ([a-z-]+) /gm)].map((m) => m[1]!).filter((name) => name !== 'help');
+    expect(commands).toContain('platforms');
+    for (const command of commands) expect(readme, `zeroos ${command}`).toContain(`zeroos ${command}`);
   });
 });
