@@ -72,12 +72,18 @@ put "$EJ/jolt_notermination.stdout" 'jolt_notermination: halting without the ter
 put "$EJ/jolt_notermination.exit" '81\n'
 for n in jolt_panic jolt_abort jolt_notermination; do put "$EJ/$n.options" '--platform jolt --trap host\n'; done
 
-# jolt_overflow MODE: every mode is a run Jolt rejects (82); the line before shows how far it got
+# jolt_overflow MODE: every mode but output is a run Jolt rejects (82); the line before shows
+# how far it got. output: Jolt takes the 4097th byte store as a store to the panic byte, so
+# the run goes on, the panic flag set, and ends with exit_group(0) (exit 0, panic 1); the
+# output region holds the 4096 bytes (i | 1) & 0xff.
 for mode in stack heap heapread output misaligned misaligned_w; do
   put "$EJ/jolt_overflow.$mode.args" "$mode\n"
   put "$EJ/jolt_overflow.$mode.stdout" "jolt_overflow: $mode\n"
   put "$EJ/jolt_overflow.$mode.exit" '82\n'
 done
+put "$EJ/jolt_overflow.output.stdout" 'jolt_overflow: output\nwrote 4097 bytes\n'
+put "$EJ/jolt_overflow.output.exit" '0\n'
+for ((i = 0; i < 4096; i++)); do printf "\\$(printf %03o $(((i | 1) & 255)))"; done > "$EJ/jolt_overflow.output.output"
 put "$EJ/jolt_overflow.options" '--platform jolt --trap host\n'
 
 # --------------------------------------------------------------- Jolt, bare metal

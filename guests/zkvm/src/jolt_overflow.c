@@ -5,8 +5,8 @@
  *   heap        an 8-byte store at __heap_end: "Heap overflow" (82)
  *   heapread    an 8-byte load at __heap_end: "Illegal memory access" (82)
  *   output      4097 byte stores from __output_start on (max output 4096): the last lands on
- *               the panic byte (Jolt itself then sets the panic flag; ZeroOS names it as too
- *               much output), then prints "wrote 4097 bytes" and exit(0)
+ *               the panic byte, which sets Jolt's panic flag and nothing else; then prints
+ *               "wrote 4097 bytes" and exit(0): exit 0 in host trap mode, panic flag set
  *   misaligned  `ld` from an address = 4 mod 8: "Unaligned load_doubleword" (82)
  *   misaligned_w  `lw` from an address = 2 mod 4: Jolt's word-alignment assert (82)
  * Any other MODE prints the list and exit(64). Under Linux the stack and the misaligned
