@@ -14,7 +14,7 @@ import {
   SpikeLayoutMismatch,
   elfSymbols,
 } from '../../src/integrations/spike/index.js';
-import { IntegrationOptionError } from '../../src/integrations/index.js';
+import { IntegrationOptionError, spikeIntegration } from '../../src/integrations/index.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const guest = (name: string) => readFileSync(join(root, 'guests', 'bin', 'spike', name));
@@ -232,6 +232,18 @@ describe('spike integration', () => {
       // the same store past a 32 MiB RAM faults
       expect(runError(program, { trapMode: 'machine', platformOptions: { memorySize: 32 * 2 ** 20, stackSize: 2 ** 20, heapSize: 2 ** 20 } })).toMatchObject({ exitCode: 139 });
     });
+    it('should hold a RAM larger than the default memory budget (Spike itself defaults to 2 GiB)', () => {
+      const { result, zeroos } = run(spikeElf(printAndExit('big', 4)), { trapMode: 'machine', platformOptions: { memorySize: 3 * 2 ** 30 } });
+      expect(text(result.stdout)).toBe('big');
+      expect(result.exitCode).toBe(4);
+      expect(zeroos.stats().settings.memoryLimit).toBe(3 * 2 ** 30 + 32 * 2 ** 20);
+    });
+
+    it('should serve HTIF in host trap mode too (a user program may store to tohost)', () => {
+      const { result } = run(spikeElf(printAndExit('user', 6)), { trapMode: 'host' });
+      expect(text(result.stdout)).toBe('user');
+      expect(result.outcome).toMatchObject({ name: 'htif-exit', exitCode: 6 });
+    });
   });
 
   describe('refusals', () => {
@@ -282,6 +294,34 @@ describe('spike integration', () => {
       expect(error).toBeInstanceOf(SpikeGuestHang);
       expect((error as SpikeGuestHang).exitCode).toBe(74);
       expect((error as Error).message).toMatch(/until --instructions runs out and spike then exits 0 silently/);
+    });
+  });
+
+  describe('checkImage (zeroos check)', () => {
+    const checked = (bytes: Uint8Array, segments: { index: number; start: number; end: number; perms: number }[]) => ({
+      path: 'prog',
+      bytes,
+      entry: RAM,
+      fixedAddress: true,
+      segments,
+      undecodable: [],
+    });
+
+    it('should accept spike_hello and refuse a Linux image with the relink recipe', () => {
+      const setup = spikeIntegration.setup({ options: {}, trapMode: 'host', purpose: 'describe' });
+      expect(setup.checkImage!(checked(guest('spike_hello'), [{ index: 0, start: RAM, end: 0x8000_6bd0, perms: 7 }]))).toMatchObject({ fits: true, problems: [] });
+      const linux = setup.checkImage!(checked(readFileSync(join(root, 'guests', 'bin', 'hello')), [{ index: 1, start: 0x10000, end: 0x11222, perms: 5 }]));
+      expect(linux.fits).toBe(false);
+      expect(linux.offers).toEqual([{ name: 'image', start: RAM, end: 0x837f_f000 }]);
+      expect(linux.problems[0]).toMatch(/segment 1 at \[0x10000, 0x11222\)/);
+      expect(linux.relink).toContain('zeroos linker-script --platform spike > spike.ld');
+    });
+
+    it('should refuse, in machine mode, an image without tohost/fromhost', () => {
+      const setup = spikeIntegration.setup({ options: {}, trapMode: 'machine', purpose: 'describe' });
+      const fit = setup.checkImage!(checked(spikeElf(halt(), {}), [{ index: 0, start: RAM, end: RAM + 0x2000, perms: 7 }]));
+      expect(fit.fits).toBe(false);
+      expect(fit.problems[0]).toContain("can't communicate with target");
     });
   });
 

@@ -27,7 +27,6 @@ export const spikeIntegration: Integration = {
       layoutText: () => spikeLayoutText(options),
       linkerScript: () => spikeLinkerScript(options),
     };
-    if (purpose === 'describe') return { platform: undefined as never, ...describe };
     let platform: SpikePlatform;
     try {
       platform = new SpikePlatform({
@@ -40,6 +39,7 @@ export const spikeIntegration: Integration = {
       if (error instanceof LayoutError) throw new IntegrationOptionError(error.message);
       throw error;
     }
+    if (purpose === 'describe') return { platform, checkImage: (image) => platform.checkImage(image), ...describe };
     return { platform, module: spikeModule(platform), ...describe };
   },
 };

@@ -1,6 +1,6 @@
 import { PAGE_SIZE, PERM_RW, PERM_RWX } from '../../arch/memory/types.js';
 import type { TrapMode } from '../../arch/riscv64/types.js';
-import { hex } from '../../errors.js';
+import { ZeroOSError, hex } from '../../errors.js';
 import type { BootContext, BootInfo, HaltContext, Platform, RunDefaults } from '../../kernel/contracts/platform.js';
 import { SegmentOutsideLayout } from '../../platform/elf/errors.js';
 import { loadElf, type LoadedImage } from '../../platform/elf/loader.js';
@@ -11,6 +11,7 @@ import { SPIKE_RAM_START, spikeMemoryLayout, type SpikeMemoryConfig, type SpikeM
 import { elfSymbols } from './elf-symbols.js';
 import { HtifSymbolsMissing, NotLinkedForSpike, SpikeGuestHang, SpikeLayoutMismatch } from './errors.js';
 import type { HtifAddresses } from './htif.js';
+import type { CheckedImage, ImageFit, ImageRange } from '../types.js';
 
 /*
  * Spike as ZeroOS's Spike platform sees it (platforms/spike-platform, linker.ld.template):
@@ -137,6 +138,54 @@ export class SpikePlatform implements Platform {
   onHalt(context: HaltContext): number | undefined {
     if (this.config.trapMode === 'machine') throw new SpikeGuestHang(context.pc, context.instructions);
     return undefined;
+  }
+
+  /**
+   * `zeroos check`'s question without loading: would the loader take the image (its
+   * segments inside the image region in host mode, inside RAM in machine mode), do its
+   * layout symbols agree with the options, and (machine mode) can it reach HTIF at all.
+   */
+  checkImage(image: CheckedImage): ImageFit {
+    const problems: string[] = [];
+    let symbols = new Map<string, bigint>();
+    try {
+      symbols = elfSymbols(image.bytes);
+      this.#spike = this.settleLayout(symbols).spike;
+      this.#layout = spikeKernelLayout(this.#spike);
+    } catch (error) {
+      if (!(error instanceof ZeroOSError)) throw error;
+      problems.push(error.message);
+    }
+    const { ramStart, memorySize, heapStart } = this.#spike;
+    const offers: ImageRange[] =
+      this.config.trapMode === 'machine' ? [{ name: 'ram', start: ramStart, end: ramStart + memorySize }] : [{ name: 'image', start: ramStart, end: heapStart }];
+    const needs: ImageRange[] = image.segments.map((segment) => ({ name: `segment ${segment.index}`, start: segment.start, end: segment.end }));
+    const region = offers[0]!;
+    for (const segment of image.segments) {
+      if (pageDown(segment.start) >= region.start && segment.end <= region.end) continue;
+      const where = this.config.trapMode === 'machine' ? "Spike's RAM" : 'the image region below the heap';
+      problems.push(new NotLinkedForSpike(segment.index, segment.start, segment.end, region, where).message);
+    }
+    if (this.config.trapMode === 'machine') {
+      const missing = ['tohost', 'fromhost'].filter((name) => !symbols.has(name));
+      if (missing.length > 0) problems.push(new HtifSymbolsMissing(missing).message);
+    }
+    return {
+      fits: problems.length === 0,
+      needs,
+      offers,
+      problems,
+      ...(problems.length === 0
+        ? {}
+        : {
+            relink: [
+              "relink with ZeroOS's Spike script (the same size options as the run):",
+              '  zeroos linker-script --platform spike > spike.ld',
+              '  C with musl:  riscv64-linux-musl-gcc -march=rv64imac -mabi=lp64 -mcmodel=medany -static -fno-pie -no-pie -Wl,-T,spike.ld -o prog prog.c',
+              '  bare metal:   riscv64-unknown-elf-gcc -march=rv64imac_zicsr -mabi=lp64 -mcmodel=medany -nostdlib -static -Wl,-T,spike.ld -o prog start.S',
+            ].join('\n'),
+          }),
+    };
   }
 
   /** A Linux user program on Spike's layout, as ZeroOS's host kernel serves it. */
