@@ -1,6 +1,7 @@
 /**
  * Runs a bare-metal Jolt guest (guests/bin/jolt) on a real hart with Jolt's custom
- * instructions and the trace-row meter, without the Jolt platform: the ELF's segments
+ * instructions and the trace-row meter (joltRunParts, as the Jolt platform wires them), without
+ * the Jolt platform itself: the ELF's segments
  * loaded as Jolt loads them, the I/O region and RAM mapped plainly, pc = e_entry, until the
  * pc stalls. What the Jolt platform adds (memory rules, outcomes) is not here.
  */
@@ -9,11 +10,10 @@ import { PagedMemory } from '../../src/arch/memory/paged-memory.js';
 import { PERM_RW, PERM_RWX } from '../../src/arch/memory/types.js';
 import { JOLT_MACHINE_PROFILE } from '../../src/arch/riscv64/csr/index.js';
 import { RiscvHart, type RiscvHartOptions } from '../../src/arch/riscv64/hart.js';
-import { STANDARD_EXTENSIONS } from '../../src/arch/riscv64/isa/index.js';
 import { CostMeter } from '../../src/arch/riscv64/observer.js';
 import { StopReason } from '../../src/arch/riscv64/types.js';
-import { JoltCostModel } from '../../src/integrations/jolt/cost-model.js';
-import { JoltHostServices, joltExtension } from '../../src/integrations/jolt/instructions.js';
+import { type JoltCostModel, type JoltRunParts, joltRunParts } from '../../src/integrations/jolt/cost-model.js';
+import type { JoltHostServices } from '../../src/integrations/jolt/instructions.js';
 import { parseElf } from '../../src/platform/elf/index.js';
 
 export const GUESTS = new URL('../../guests/bin/jolt/', import.meta.url);
@@ -29,6 +29,7 @@ const RAM_START = 0x80000000;
 export interface BareMetalRun {
   readonly hart: RiscvHart;
   readonly memory: PagedMemory;
+  readonly parts: JoltRunParts;
   readonly host: JoltHostServices;
   readonly model: JoltCostModel;
   readonly rows: number;
@@ -50,23 +51,21 @@ export function runBareMetal(name: string, options: RiscvHartOptions = {}, budge
   memory.map(RAM_START, 48 << 20, PERM_RWX, 'jolt ram');
   for (const segment of elf.loadSegments) memory.poke(segment.vaddr, bytes.subarray(segment.offset, segment.offset + segment.filesz));
   const chunks: Uint8Array[] = [];
-  let meter: CostMeter | undefined;
-  const host = new JoltHostServices({ write: (b) => chunks.push(b), rows: () => meter!.total });
-  const hart = new RiscvHart(memory, { ...options, isa: { extensions: [...STANDARD_EXTENSIONS, joltExtension(host)] }, machineProfile: JOLT_MACHINE_PROFILE });
+  const parts = joltRunParts({ trapMode: 'machine' });
+  const hart = new RiscvHart(memory, { ...options, isa: parts.isa(), machineProfile: JOLT_MACHINE_PROFILE });
   hart.reservationRule = 'jolt';
-  const model = new JoltCostModel();
-  model.attach(hart.isa);
-  meter = new CostMeter(model);
+  const meter = new CostMeter(parts.costModel);
+  parts.boot({ hart, cost: () => meter.total }, { write: (b) => chunks.push(b) });
   hart.observe(meter);
   hart.pc = elf.entry;
   const stop = hart.run(budget);
-  const m = meter;
   return {
     hart,
     memory,
-    host,
-    model,
-    rows: m.total,
+    parts,
+    host: parts.host,
+    model: parts.costModel,
+    rows: meter.total,
     instructions: hart.instret,
     stop,
     stdout: Buffer.concat(chunks).toString('utf8'),

@@ -226,6 +226,21 @@ describe('JoltCostModel', () => {
   });
 });
 
+describe('JoltRunParts', () => {
+  it("should report jolt_cycles' cycles, padded length and spans together", () => {
+    const run = runBareMetal('jolt_cycles');
+    const report = run.parts.report();
+    expect(report.lines).toEqual([
+      ['cycles', '97 (Jolt trace rows (a16z/jolt ff9f8c13))'],
+      ['padded', '256'],
+      ['span span_a', '28 rows: 8 RV64IMAC cycles + 20 virtual instructions'],
+      ['span span_b', '25 rows: 6 RV64IMAC cycles + 19 virtual instructions'],
+    ]);
+    expect(report.data).toMatchObject({ cycles: 97, padded: 256, maxTraceLength: 2 ** 24, trapMode: 'machine', warnings: [] });
+    expect((report.data['spans'] as { label: string }[]).map((s) => s.label)).toEqual(['span_a', 'span_b']);
+  });
+});
+
 describe('joltCostReport', () => {
   it('should print cycles with the model and commit, then padded (machine trap mode)', () => {
     const report = joltCostReport({ rows: 194, trapMode: 'machine' });

@@ -13,20 +13,22 @@
  * - ECALL 7 rows, MRET and EBREAK 1, FENCE (any) 1; Jolt's custom 0x5B instructions 1
  *   (AdviceLB/LH/LW 3); inlines their recipe's rows (inlines/index.ts).
  *
- * Wiring (for the platform):
+ * Wiring (for the platform), all in one: `joltRunParts` at the end of this file. Piece by piece:
  *   const model = new JoltCostModel({ maxTraceLength });      // NamedCostModel, bind to COST_MODEL
- *   onBoot: model.attach(machine.hart.isa);                    // op ids → rows, once per registry
+ *   onBoot: model.attach(hart.isa);                            // op ids → rows, once per registry
  *   report: joltCostReport({ rows: machine.cost(), trapMode, ecalls: model.ecalls, name: model.name })
  * The prover pads the trace to joltPadded(rows) and refuses a run whose padded length
  * passes max_trace_length (prover.rs:347-362): `limit` is the most rows that still fit,
  * and one row more ends the run with JoltTraceTooLong (exit 82).
  */
 import { EXIT_CODES, ZeroOSError, hex } from '../../errors.js';
+import { type Extension, type IsaConfig, STANDARD_EXTENSIONS, isaRegistry } from '../../arch/riscv64/isa/index.js';
 import type { IsaRegistry } from '../../arch/riscv64/isa/registry.js';
+import type { Hart } from '../../arch/riscv64/types.js';
 import { JOLT_DEFAULT_MAX_TRACE_LENGTH } from '../../platform/jolt-layout.js';
 import type { NamedCostModel } from '../../kernel/contracts/outcome.js';
 import { JOLT_INLINES } from './inlines/index.js';
-import { JOLT_INLINE_MNEMONICS, JOLT_MNEMONICS } from './instructions.js';
+import { JOLT_INLINE_MNEMONICS, JOLT_MNEMONICS, JoltHostServices, joltExtension } from './instructions.js';
 
 /** The Jolt commit the rows follow. */
 export const JOLT_COST_COMMIT = 'ff9f8c13';
@@ -262,4 +264,75 @@ export function joltCostReport(input: JoltCostReportInput): { lines: [string, st
     data['trapPath'] = { perSyscall: ZEROOS_TRAP_PATH_UNCOUNTED, ecall, save, restore, syscalls: ecalls, estimatedRows: extra, estimatedCycles: input.rows + extra };
   }
   return { lines, data };
+}
+
+// ------------------------------------------------------------------ everything for a run
+
+export interface JoltRunPartsOptions {
+  /** --max-trace-length (default 2^24). */
+  readonly maxTraceLength?: number;
+  readonly trapMode: 'host' | 'machine';
+  /** Bytes on the advice tape before the first instruction (Jolt's first-pass advice), if any. */
+  readonly advice?: Uint8Array;
+}
+
+/** What the Jolt platform's boot step hands over. */
+export interface JoltRunIo {
+  /** The guest's stdout (VirtualHostIO prints). */
+  write(bytes: Uint8Array): void;
+  /** Where Jolt's warnings go besides the report (e.g. stderr); default only the report. */
+  warn?(message: string): void;
+}
+
+/**
+ * The cost model, the custom instructions and their host for one Jolt run, wired together:
+ *
+ *   const parts = joltRunParts({ maxTraceLength, trapMode });
+ *   setup: isa = parts.isa(refusals)   (or [...STANDARD_EXTENSIONS, parts.extension]),
+ *          module: integrationModule({ costModel: parts.costModel, onBoot(m) { parts.boot(m, { write }) }, report: … parts.report() … })
+ *   parts.host.events$: spans, prints and warnings as they happen.
+ */
+export class JoltRunParts {
+  readonly costModel: JoltCostModel;
+  readonly host: JoltHostServices;
+  /** Jolt's custom instructions (an Extension for IsaConfig.extensions). */
+  readonly extension: Extension;
+  readonly trapMode: 'host' | 'machine';
+  #cost: () => number = () => 0;
+
+  constructor(options: JoltRunPartsOptions) {
+    this.trapMode = options.trapMode;
+    this.costModel = new JoltCostModel(options.maxTraceLength === undefined ? {} : { maxTraceLength: options.maxTraceLength });
+    this.host = new JoltHostServices(undefined, options.advice === undefined ? {} : { advice: options.advice });
+    this.extension = joltExtension(this.host);
+  }
+
+  /** The IsaConfig for the hart: the standard extensions, Jolt's, and the platform's refusals. */
+  isa(refuse: IsaConfig['refuse'] = []): IsaConfig {
+    return { extensions: [...STANDARD_EXTENSIONS, this.extension], refuse };
+  }
+
+  /**
+   * At boot (after load, before the first instruction): prices the hart's op ids and
+   * connects the prints and the cost so far (`machine.cost()`: the kernel's CostAccounting).
+   * A hart without `isa` (the Hart interface does not promise one) gets a registry rebuilt
+   * from `config`, which numbers ops the same way.
+   */
+  boot(machine: { readonly hart: Hart; cost(): number }, io: JoltRunIo, config: IsaConfig = this.isa()): void {
+    const isa = (machine.hart as Hart & { readonly isa?: IsaRegistry }).isa ?? isaRegistry(config);
+    this.costModel.attach(isa);
+    this.#cost = () => machine.cost();
+    this.host.attach({ write: (bytes) => io.write(bytes), rows: this.#cost, ...(io.warn ? { warn: (m: string) => io.warn!(m) } : {}) });
+  }
+
+  /** The report's lines and data: cycles, padded, the trap-path estimate (host mode), spans, warnings. */
+  report(): { lines: [string, string][]; data: Record<string, unknown> } {
+    const cost = joltCostReport({ rows: this.#cost(), trapMode: this.trapMode, ecalls: this.costModel.ecalls, maxTraceLength: this.costModel.maxTraceLength });
+    return { lines: [...cost.lines, ...this.host.reportLines()], data: { ...cost.data, ...this.host.reportData() } };
+  }
+}
+
+/** `new JoltRunParts(options)`. */
+export function joltRunParts(options: JoltRunPartsOptions): JoltRunParts {
+  return new JoltRunParts(options);
 }
