@@ -164,7 +164,6 @@ export { ContainerModule } from 'inversify';
 export { LinuxPlatform, type LinuxPlatformOptions } from './platform/linux/linux-platform.js';
 export { MemoryLayout, formatSize, type MemoryRegion, type RegionSpec } from './platform/layout.js';
 export { loadElf, type LoadedImage } from './platform/elf/loader.js';
-export { parseElf } from './platform/elf/parser.js';
 export { buildInitialStack } from './platform/initial-stack.js';
 export { PERM_R, PERM_W, PERM_X, PERM_RW, PERM_RX, PERM_RWX } from './arch/memory/types.js';
 export type { IoWindow } from './arch/riscv64/memory-port.js';

@@ -49,6 +49,6 @@ describe('zeroos run --engine', () => {
   it('should list the engines in run --help', () => {
     const help = zeroos(['run', '--help']);
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/--engine <name>.*\(choices: "interpreter", "js", default: "js"\)/s);
+    expect(help.stdout.replace(/\s+/g, ' ')).toMatch(/--engine <name>.*\(choices: "interpreter", "js", default: "js"\)/);
   });
 });

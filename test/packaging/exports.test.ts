@@ -47,6 +47,13 @@ describe('the package root', () => {
       'MountError',
       'ConfigurationError',
       'Interrupted',
+      // writing an integration, also by path (the adapter gets this API)
+      'integrationModule',
+      'loadIntegration',
+      'MemoryLayout',
+      'loadElf',
+      'buildInitialStack',
+      'LinuxPlatform',
       // writing a syscall provider
       'defineSyscall',
       'NO_RETURN',
@@ -63,8 +70,6 @@ describe('the package root', () => {
       ['SyscallTrapHandler', kernel],
       ['coreModule', kernel],
       ['parseElf', platform],
-      ['MemoryLayout', platform],
-      ['buildInitialStack', platform],
       ['BuddyAllocator', subsystems],
       ['CooperativeScheduler', subsystems],
       ['MemoryFileSystem', subsystems],
@@ -76,7 +81,8 @@ describe('the package root', () => {
     }
   });
   it('should stay a curated list', () => {
-    expect(Object.keys(root).length).toBeLessThan(80);
+    // Running, outcomes, services, and the building blocks an integration written by path uses.
+    expect(Object.keys(root).length).toBeLessThan(100);
   });
 });
 
