@@ -1,6 +1,7 @@
 import { LayoutError, formatSize } from '../../platform/layout.js';
 import { SPIKE_DEFAULTS, linkerScript, spikeMemoryLayout, type SpikeMemoryLayout } from '../../platform/linker-script.js';
 import { IntegrationOptionError } from '../options.js';
+import { spikeKernelLayout } from './platform.js';
 import type { IntegrationOption, IntegrationOptionValues } from '../types.js';
 
 /** ZeroOS's Spike build options (crates/zeroos-build/src/cmds/build.rs defaults). */
@@ -33,7 +34,22 @@ export function spikeLayoutText(values: IntegrationOptionValues): string {
     `memory size       ${upperHex(layout.memorySize)} (${formatSize(layout.memorySize)})`,
     '',
     layout.layout.toTable(),
+    '',
+    ...spikeRunNotes(layout),
   ].join('\n');
+}
+
+/** How `zeroos run --platform spike` uses the layout, in each trap mode. */
+function spikeRunNotes(layout: SpikeMemoryLayout): string[] {
+  const run = spikeKernelLayout(layout);
+  const brk = run.get('heap')!;
+  const mmap = run.get('mmap');
+  return [
+    `run, --trap host     brk in [${upperHex(brk.start)}, ${upperHex(brk.end)})` +
+      (mmap ? `, mmap in [${upperHex(mmap.start)}, ${upperHex(mmap.end)})` : ', no room for mmap') +
+      `, the Linux initial stack below ${upperHex(layout.stackTop)}`,
+    'run, --trap machine  all of RAM read-write-execute, pc = e_entry, t0 = e_entry, other registers 0; HTIF at the ELF\'s tohost/fromhost',
+  ];
 }
 
 export function spikeLinkerScript(values: IntegrationOptionValues): string {
