@@ -139,6 +139,7 @@ describe('JoltRowTable', () => {
     it('should price the 0x5B instructions and the inlines', () => {
       expect([custom(0, 0), custom(0, 1), custom(0, 2), custom(0, 3), custom(0, 4), custom(0, 5), custom(1), custom(2, 0, 0)].map(rows)).toEqual([3, 3, 3, 1, 1, 1, 1, 1]);
       expect([A.rType(0, 11, 10, 0, 0, 0x0b), A.rType(0, 11, 10, 1, 0, 0x0b), A.rType(1, 0, 10, 0, 0, 0x0b)].map(rows)).toEqual([2300, 2260, 3260]);
+      expect([A.rType(2, 11, 10, 0, 0, 0x0b), A.rType(3, 11, 10, 0, 0, 0x0b), A.rType(3, 11, 10, 1, 12, 0x0b)].map(rows)).toEqual([1067, 648, 646]);
     });
     it('should keep an advice load and an inline at their rows with rd = x0', () => {
       expect([rows(custom(0, 0, 0)), rows(A.rType(1, 0, 10, 0, 0, 0x0b))]).toEqual([3, 3260]);

@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { blake2b } from '@noble/hashes/blake2.js';
+import { blake3 } from '@noble/hashes/blake3.js';
 import { keccak_256, keccakP } from '@noble/hashes/sha3.js';
 import { describe, expect, it } from 'vitest';
 import * as A from '../arch/asm.js';
@@ -9,7 +11,7 @@ import { STANDARD_EXTENSIONS } from '../../src/arch/riscv64/isa/index.js';
 import { CostMeter } from '../../src/arch/riscv64/observer.js';
 import { StopReason } from '../../src/arch/riscv64/types.js';
 import { JoltCostModel } from '../../src/integrations/jolt/cost-model.js';
-import { JOLT_INLINES, SHA256_IV, keccakF1600, noInlineMessage, sha256Compress } from '../../src/integrations/jolt/inlines/index.js';
+import { BLAKE3_IV, JOLT_INLINES, SHA256_IV, blake2bCompress, blake3Compress, keccakF1600, noInlineMessage, sha256Compress } from '../../src/integrations/jolt/inlines/index.js';
 import {
   JoltAdviceTapeExhausted,
   JoltAssertionFailed,
@@ -189,13 +191,45 @@ describe(keccakF1600, () => {
   });
 });
 
+describe(blake2bCompress, () => {
+  it('should give BLAKE2b-512 of a one-block message (@noble/hashes) from the parameter block and the final flag', () => {
+    for (const length of [0, 3, 100, 128]) {
+      const message = randomBytes(length);
+      const block = new Uint8Array(128);
+      block.set(message);
+      const words = Array.from({ length: 16 }, (_, i) => new DataView(block.buffer).getBigUint64(8 * i, true));
+      const state = [0x6a09e667f3bcc908n ^ 0x01010040n, 0xbb67ae8584caa73bn, 0x3c6ef372fe94f82bn, 0xa54ff53a5f1d36f1n, 0x510e527fade682d1n, 0x9b05688c2b3e6c1fn, 0x1f83d9abfb41bd6bn, 0x5be0cd19137e2179n];
+      blake2bCompress(state, [...words, BigInt(length), 1n]);
+      const digest = Buffer.alloc(64);
+      state.forEach((w, i) => digest.writeBigUInt64LE(w, 8 * i));
+      expect(digest.toString('hex')).toBe(hex(blake2b(message)));
+    }
+  });
+});
+
+describe(blake3Compress, () => {
+  it('should give BLAKE3 of a one-block message (@noble/hashes) as the root chunk', () => {
+    for (const length of [0, 5, 64]) {
+      const message = randomBytes(length);
+      const block = new Uint8Array(64);
+      block.set(message);
+      const cv = Uint32Array.from(BLAKE3_IV);
+      blake3Compress(cv, new Uint32Array(block.buffer), [0, 0], length, 1 | 2 | 8);
+      expect(hex(new Uint8Array(cv.buffer))).toBe(hex(blake3(message)));
+    }
+  });
+});
+
 describe('JOLT_INLINES', () => {
-  it("should carry the rows of Jolt's inline fixture and run SHA-256 and Keccak", () => {
+  it("should carry the rows of Jolt's inline fixture and run SHA-256, Keccak, BLAKE2b and BLAKE3", () => {
     expect(JOLT_INLINES).toHaveLength(24);
     expect(JOLT_INLINES.filter((i) => i.execute).map((i) => [i.name, i.rows])).toEqual([
       ['SHA256_INLINE', 2300],
       ['SHA256_INIT_INLINE', 2260],
       ['KECCAK256_INLINE', 3260],
+      ['BLAKE2_INLINE', 1067],
+      ['BLAKE3_INLINE', 648],
+      ['BLAKE3_KEYED64_INLINE', 646],
     ]);
     expect(new Set(JOLT_INLINES.map((i) => `${i.funct7}/${i.funct3}`)).size).toBe(24);
   });
@@ -325,10 +359,11 @@ describe('inline opcodes', () => {
   });
 
   it('should stop an inline ZeroOS does not run with JoltInlineNotImplemented naming it', () => {
-    const error = thrown(() => jolt([inline(0x02, 0, 10, 11)]).hart.run(10)) as JoltInlineNotImplemented;
+    const error = thrown(() => jolt([inline(0x04, 0, 10, 11, 12)]).hart.run(10)) as JoltInlineNotImplemented;
     expect(error).toBeInstanceOf(JoltInlineNotImplemented);
-    expect(error.inline.name).toBe('BLAKE2_INLINE');
-    expect(error.message).toMatch(/the Jolt inline BLAKE2_INLINE \(BLAKE2b compression; opcode 0xb, funct7 0x2, funct3 0\) at pc 0x10000 is not executed by ZeroOS/);
+    expect(error.inline.name).toBe('BIGINT256_MUL_INLINE');
+    expect(error.message).toMatch(/^the Jolt inline BIGINT256_MUL_INLINE \(256x256 -> 512-bit multiplication; opcode 0xb, funct7 0x4, funct3 0\) at pc 0x10000 is not executed by ZeroOS/);
+    expect(error.message).toMatch(/the inlines that run here are SHA256_INLINE, SHA256_INIT_INLINE, KECCAK256_INLINE, BLAKE2_INLINE, BLAKE3_INLINE, BLAKE3_KEYED64_INLINE$/);
     expect(error.exitCode).toBe(EXIT_CODES.unsupported);
   });
 
@@ -348,5 +383,31 @@ describe('inline opcodes', () => {
     expect(m.hart.run(10)).toBe(StopReason.Halt);
     expect(new Uint32Array(m.memory.read(DATA, 32).slice().buffer)).toEqual(sha256Compress(state, block));
     expect(m.meter.total).toBe(1 + 1 + 2300 + 1);
+  });
+
+  it('should hash left || right with the key at rd into rd (BLAKE3_KEYED64_INLINE), as blake3 keyed_hash does', () => {
+    const [left, right, key] = [randomBytes(32), randomBytes(32), randomBytes(32)];
+    const m = jolt([A.lui(A0, 0x40), A.addi(A1, A0, 32), A.addi(A2, A0, 64), inline(3, 1, A0, A1, A2), A.j(0)]);
+    m.memory.poke(DATA, Buffer.concat([left, right, key]));
+    expect(m.hart.run(10)).toBe(StopReason.Halt);
+    expect(hex(m.memory.read(DATA + 64, 32))).toBe(hex(blake3(Buffer.concat([left, right]), { key })));
+    expect(hex(m.memory.read(DATA, 64))).toBe(hex(Buffer.concat([left, right]))); // the inputs stay
+    expect(m.meter.total).toBe(1 + 1 + 1 + 646 + 1);
+  });
+
+  it('should compress a BLAKE2b block in place (BLAKE2_INLINE), 1067 rows', () => {
+    const message = randomBytes(128);
+    const tail = Buffer.alloc(16);
+    tail.writeBigUInt64LE(128n, 0);
+    tail.writeBigUInt64LE(1n, 8);
+    const state = [0x6a09e667f3bcc908n ^ 0x01010040n, 0xbb67ae8584caa73bn, 0x3c6ef372fe94f82bn, 0xa54ff53a5f1d36f1n, 0x510e527fade682d1n, 0x9b05688c2b3e6c1fn, 0x1f83d9abfb41bd6bn, 0x5be0cd19137e2179n];
+    const stateBytes = Buffer.alloc(64);
+    state.forEach((w, i) => stateBytes.writeBigUInt64LE(w, 8 * i));
+    const m = jolt([A.lui(A0, 0x40), A.lui(A1, 0x41), inline(2, 0, A0, A1), A.j(0)]);
+    m.memory.poke(DATA, stateBytes);
+    m.memory.poke(DATA + 0x1000, Buffer.concat([message, tail]));
+    expect(m.hart.run(10)).toBe(StopReason.Halt);
+    expect(hex(m.memory.read(DATA, 64))).toBe(hex(blake2b(message)));
+    expect(m.meter.total).toBe(1 + 1 + 1067 + 1);
   });
 });

@@ -6,7 +6,7 @@
  *   (funct3 0, funct7 0..3), VirtualAdviceLen (funct7 4), VirtualRev8W (funct7 5),
  *   VirtualAssertEQ (funct3 1) and VirtualHostIO (funct3 2: print, cycle-tracking markers,
  *   advice writes, selected by a0);
- * - the inline opcodes 0x0B and 0x2B (inlines/): SHA-256 and Keccak-f run; every other
+ * - the inline opcodes 0x0B and 0x2B (inlines/): SHA-256, Keccak-f, BLAKE2b and BLAKE3 run; every other
  *   inline Jolt registers stops the run naming it; an encoding with none registered stops
  *   it with Jolt's own message.
  *
@@ -24,7 +24,7 @@
 import { Subject, type Observable } from 'rxjs';
 import { EXIT_CODES, ZeroOSError, hex } from '../../errors.js';
 import type { Extension, HookContext, InstructionDef } from '../../arch/riscv64/isa/types.js';
-import { InlinePointerMisaligned, JOLT_EXTERNAL_INLINE_OPCODE, JOLT_INLINE_OPCODE, joltInlineOf, noInlineMessage, type JoltInline } from './inlines/index.js';
+import { InlinePointerMisaligned, JOLT_EXTERNAL_INLINE_OPCODE, JOLT_INLINES, JOLT_INLINE_OPCODE, joltInlineOf, noInlineMessage, type JoltInline } from './inlines/index.js';
 
 // ------------------------------------------------------------------ constants
 
@@ -54,6 +54,9 @@ export const JOLT_MNEMONICS = {
   sha256: 'jolt.sha256',
   sha256Init: 'jolt.sha256_init',
   keccak256: 'jolt.keccak256',
+  blake2: 'jolt.blake2',
+  blake3: 'jolt.blake3',
+  blake3Keyed64: 'jolt.blake3_keyed64',
   /** Any other word on opcode 0x0B / 0x2B: an inline ZeroOS does not run, or none at all. */
   inline: 'jolt.inline',
   externalInline: 'jolt.inline_external',
@@ -64,6 +67,9 @@ export const JOLT_INLINE_MNEMONICS: Readonly<Record<string, string>> = {
   [JOLT_MNEMONICS.sha256]: 'SHA256_INLINE',
   [JOLT_MNEMONICS.sha256Init]: 'SHA256_INIT_INLINE',
   [JOLT_MNEMONICS.keccak256]: 'KECCAK256_INLINE',
+  [JOLT_MNEMONICS.blake2]: 'BLAKE2_INLINE',
+  [JOLT_MNEMONICS.blake3]: 'BLAKE3_INLINE',
+  [JOLT_MNEMONICS.blake3Keyed64]: 'BLAKE3_KEYED64_INLINE',
 };
 
 // ------------------------------------------------------------------ errors
@@ -140,7 +146,9 @@ export class JoltInlineNotImplemented extends ZeroOSError {
   ) {
     super(
       `the Jolt inline ${inline.name} (${inline.summary}; opcode ${hex(inline.opcode)}, funct7 ${hex(inline.funct7)}, funct3 ${inline.funct3}) ` +
-        `at pc ${hex(pc)} is not executed by ZeroOS: only SHA256_INLINE, SHA256_INIT_INLINE and KECCAK256_INLINE run here`,
+        `at pc ${hex(pc)} is not executed by ZeroOS (Jolt would run it): the inlines that run here are ${JOLT_INLINES.filter((i) => i.execute)
+          .map((i) => i.name)
+          .join(', ')}`,
     );
   }
 }
@@ -506,6 +514,9 @@ export function joltExtension(host: JoltHost): Extension {
       def(JOLT_MNEMONICS.sha256, inlineMatch({ funct3: 0, funct7: 0 }), R_MASK, 'R', executeInline),
       def(JOLT_MNEMONICS.sha256Init, inlineMatch({ funct3: 1, funct7: 0 }), R_MASK, 'R', executeInline),
       def(JOLT_MNEMONICS.keccak256, inlineMatch({ funct3: 0, funct7: 1 }), R_MASK, 'R', executeInline),
+      def(JOLT_MNEMONICS.blake2, inlineMatch({ funct3: 0, funct7: 2 }), R_MASK, 'R', executeInline),
+      def(JOLT_MNEMONICS.blake3, inlineMatch({ funct3: 0, funct7: 3 }), R_MASK, 'R', executeInline),
+      def(JOLT_MNEMONICS.blake3Keyed64, inlineMatch({ funct3: 1, funct7: 3 }), R_MASK, 'R', executeInline),
       // Every other inline word: the registry tries the more specific encodings above first.
       def(JOLT_MNEMONICS.inline, JOLT_INLINE_OPCODE, 0x7f, 'R', executeInline),
       def(JOLT_MNEMONICS.externalInline, JOLT_EXTERNAL_INLINE_OPCODE, 0x7f, 'R', executeInline),

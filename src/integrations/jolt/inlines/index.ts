@@ -9,9 +9,11 @@
  * (bits 11:7): rd is a third pointer, never written.
  */
 import type { HookContext } from '../../../arch/riscv64/isa/types.js';
+import { BLAKE3_CHUNK_END, BLAKE3_CHUNK_START, BLAKE3_KEYED_HASH, BLAKE3_ROOT, blake2bCompress, blake3Compress } from './blake.js';
 import { keccakF1600 } from './keccak.js';
 import { SHA256_IV, sha256Compress } from './sha256.js';
 
+export { BLAKE3_IV, blake2bCompress, blake3Compress } from './blake.js';
 export { keccakF1600 } from './keccak.js';
 export { SHA256_IV, sha256Compress } from './sha256.js';
 
@@ -89,6 +91,50 @@ function keccak(h: HookContext): void {
   h.writeMemory(state, out);
 }
 
+function words64(bytes: Uint8Array): bigint[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return Array.from({ length: bytes.length / 8 }, (_, i) => view.getBigUint64(8 * i, true));
+}
+
+function bytes64(words: readonly bigint[]): Uint8Array {
+  const out = new Uint8Array(words.length * 8);
+  const view = new DataView(out.buffer);
+  words.forEach((w, i) => view.setBigUint64(8 * i, w, true));
+  return out;
+}
+
+/** BLAKE2b compression: rs1 = state (8 u64, in and out), rs2 = 16 message u64, the counter, the final flag. */
+function blake2(h: HookContext): void {
+  const state = aligned8('state (rs1)', h.getX(h.rs1));
+  const message = aligned8('message (rs2)', h.getX(h.rs2));
+  const words = words64(h.readMemory(state, 64));
+  blake2bCompress(words, words64(h.readMemory(message, 144)));
+  h.writeMemory(state, bytes64(words));
+}
+
+/** BLAKE3 compression: rs1 = chaining value (8 u32, in and out), rs2 = 16 u32 block, counter (2 u32), block length, flags. */
+function blake3(h: HookContext): void {
+  const cvAddress = aligned8('chaining value (rs1)', h.getX(h.rs1));
+  const message = aligned8('message (rs2)', h.getX(h.rs2));
+  const cv = words32(h.readMemory(cvAddress, 32));
+  const m = words32(h.readMemory(message, 80));
+  blake3Compress(cv, m.subarray(0, 16), [m[16]!, m[17]!], m[18]!, m[19]!);
+  h.writeMemory(cvAddress, bytes32(cv));
+}
+
+/** BLAKE3 keyed hash of 64 bytes (left at rs1 || right at rs2) with the key at rd, the digest written over the key. */
+function blake3Keyed64(h: HookContext): void {
+  const left = aligned8('left (rs1)', h.getX(h.rs1));
+  const right = aligned8('right (rs2)', h.getX(h.rs2));
+  const key = aligned8('key (rd)', h.getX(h.rd));
+  const block = new Uint32Array(16);
+  block.set(words32(h.readMemory(left, 32)));
+  block.set(words32(h.readMemory(right, 32)), 8);
+  const cv = words32(h.readMemory(key, 32));
+  blake3Compress(cv, block, [0, 0], 64, BLAKE3_CHUNK_START | BLAKE3_CHUNK_END | BLAKE3_ROOT | BLAKE3_KEYED_HASH);
+  h.writeMemory(key, bytes32(cv));
+}
+
 const inline = (name: string, funct7: number, funct3: number, rows: number, summary: string, execute?: (h: HookContext) => void): JoltInline => ({
   name,
   opcode: JOLT_INLINE_OPCODE,
@@ -104,9 +150,9 @@ export const JOLT_INLINES: readonly JoltInline[] = [
   inline('SHA256_INLINE', 0x00, 0, 2300, 'SHA-256 compression in place', sha256(false)),
   inline('SHA256_INIT_INLINE', 0x00, 1, 2260, "SHA-256 compression from SHA-256's IV", sha256(true)),
   inline('KECCAK256_INLINE', 0x01, 0, 3260, 'Keccak-f[1600] permutation in place', keccak),
-  inline('BLAKE2_INLINE', 0x02, 0, 1067, 'BLAKE2b compression'),
-  inline('BLAKE3_INLINE', 0x03, 0, 648, 'BLAKE3 compression'),
-  inline('BLAKE3_KEYED64_INLINE', 0x03, 1, 646, 'BLAKE3 keyed 64-byte parent hash'),
+  inline('BLAKE2_INLINE', 0x02, 0, 1067, 'BLAKE2b compression', blake2),
+  inline('BLAKE3_INLINE', 0x03, 0, 648, 'BLAKE3 compression', blake3),
+  inline('BLAKE3_KEYED64_INLINE', 0x03, 1, 646, 'BLAKE3 keyed hash of 64 bytes', blake3Keyed64),
   inline('BIGINT256_MUL_INLINE', 0x04, 0, 141, '256x256 -> 512-bit multiplication'),
   inline('SECP256K1_MULQ', 0x05, 0, 186, 'secp256k1 base-field multiplication'),
   inline('SECP256K1_SQUAREQ', 0x05, 1, 167, 'secp256k1 base-field squaring'),
