@@ -77,7 +77,8 @@ export class HtifHost {
     const { tohost, fromhost } = this.addresses;
     return [
       // A packet is complete when a store reaches the word's last byte: an 8-byte `sd`, or
-      // the upper half of two 32-bit stores (as qemu's HTIF takes it).
+      // the upper half of two 32-bit stores (qemu's HTIF also acts on the upper half; Spike
+      // reads whatever the word holds when it polls).
       {
         start: tohost,
         end: tohost + 8,
