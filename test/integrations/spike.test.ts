@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addi, andi, beq, bne, jal, ld, lui, or, sd, slli, srli } from '../arch/asm.js';
+import { addi, andi, beq, bne, jal, ld, lui, or, sd, slli, srli, sw } from '../arch/asm.js';
 import { createKernel, type RunResult } from '../../src/index.js';
 import {
   HtifNoInput,
@@ -169,6 +169,25 @@ describe('spike integration', () => {
       expect(result.outcome).toMatchObject({ name: 'htif-exit', exitCode: 0 });
       expect(result.outcome!.detail).not.toContain('FAILED');
       expect(result.instructions).toBe(4 + 2 * (4 + 3) + 4 + 1);
+    });
+
+    it('should take a packet written as two 32-bit halves when the upper half lands', () => {
+      // lower half 'A' (65: odd, so served alone it would read as exit 32), then 0x0101 << 16 above it
+      const program = spikeElf([
+        ...loadTohost(T1),
+        addi(T0, 0, 65),
+        sw(T0, T1, 0),
+        addi(T0, 0, 0x101),
+        slli(T0, T0, 16),
+        sw(T0, T1, 4),
+        ld(T2, T1, 0),
+        bne(T2, 0, -4),
+        ...packet(0, 0, 1),
+        ...send(),
+      ]);
+      const { result } = run(program, { trapMode: 'machine' });
+      expect(text(result.stdout)).toBe('A');
+      expect(result.exitCode).toBe(0);
     });
 
     it('should exit with payload >> 1, the low 8 bits as the status', () => {
