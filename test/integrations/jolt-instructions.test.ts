@@ -21,6 +21,7 @@ import {
   JoltInlineNotImplemented,
   JoltInlineNotRegistered,
   JoltPrintEventError,
+  joltCustomWordProblem,
   joltExtension,
   rev8w,
   type JoltHostEvent,
@@ -334,6 +335,16 @@ describe('VirtualAssertEQ', () => {
     const m = jolt([A.addi(T1, 0, 1), assertEq(0, T1, 2), A.j(0)]);
     expect(m.hart.run(100)).toBe(StopReason.Halt);
     expect(m.host.warnings).toEqual(['VirtualAssertEQ (spoil): rs1=0 != rs2=1, proof will be unsatisfiable']);
+  });
+});
+
+describe(joltCustomWordProblem, () => {
+  it("should give Jolt's reason for a custom or inline word its program build refuses, and nothing for the others", () => {
+    expect(joltCustomWordProblem(A.rType(6, 0, 0, 0, 5, 0x5b))).toBe('Invalid funct7 for virtual R-type instruction');
+    expect(joltCustomWordProblem(A.rType(0, 0, 0, 3, 5, 0x5b))).toBe('Invalid custom/virtual instruction');
+    expect(joltCustomWordProblem(inline(0x7f, 3, 10, 11))).toBe('No inline registered for opcode=0x0b, funct3=0b11, funct7=0b1111111.');
+    expect(joltCustomWordProblem(inline(0, 0, 10, 11, 0, 0x2b))).toBe('No inline registered for opcode=0x2b, funct3=0b0, funct7=0b0000000.');
+    expect([HOST_IO, adviceLoad(5, 1), assertEq(1, 2, 0), inline(0x07, 7, 1, 2), A.add(1, 2, 3)].map(joltCustomWordProblem)).toEqual([undefined, undefined, undefined, undefined, undefined]);
   });
 });
 

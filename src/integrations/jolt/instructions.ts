@@ -477,6 +477,27 @@ export function executeInline(h: HookContext): void {
   }
 }
 
+// ------------------------------------------------------------------ what Jolt's program build refuses
+
+/**
+ * Why Jolt cannot build a program holding `word` (a 32-bit word on Jolt's custom or inline
+ * opcodes), or undefined when it can: Jolt decodes and expands every word of the
+ * executable sections up front (crates/jolt-program/src/image/elf.rs:107-146), so a bad
+ * custom word or an inline with none registered fails the build, reached or not. Other
+ * opcodes are not judged here.
+ */
+export function joltCustomWordProblem(word: number): string | undefined {
+  const opcode = word & 0x7f;
+  if (opcode === JOLT_CUSTOM_OPCODE) {
+    const funct3 = (word >>> 12) & 7;
+    if (funct3 === 0 && (word >>> 25) > 5) return 'Invalid funct7 for virtual R-type instruction';
+    if (funct3 > 2) return 'Invalid custom/virtual instruction';
+    return undefined;
+  }
+  if (opcode === JOLT_INLINE_OPCODE || opcode === JOLT_EXTERNAL_INLINE_OPCODE) return joltInlineOf(word) === undefined ? noInlineMessage(word) : undefined;
+  return undefined;
+}
+
 // ------------------------------------------------------------------ the extension
 
 const R_MASK = 0xfe00707f; // opcode, funct3, funct7
