@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addi, andi, beq, bne, jal, ld, lui, or, sd, slli, srli, sw } from '../arch/asm.js';
+import { addi, andi, beq, bne, jal, ld, lui, or, sd, slli, srli, sub, sw } from '../arch/asm.js';
 import { createKernel, type RunResult } from '../../src/index.js';
 import {
   HtifNoInput,
@@ -223,6 +224,37 @@ describe('spike integration', () => {
     });
   });
 
+  describe('machine trap mode', () => {
+    const csrrw = (rd: number, csr: number, rs1: number) => ((csr << 20) | (rs1 << 15) | (1 << 12) | (rd << 7) | 0x73) >>> 0;
+    const csrr = (rd: number, csr: number) => ((csr << 20) | (2 << 12) | (rd << 7) | 0x73) >>> 0;
+    const [MTVEC, MEPC, MCAUSE] = [0x305, 0x341, 0x342];
+
+    it.each(ENGINES)("should take ecall to the guest's mtvec with the privileged spec's mepc and mcause (%s)", (engine) => {
+      // mtvec = handler; ecall at RAM + 12; the handler exits with mcause << 4 | (mepc - RAM)
+      const program = spikeElf([
+        0x00000297, // auipc t0, 0
+        addi(T0, T0, 20),
+        csrrw(0, MTVEC, T0),
+        0x00000073, // ecall
+        ...halt(),
+        csrr(A0, MCAUSE),
+        csrr(A1, MEPC),
+        addi(T2, 0, 1),
+        slli(T2, T2, 31),
+        sub(A1, A1, T2),
+        slli(A0, A0, 4),
+        or(A0, A0, A1),
+        ...loadTohost(T1),
+        slli(T0, A0, 1),
+        addi(T0, T0, 1),
+        ...send(),
+      ]);
+      const { result } = run(program, { trapMode: 'machine', engine });
+      expect(result.exitCode).toBe((11 << 4) | 12);
+      expect(result.syscalls).toBe(0);
+    });
+  });
+
   describe('--memory-size, --stack-size, --heap-size', () => {
     it('should lay out RAM, stack and heap from the options for a program without layout symbols', () => {
       // exit_group(5) through ecall: host trap mode, ZeroOS serves it
@@ -398,6 +430,23 @@ describe('spike integration', () => {
       const bad = cli(['run', '--platform', 'spike', '--stack-size', '1M', 'guests/bin/spike/spike_hello']);
       expect(bad.status).toBe(64);
       expect(bad.stderr).toMatch(/SpikeLayoutMismatch: .*__stack_bottom/);
+    });
+
+    it('should take --memory-size, --stack-size and --heap-size for a program without layout symbols', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'spike-'));
+      try {
+        const path = join(dir, 'prog');
+        writeFileSync(path, spikeElf(printAndExit('sized\n', 2)));
+        const out = cli(['run', '--platform', 'spike', '--trap', 'machine', '--memory-size', '64M', '--stack-size', '1M', '--heap-size', '2M', '--stats', path]);
+        expect(out.stdout).toBe('sized\n');
+        expect(out.status).toBe(2);
+        expect(out.stderr).toMatch(/^spike layout +RAM 0x80000000\+64 MiB, stack \[0x83f00000, 0x84000000\), heap \[0x83cff000, 0x83eff000\)$/m);
+        const tooSmall = cli(['run', '--platform', 'spike', '--memory-size', '4M', path]);
+        expect(tooSmall.status).toBe(64);
+        expect(tooSmall.stderr).toContain('leave no room for the image');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('should refuse a Linux executable with exit 65', () => {
