@@ -326,6 +326,9 @@ describe('RiscvHart machineProfile', () => {
       expect(hart.pc).toBe(CODE + 4);
       const other = machine([A.csrrs(A0, 0xc00, 0)], { ...options, trapMode: 'machine', machineProfile: JOLT_MACHINE_PROFILE }).hart;
       expect(() => other.run(10)).toThrow(/Jolt supports only/);
+      // Jolt takes no illegal-instruction trap: the program is refused (exit 82), not SIGILL.
+      const refused = machine([A.csrrs(A0, 0xc00, 0)], { ...options, trapMode: 'machine', machineProfile: JOLT_MACHINE_PROFILE }).hart;
+      expect(() => refused.run(10)).toThrow(RefusedInstruction);
     });
   }
 });

@@ -145,6 +145,12 @@ export class MachineServices {
     try {
       old = this.mode.csrs.exchange(csr, CSR_OPS[op]!, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0), writes);
     } catch (e) {
+      // A CSR the platform restricts (Jolt's six) on a machine that takes no illegal-
+      // instruction trap is no exception the guest could handle: the platform cannot run
+      // the program at all.
+      if (e instanceof CsrAccessError && e.refusal === 'restricted' && !(this.trapMode === 'machine' && this.mode.traps.traps(CAUSE_ILLEGAL_INSTRUCTION))) {
+        throw new RefusedInstruction(`csr${CSR_OPS[op]!}`, pc, raw >>> 0, len === 2 ? 2 : 4, e.message);
+      }
       if (e instanceof CsrAccessError) throw this.illegal(pc, raw, len, e.message);
       throw e;
     }
