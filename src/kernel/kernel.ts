@@ -38,9 +38,6 @@ const ILL_ILLOPC = 1;
 const TRAP_BRKPT = 1;
 const BUS_ADRALN = 1;
 
-/** Thrown through the hart when it has no `requestStop`: `endRun` is then taken at once. */
-class RunEndRequested extends Error {}
-
 /** What to load: the executable's bytes and the process's arguments and environment. */
 export interface ProgramImage {
   readonly executable: Uint8Array;
@@ -123,9 +120,7 @@ export class Kernel {
    */
   endRun(code: number, reason: string): void {
     this.#requestedExit ??= { code, reason };
-    const hart = this.arch.hart as { requestStop?: () => void };
-    if (hart.requestStop) hart.requestStop();
-    else throw new RunEndRequested();
+    this.arch.hart.requestStop();
   }
 
   /** Why the run ended when an integration ended it (`endRun`). */
@@ -174,10 +169,6 @@ export class Kernel {
       try {
         reason = hart.run(slice);
       } catch (error) {
-        if (error instanceof RunEndRequested && this.#requestedExit) {
-          this.lifecycle.exitProcess(this.#requestedExit.code, thread);
-          return 'exited';
-        }
         const fault = this.faultSignal(error);
         if (fault && this.signals?.deliverFault(thread, fault)) continue;
         throw this.guestFault(error, thread);
