@@ -45,7 +45,7 @@ export { MemoryFault } from './arch/memory/types.js';
 export { IllegalInstruction, MisalignedAccess, RefusedInstruction, type TrapMode } from './arch/riscv64/types.js';
 export type { IsaConfig, Refusal } from './arch/riscv64/isa/index.js';
 export { CostMeter, type CostModel, type InstructionObserver } from './arch/riscv64/observer.js';
-export type { MachineProfile } from './arch/riscv64/csr/index.js';
+export { JOLT_MACHINE_PROFILE, PRIVILEGED_MACHINE_PROFILE, type MachineProfile } from './arch/riscv64/csr/index.js';
 export { ElfError } from './platform/elf/errors.js';
 export { LayoutError } from './platform/layout.js';
 export { BadProcessArgument, InitialStackOverflow } from './platform/initial-stack.js';

@@ -414,6 +414,7 @@ export function buildProgram(registry: IntegrationRegistry = builtinIntegrations
   program
     .command('platforms')
     .description('list the platforms (integrations) a program can run on, with their trap modes and options')
+    .option('--platform <path>', 'also list an adapter module (./my-adapter.js)')
     .action(() => {
       writeDiagnostic(1, encode(formatPlatforms(registry.list())));
     });
@@ -472,7 +473,7 @@ function adapterPathIn(argv: readonly string[]): string | undefined {
 }
 
 /** The commands whose --platform may name an adapter module. */
-const ADAPTER_COMMANDS = new Set(['run', 'layout', 'linker-script', 'check']);
+const ADAPTER_COMMANDS = new Set(['run', 'layout', 'linker-script', 'check', 'platforms']);
 
 /** The run options that take no value (the scan above must not skip an argument after them). */
 const RUN_SWITCHES = new Set(['--stats', '--trace', '--tty', '--json', '--run', '-h', '--help']);

@@ -1,6 +1,6 @@
 import { EXIT_CODES, signalExitCode, ZeroOSError, hex } from '../../errors.js';
 import type { GuestMemory } from '../memory/types.js';
-import { STANDARD_EXTENSIONS, isaRegistry } from './isa/index.js';
+import { STANDARD_EXTENSIONS, isaRegistry, type IsaRegistry } from './isa/index.js';
 import type { IoWindow, MisalignedHook, ReservationRule } from './memory-port.js';
 import type { InstructionObserver } from './observer.js';
 
@@ -50,6 +50,8 @@ export const HWCAP_RV64IMAC = isaRegistry().hwcap;
  */
 export interface Hart {
   readonly memory: GuestMemory;
+  /** The instruction set it runs: op ids, mnemonics (`instructions[op].def.mnemonic`), refusals, misa. */
+  readonly isa: IsaRegistry;
   pc: number;
   /** Instructions retired, exact to one instruction (an ecall that stopped `run` counts). */
   readonly instret: number;

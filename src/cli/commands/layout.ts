@@ -36,11 +36,11 @@ export function addIntegrationOptions(command: Command, integrations: readonly I
     }
   }
   for (const [name, owners] of seen) {
-    const first = integrations.find((i) => i.options?.some((o) => o.name === name))!;
-    const spec = first.options!.find((o) => o.name === name)!;
+    const first = integrations.find((i) => i.name === owners[0])!;
+    const spec = first.options!.find((o) => o.name === name && (!o.commands || o.commands.includes(purpose)))!;
     const defaults = owners
       .map((owner) => {
-        const o = integrations.find((i) => i.name === owner)!.options!.find((x) => x.name === name)!;
+        const o = integrations.find((i) => i.name === owner)!.options!.find((x) => x.name === name && (!x.commands || x.commands.includes(purpose)))!;
         return o.defaultText === undefined ? undefined : `${owner} ${o.defaultText}`;
       })
       .filter((d) => d !== undefined);
