@@ -12,6 +12,7 @@ import {
   JoltRejected,
   JoltSizeMismatch,
   JoltStackTooSmall,
+  NotLinkedForJolt,
   postcardEncode,
   parseSchema,
 } from '../../src/integrations/jolt/index.js';
@@ -274,5 +275,15 @@ describe('zeroos run --platform jolt (the CLI)', () => {
     const run = zeroos('run', '--platform', 'jolt', '--input', big, 'guests/bin/jolt/jolt_hash');
     expect(run.status).toBe(64);
     expect(run.stderr).toContain('5000 bytes, larger than its region (4096 bytes)');
+  });
+});
+
+describe('a program not linked for Jolt', () => {
+  it('should be refused at load with a named ELF error saying how to link it', () => {
+    const zeroos = createKernel({ platform: 'jolt' });
+    const load = () => zeroos.load({ executable: readFileSync(join(root, 'guests', 'bin', 'hello')), path: '/bin/hello' });
+    expect(load).toThrow(NotLinkedForJolt);
+    expect(load).toThrow(/not linked for Jolt: none of its sections is at or above RAM_START 0x80000000/);
+    expect(new NotLinkedForJolt(0x100e8, 0).exitCode).toBe(EXIT_CODES.badElf);
   });
 });

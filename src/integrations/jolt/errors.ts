@@ -96,3 +96,19 @@ export class JoltStackTooSmall extends ZeroOSError {
 
 /** The ELF's section headers (which Jolt loads from) are out of the file's bounds. */
 export class BadSectionTable extends ElfError {}
+
+/**
+ * A program not linked for Jolt: Jolt loads only sections at or above RAM_START, so an
+ * executable linked elsewhere (a Linux binary at 0x10000) would start in empty memory.
+ */
+export class NotLinkedForJolt extends ElfError {
+  constructor(
+    readonly entry: number,
+    readonly loadedSections: number,
+  ) {
+    super(
+      `the program is not linked for Jolt: ${loadedSections === 0 ? 'none of its sections is' : `its entry point ${hex(entry)} is not`} at or above RAM_START ${hex(0x8000_0000)} ` +
+        '(link it with the script of zeroos linker-script --platform jolt; zeroos check --platform jolt says what else it needs)',
+    );
+  }
+}

@@ -3,6 +3,6 @@ export { joltIntegration } from './integration.js';
 export * from './describe.js';
 export { JoltPlatform, JOLT_STACK_SIZE_SYMBOL, JOLT_HEAP_SIZE_SYMBOL, type JoltPlatformOptions } from './platform.js';
 export { JoltDevice } from './device.js';
-export { JoltRejected, JoltProgramRejected, JoltSizeMismatch, JoltInputTooLarge, JoltStackTooSmall, BadSectionTable, type RejectedWord } from './errors.js';
+export { JoltRejected, JoltProgramRejected, JoltSizeMismatch, JoltInputTooLarge, JoltStackTooSmall, NotLinkedForJolt, BadSectionTable, type RejectedWord } from './errors.js';
 export { readJoltProgram, joltRejectedWords, type JoltProgram, type JoltSection } from './program.js';
 export { joltIsa, JOLT_REFUSALS } from './isa.js';

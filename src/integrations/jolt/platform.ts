@@ -15,6 +15,7 @@ import { joltLayoutFor } from './describe.js';
 import { JoltDevice } from './device.js';
 import { JoltProgramRejected, JoltSizeMismatch, JoltStackTooSmall } from './errors.js';
 import { joltRejectedWords, readJoltProgram } from './program.js';
+import { NotLinkedForJolt } from './errors.js';
 
 /** The ELF symbols `zeroos linker-script --platform jolt` defines for the sizes it linked with. */
 export const JOLT_STACK_SIZE_SYMBOL = '__stack_size';
@@ -106,6 +107,9 @@ export class JoltPlatform implements Platform {
     const { memory, hart } = context;
     const elf = parseElf(context.executable);
     const program = readJoltProgram(context.executable, elf.entry);
+    const loaded = program.sections.filter((section) => section.size > 0);
+    const entryLoaded = program.sections.some((s) => s.text && program.entry >= s.address && program.entry < s.address + s.size);
+    if (loaded.length === 0 || !entryLoaded) throw new NotLinkedForJolt(program.entry, loaded.length);
     const rejected = joltRejectedWords(program, this.options.isa);
     if (rejected.length > 0) throw new JoltProgramRejected(rejected);
 
