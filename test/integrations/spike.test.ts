@@ -7,6 +7,7 @@ import { addi, andi, beq, bne, jal, ld, lui, or, sd, slli, srli, sub, sw } from 
 import { createKernel, type RunResult } from '../../src/index.js';
 import {
   HtifNoInput,
+  HtifOutsideRam,
   HtifSymbolsMissing,
   HtifSyscallProxyRefused,
   HtifUnknownCommand,
@@ -314,6 +315,12 @@ describe('spike integration', () => {
       expect((error as HtifSymbolsMissing).exitCode).toBe(65);
       expect((error as Error).message).toContain("warning: tohost and fromhost symbols not in ELF; can't communicate with target (missing: tohost, fromhost)");
       expect(runError(spikeElf(printAndExit('x', 0), { tohost: TOHOST }), { trapMode: 'machine' })).toMatchObject({ missing: ['fromhost'] });
+    });
+
+    it('should refuse tohost outside RAM (Spike stops at its first poll)', () => {
+      const error = runError(spikeElf(printAndExit('x', 0), { tohost: 0x1000, fromhost: FROMHOST }), { trapMode: 'machine' });
+      expect(error).toBeInstanceOf(HtifOutsideRam);
+      expect((error as Error).message).toMatch(/^tohost is at 0x1000, outside Spike's RAM \[0x80000000, 0x88000000\)/);
     });
 
     it('should run a program without tohost/fromhost in host mode, with the warning in its report', () => {

@@ -40,6 +40,20 @@ export class NotLinkedForSpike extends ElfError {
   }
 }
 
+/** tohost or fromhost lies outside RAM: Spike stops at its first poll ("Access exception occurred while accessing tohost"). */
+export class HtifOutsideRam extends ElfError {
+  constructor(
+    readonly symbol: string,
+    readonly address: bigint,
+    ram: { readonly start: number; readonly end: number },
+  ) {
+    super(
+      `${symbol} is at ${hex(address)}, outside Spike's RAM [${hex(ram.start)}, ${hex(ram.end)}): Spike would stop at once with ` +
+        `"Access exception occurred while accessing ${symbol}" and exit 255; link the program with \`zeroos linker-script --platform spike\``,
+    );
+  }
+}
+
 /** The section header or symbol table of the program is malformed (so tohost cannot be found). */
 export class BadSymbolTable extends ElfError {
   constructor(problem: string) {

@@ -9,7 +9,7 @@ import { AT, buildInitialStack } from '../../platform/initial-stack.js';
 import { LayoutError, MemoryLayout, formatSize } from '../../platform/layout.js';
 import { SPIKE_RAM_START, spikeMemoryLayout, type SpikeMemoryConfig, type SpikeMemoryLayout } from '../../platform/linker-script.js';
 import { elfSymbols } from './elf-symbols.js';
-import { HtifSymbolsMissing, NotLinkedForSpike, SpikeGuestHang, SpikeLayoutMismatch } from './errors.js';
+import { HtifOutsideRam, HtifSymbolsMissing, NotLinkedForSpike, SpikeGuestHang, SpikeLayoutMismatch } from './errors.js';
 import type { HtifAddresses } from './htif.js';
 import type { CheckedImage, ImageFit, ImageRange } from '../types.js';
 
@@ -116,6 +116,10 @@ export class SpikePlatform implements Platform {
     const tohost = symbols.get('tohost');
     const fromhost = symbols.get('fromhost');
     const missing = [tohost === undefined ? 'tohost' : '', fromhost === undefined ? 'fromhost' : ''].filter(Boolean);
+    const ram = { start: spike.ramStart, end: spike.ramStart + spike.memorySize };
+    for (const [name, address] of [['tohost', tohost], ['fromhost', fromhost]] as const) {
+      if (address !== undefined && (address < BigInt(ram.start) || address + 8n > BigInt(ram.end))) throw new HtifOutsideRam(name, address, ram);
+    }
     const htif = tohost !== undefined && fromhost !== undefined ? { tohost: Number(tohost), fromhost: Number(fromhost) } : undefined;
     this.#program = {
       htif,
