@@ -13,6 +13,10 @@ import {
   JoltSizeMismatch,
   JoltStackTooSmall,
   NotLinkedForJolt,
+  JoltHostServices,
+  joltExtension,
+  joltIsa,
+  joltRejectedWords,
   postcardEncode,
   parseSchema,
 } from '../../src/integrations/jolt/index.js';
@@ -285,5 +289,23 @@ describe('a program not linked for Jolt', () => {
     expect(load).toThrow(NotLinkedForJolt);
     expect(load).toThrow(/not linked for Jolt: none of its sections is at or above RAM_START 0x80000000/);
     expect(new NotLinkedForJolt(0x100e8, 0).exitCode).toBe(EXIT_CODES.badElf);
+  });
+});
+
+describe("Jolt's build-time decode of the custom opcodes", () => {
+  const isa = joltIsa([joltExtension(new JoltHostServices())]);
+  const program = (words: number[]) => {
+    const bytes = new Uint8Array(words.length * 4);
+    words.forEach((word, i) => new DataView(bytes.buffer).setUint32(i * 4, word >>> 0, true));
+    return { entry: 0x8000_0000, symbols: new Map<string, number>(), sections: [{ name: '.text', address: 0x8000_0000, size: bytes.length, bytes, text: true }] };
+  };
+
+  it('should reject an inline word no inline is registered for, and accept the SHA-256 and VirtualHostIO words', () => {
+    const sha256 = 0x0b | (0 << 12) | (0 << 25); // funct7 0 funct3 0: SHA-256 compression
+    const hostIo = 0x0000205b;
+    const unregistered = 0x0b | (3 << 12) | (0x7f << 25);
+    const rejected = joltRejectedWords(program([sha256, hostIo, unregistered]), isa);
+    expect(rejected.map((r) => r.address)).toEqual([0x8000_0008]);
+    expect(rejected[0]!.reason).toMatch(/No inline registered/);
   });
 });

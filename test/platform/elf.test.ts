@@ -480,6 +480,7 @@ describe(loadElf, () => {
         programHeaders: 0x10040,
         programHeaderCount: 3,
         programHeaderSize: 56,
+        programHeaderTable: valid.bytes.slice(64, 64 + 3 * 56),
         loadBias: 0,
         imageStart: 0x10000,
         imageEnd: 0x14000,

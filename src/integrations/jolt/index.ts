@@ -6,3 +6,11 @@ export { JoltDevice } from './device.js';
 export { JoltRejected, JoltProgramRejected, JoltSizeMismatch, JoltInputTooLarge, JoltStackTooSmall, NotLinkedForJolt, BadSectionTable, type RejectedWord } from './errors.js';
 export { readJoltProgram, joltRejectedWords, type JoltProgram, type JoltSection } from './program.js';
 export { joltIsa, JOLT_REFUSALS } from './isa.js';
+export {
+  JoltHostServices,
+  joltExtension,
+  joltCustomWordProblem,
+  JoltInlineNotImplemented,
+  type JoltHost,
+} from './instructions.js';
+export { JoltCostModel, JoltTraceTooLong, joltPadded, joltMaxRows, joltRunParts } from './cost-model.js';

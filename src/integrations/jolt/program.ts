@@ -8,6 +8,7 @@ import { JOLT_CSRS } from '../../arch/riscv64/csr/index.js';
 import { OP_ILLEGAL, isaRegistry, type IsaConfig } from '../../arch/riscv64/isa/index.js';
 import { JOLT_RAM_START } from '../../platform/jolt-layout.js';
 import { BadSectionTable, type RejectedWord } from './errors.js';
+import { joltCustomWordProblem } from './instructions.js';
 
 const SHT_SYMTAB = 2;
 const SHT_NOBITS = 8;
@@ -158,7 +159,10 @@ export function joltRejectedWords(program: JoltProgram, isa: IsaConfig): Rejecte
         continue;
       }
       const entry = registry.instructions[op]!;
-      if (entry.refusal !== undefined) {
+      const custom = joltCustomWordProblem(word);
+      if (custom !== undefined) {
+        rejected.push({ address, word, length: 4, mnemonic: entry.def.mnemonic, reason: custom });
+      } else if (entry.refusal !== undefined) {
         rejected.push({ address, word, length: 4, mnemonic: entry.def.mnemonic, reason: entry.refusal });
       } else if ((op === csrrw || op === csrrs) && !JOLT_CSRS.includes(word >>> 20)) {
         rejected.push({ address, word, length: 4, mnemonic: entry.def.mnemonic, reason: csrReason(word >>> 20) });
