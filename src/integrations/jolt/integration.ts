@@ -1,7 +1,8 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { JOLT_MACHINE_PROFILE } from '../../arch/riscv64/csr/index.js';
 import { HostFileError } from '../../subsystems/vfs/index.js';
-import type { Integration, IntegrationOptionValues } from '../types.js';
+import type { Integration, IntegrationOptionValues, IntegrationSetup } from '../types.js';
+import { joltCheckImage } from './check-image.js';
 import { JoltCostModel } from './cost-model.js';
 import { JOLT_MEMORY_OPTIONS, JOLT_RUN_OPTIONS, joltLayoutFor, joltLayoutText, joltLinkerScript, joltMaxTraceLength } from './describe.js';
 import { JoltInputTooLarge } from './errors.js';
@@ -22,14 +23,16 @@ export const joltIntegration: Integration = {
     const platform = new JoltPlatform({ values: options, trapMode, isa, ...(purpose === 'run' ? { inputs: readInputs(options) } : {}) });
     const maxTraceLength = joltMaxTraceLength(options);
     const costModel = new JoltCostModel({ maxTraceLength });
-    return {
+    const setup: IntegrationSetup = {
       platform,
       module: joltModule({ platform, costModel, host, maxTraceLength }),
       isa,
       machineProfile: JOLT_MACHINE_PROFILE,
       layoutText: (program) => joltLayoutText(options, program),
       linkerScript: () => joltLinkerScript(options),
+      checkImage: (image) => joltCheckImage(options, setup, image),
     };
+    return setup;
   },
 };
 
