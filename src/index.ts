@@ -7,8 +7,11 @@
  * them and with no promise that they stay as they are between minor versions:
  * `zeroos/kernel` (the run loop, process model, syscall table and trap handler, core
  * modules), `zeroos/arch` (guest memory and the RV64IMAC hart), `zeroos/platform` (layouts,
- * the ELF loader, the initial stack, built-in platforms) and `zeroos/subsystems` (each
- * subsystem's module and services: schedulers, allocators, the VFS, signals, ...).
+ * the ELF loader, the initial stack), `zeroos/subsystems` (each subsystem's module and
+ * services: schedulers, allocators, the VFS, signals, ...), `zeroos/integrations` (the
+ * registry and the built-in integrations' own parts: `jolt.JoltRejected`,
+ * `spike.HtifSyscallProxyRefused`, postcard, ...) and `zeroos/check` (`zeroos check` as a
+ * library: checkProgram and its report).
  */
 
 // Compose and run.

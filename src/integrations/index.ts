@@ -31,3 +31,6 @@ export { IntegrationOptionError, checkIntegrationOptions, parseOptionValue, pars
 export { linuxIntegration } from './linux/index.js';
 export { joltIntegration } from './jolt/integration.js';
 export { spikeIntegration } from './spike/integration.js';
+/** Each built-in integration's own parts (errors, platforms, devices), for library users who test for them. */
+export * as jolt from './jolt/index.js';
+export * as spike from './spike/index.js';
