@@ -322,9 +322,12 @@ function printStats(zeroos: ZeroOS, wallMs: number, options: RunOptions): void {
       ? `reproducible    yes`
       : `reproducible    no: the host refused ${stats.hostOutputErrors.map((f) => `${f.writes} write(s) to ${f.stream} (${f.code})`).join(', ')}, so the run depended on the reader`,
   ];
-  if (stats.cost) lines.push(`${stats.cost.unit.padEnd(15)} ${stats.cost.total} (${stats.cost.model})`);
+  // How the run ended on the platform, then what it cost there, then the platform's own lines.
   for (const report of stats.reports) {
     if (report.outcome) lines.push(`outcome         ${report.outcome.name} (exit ${report.outcome.exitCode}): ${report.outcome.detail}`);
+  }
+  if (stats.cost) lines.push(`${stats.cost.unit.padEnd(15)} ${stats.cost.total} (${stats.cost.model})`);
+  for (const report of stats.reports) {
     for (const [label, text] of report.lines) lines.push(`${label.padEnd(15)} ${text}`);
   }
   const out = zeroos.result().output;
