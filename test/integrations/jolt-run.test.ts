@@ -17,6 +17,7 @@ import {
   joltExtension,
   joltIsa,
   joltRejectedWords,
+  joltLayoutText,
   postcardEncode,
   parseSchema,
 } from '../../src/integrations/jolt/index.js';
@@ -307,5 +308,15 @@ describe("Jolt's build-time decode of the custom opcodes", () => {
     const rejected = joltRejectedWords(program([sha256, hostIo, unregistered]), isa);
     expect(rejected.map((r) => r.address)).toEqual([0x8000_0008]);
     expect(rejected[0]!.reason).toMatch(/No inline registered/);
+  });
+});
+
+describe('zeroos layout --platform jolt with a linked program', () => {
+  it('should place the stack and heap with the sizes the program was linked with, and refuse a different option', () => {
+    const bytes = guest('jolt_hello');
+    const text = joltLayoutText({}, { path: 'jolt_hello', bytes });
+    expect(text).toMatch(/^stack +0x[0-9A-F]+ +0x[0-9A-F]+ +64 KiB$/m);
+    expect(text).toMatch(/^heap +0x[0-9A-F]+ +0x[0-9A-F]+ +4 MiB$/m);
+    expect(() => joltLayoutText({ stackSize: 8192 }, { path: 'jolt_hello', bytes })).toThrow(JoltSizeMismatch);
   });
 });

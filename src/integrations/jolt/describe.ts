@@ -3,6 +3,9 @@ import { JOLT_DEFAULTS, JOLT_DEFAULT_MAX_TRACE_LENGTH, JOLT_RAM_START, joltMemor
 import { LayoutError, formatSize } from '../../platform/layout.js';
 import { SPIKE_DEFAULTS, linkerScript } from '../../platform/linker-script.js';
 import { IntegrationOptionError } from '../options.js';
+import { JoltSizeMismatch } from './errors.js';
+import { JOLT_HEAP_SIZE_SYMBOL, JOLT_STACK_SIZE_SYMBOL } from './platform.js';
+import { readJoltProgram } from './program.js';
 import type { IntegrationOption, IntegrationOptionValues } from '../types.js';
 
 /** Jolt's MemoryConfig options, with Jolt's defaults (common/src/constants.rs). */
@@ -87,11 +90,26 @@ export function formatJoltLayout(layout: JoltMemoryLayout, maxTraceLength: numbe
 /** `zeroos layout --platform jolt [ELF]`. */
 export function joltLayoutText(values: IntegrationOptionValues, program?: { readonly path: string; readonly bytes: Uint8Array }): string {
   let programSize = 0;
+  let settled = values;
   if (program) {
-    parseElf(program.bytes); // a file that is no RISC-V executable is a named ELF error (exit 65)
+    const elf = parseElf(program.bytes); // a file that is no RISC-V executable is a named ELF error (exit 65)
     programSize = joltProgramSize(program.bytes);
+    // The stack and heap sizes the program was linked with, as a run reads them back.
+    const symbols = readJoltProgram(program.bytes, elf.entry).symbols;
+    const linked: Record<string, number | string | undefined> = { ...values };
+    for (const [key, option, symbol] of [
+      ['stackSize', 'stack-size', JOLT_STACK_SIZE_SYMBOL],
+      ['heapSize', 'heap-size', JOLT_HEAP_SIZE_SYMBOL],
+    ] as const) {
+      const size = symbols.get(symbol);
+      if (size === undefined) continue;
+      const given = values[key];
+      if (typeof given === 'number' && given !== size) throw new JoltSizeMismatch(option, given, symbol, size);
+      linked[key] = size;
+    }
+    settled = linked;
   }
-  return formatJoltLayout(joltLayoutFor(values, programSize), joltMaxTraceLength(values), program?.path);
+  return formatJoltLayout(joltLayoutFor(settled, programSize), joltMaxTraceLength(settled), program?.path);
 }
 
 /** `zeroos linker-script --platform jolt`. */
