@@ -10,6 +10,9 @@ import {
   PERM_RWX,
   PERM_W,
 } from './types.js';
+import { Frame, FramePool } from './frame-pool.js';
+
+export { Frame };
 
 if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
   throw new Error('ZeroOS needs a little-endian host: guest memory is accessed through typed arrays');
@@ -19,17 +22,6 @@ const PAGE_MASK = PAGE_SIZE - 1;
 /** Guest addresses are JS numbers below 2^53, so page numbers are below 2^41. */
 export const PAGE_LIMIT = 2 ** (53 - PAGE_SHIFT);
 const ADDRESS_LIMIT = 2 ** 53;
-
-/** The host bytes behind one guest page, viewed as bytes and as little-endian 32-bit words. */
-export class Frame {
-  readonly u8: Uint8Array;
-  readonly i32: Int32Array;
-  constructor() {
-    const buffer = new ArrayBuffer(PAGE_SIZE);
-    this.u8 = new Uint8Array(buffer);
-    this.i32 = new Int32Array(buffer);
-  }
-}
 
 /**
  * The frame read through for mapped pages nobody has written yet. It is never written:
@@ -80,12 +72,18 @@ export class PagedMemory implements GuestMemory {
   /** Sorted, non-overlapping, adjacent equal regions merged. */
   private regions: Region[] = [];
   private readonly frames = new Map<number, Frame>();
+  /** Where frames come from and released ones go: pages are recycled, not reallocated. */
+  readonly framePool: FramePool;
   /** Pages some observer decoded code from: stores into them are reported. */
   private readonly codePages = new Set<number>();
   private readonly observers: MemoryObserver[] = [];
   private lastRegion: Region | undefined;
   /** Bumped on every change that invalidates cached translations or code (unmap, protect, ...). */
   generation = 0;
+
+  constructor(framePool: FramePool = new FramePool()) {
+    this.framePool = framePool;
+  }
 
   get residentPages(): number {
     return this.frames.size;
@@ -138,7 +136,7 @@ export class PagedMemory implements GuestMemory {
   frameForWrite(page: number): Frame {
     let frame = this.frames.get(page);
     if (frame === undefined) {
-      frame = new Frame();
+      frame = this.framePool.take();
       this.frames.set(page, frame);
       this.notify(page, 1, CHANGED_TRANSLATION);
     }
@@ -299,11 +297,28 @@ export class PagedMemory implements GuestMemory {
     this.lastRegion = undefined;
   }
 
+  /**
+   * Drops the frames of [first, end) back to the pool. Every caller notifies observers of
+   * the range before anything can take a frame again for another page.
+   */
   private releaseFrames(first: number, end: number): void {
-    if (end - first <= this.frames.size) {
-      for (let p = first; p < end; p++) this.frames.delete(p);
+    const frames = this.frames;
+    const pool = this.framePool;
+    if (end - first <= frames.size) {
+      for (let p = first; p < end; p++) {
+        const frame = frames.get(p);
+        if (frame !== undefined) {
+          frames.delete(p);
+          pool.give(frame);
+        }
+      }
     } else {
-      for (const p of this.frames.keys()) if (p >= first && p < end) this.frames.delete(p);
+      for (const [p, frame] of frames) {
+        if (p >= first && p < end) {
+          frames.delete(p);
+          pool.give(frame);
+        }
+      }
     }
   }
 
@@ -547,7 +562,7 @@ export class PagedMemory implements GuestMemory {
     }
     this.releaseFrames(dstFirst, dstEnd);
     for (const [offset, frame] of copies) {
-      const copy = new Frame();
+      const copy = this.framePool.take();
       copy.u8.set(frame.u8);
       this.frames.set(dstFirst + offset, copy);
     }
@@ -569,6 +584,7 @@ export class PagedMemory implements GuestMemory {
         if (n === PAGE_SIZE) {
           this.frames.delete(page);
           this.notify(page, 1, CHANGED_TRANSLATION);
+          this.framePool.give(frame);
         } else {
           frame.u8.fill(0, offset, offset + n);
         }
