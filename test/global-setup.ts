@@ -4,7 +4,7 @@ import { join } from 'node:path';
 /** The CLI tests run the built `zeroos` as a user would: build it once first. */
 export default function setup(): void {
   const root = join(import.meta.dirname, '..');
-  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
+  execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], {
     cwd: root,
     stdio: 'inherit',
   });

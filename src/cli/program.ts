@@ -343,8 +343,12 @@ function encode(text: string): Uint8Array {
   return new TextEncoder().encode(text);
 }
 
-/** The package's version, from its package.json (two levels up from src/cli and dist/cli alike). */
+/** Set by the bundled build (scripts/build.mjs); undeclared when the sources run as they are. */
+declare const ZEROOS_BUILD_VERSION: string | undefined;
+
+/** The package's version: the build's, else from package.json (two levels up from src/cli). */
 export function packageVersion(): string {
+  if (typeof ZEROOS_BUILD_VERSION === 'string') return ZEROOS_BUILD_VERSION;
   const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return manifest.version;
 }
