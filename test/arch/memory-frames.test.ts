@@ -50,6 +50,7 @@ describe(PagedMemory, () => {
       expect(memory.readU32(0x80000 + 100)).toBe(0);
       expect(memory.framePool.allocated).toBe(4);
       expect(memory.residentPages).toBe(4);
+      expect(memory.peakResidentPages).toBe(4);
     });
   });
 
@@ -76,6 +77,7 @@ describe(PagedMemory, () => {
       memory.copyPages(0x10000, 0x40000, 2 * P);
       expect(memory.read(0x40000, 2 * P).every((b) => b === 3)).toBe(true);
       expect(memory.framePool.allocated).toBe(4);
+      expect(memory.peakResidentPages).toBe(4);
       memory.writeU8(0x40000, 1);
       expect(memory.readU8(0x10000)).toBe(3);
     });
@@ -98,5 +100,7 @@ describe('page_churn on the kernel', () => {
     // 4 MiB + the image, stack and brk: about 1100 pages; without reuse it would be over 32768.
     expect(pool.allocated).toBeLessThan(1600);
     expect(pool.reused).toBeGreaterThan(30000);
+    // Below the pool's capacity nothing is dropped, so the host allocated exactly the peak.
+    expect(pool.allocated).toBe((memory as PagedMemory).peakResidentPages);
   });
 });

@@ -78,6 +78,7 @@ export class PagedMemory implements GuestMemory {
   private readonly codePages = new Set<number>();
   private readonly observers: MemoryObserver[] = [];
   private lastRegion: Region | undefined;
+  private peakResident = 0;
   /** Bumped on every change that invalidates cached translations or code (unmap, protect, ...). */
   generation = 0;
 
@@ -87,6 +88,11 @@ export class PagedMemory implements GuestMemory {
 
   get residentPages(): number {
     return this.frames.size;
+  }
+
+  /** The most pages that were resident at once: what the guest made the host hold at its peak. */
+  get peakResidentPages(): number {
+    return this.peakResident;
   }
 
   get mappingCount(): number {
@@ -138,6 +144,7 @@ export class PagedMemory implements GuestMemory {
     if (frame === undefined) {
       frame = this.framePool.take();
       this.frames.set(page, frame);
+      if (this.frames.size > this.peakResident) this.peakResident = this.frames.size;
       this.notify(page, 1, CHANGED_TRANSLATION);
     }
     return frame;
@@ -566,6 +573,7 @@ export class PagedMemory implements GuestMemory {
       copy.u8.set(frame.u8);
       this.frames.set(dstFirst + offset, copy);
     }
+    if (this.frames.size > this.peakResident) this.peakResident = this.frames.size;
     this.forgetCode(dstFirst, dstEnd);
     this.notify(dstFirst, count, CHANGED_TRANSLATION | CHANGED_CODE);
   }
