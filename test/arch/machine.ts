@@ -37,8 +37,9 @@ export function machine(program: readonly Item[], options: RiscvHartOptions = {}
 export const ENGINES: readonly RiscvHartOptions[] = [
   { engine: 'interpreter' },
   { engine: 'js', translateThreshold: 0 },
+  { engine: 'wasm', translateThreshold: 0 },
 ];
 export const engineName = (o: RiscvHartOptions): string =>
   o.engine === 'interpreter'
     ? 'interpreter'
-    : `js, threshold ${o.translateThreshold === undefined ? 'default' : o.translateThreshold}`;
+    : `${o.engine ?? 'js'}, threshold ${o.translateThreshold === undefined ? 'default' : o.translateThreshold}`;

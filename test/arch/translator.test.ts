@@ -203,6 +203,8 @@ function trace(program: A.Item[], options: RiscvHartOptions, budgets: readonly n
 const TRANSLATED: readonly RiscvHartOptions[] = [
   { engine: 'js', translateThreshold: 0 },
   { engine: 'js', translateThreshold: 1 },
+  { engine: 'wasm', translateThreshold: 0 },
+  { engine: 'wasm', translateThreshold: 1 },
 ];
 
 describe('RiscvHart js tier (compiled blocks)', () => {

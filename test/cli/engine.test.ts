@@ -33,6 +33,16 @@ describe('zeroos run --engine', () => {
       expect(statLine(js.stderr, 'instructions')).toMatch(/^\d+$/);
       expect(statLine(js.stderr, 'instructions')).toBe(statLine(interpreter.stderr, 'instructions'));
     });
+
+    it(`should give ${name} the same stdout, exit code and instruction count with wasm as with the interpreter`, () => {
+      const interpreter = zeroos(['run', '--stats', '--engine', 'interpreter', `guests/bin/${name}`, ...args]);
+      const wasm = zeroos(['run', '--stats', '--engine', 'wasm', `guests/bin/${name}`, ...args]);
+      expect(statLine(wasm.stderr, 'engine')).toBe('wasm');
+      expect(wasm.stdout).toBe(expected(name, 'stdout'));
+      expect(wasm.code).toBe(interpreter.code);
+      expect(statLine(wasm.stderr, 'instructions')).toMatch(/^\d+$/);
+      expect(statLine(wasm.stderr, 'instructions')).toBe(statLine(interpreter.stderr, 'instructions'));
+    });
   }
 
   it('should run the compiled tier, js, when not given', () => {
@@ -40,15 +50,15 @@ describe('zeroos run --engine', () => {
   });
 
   it('should refuse an engine it does not know with one line and exit 64', () => {
-    const run = zeroos(['run', '--engine', 'wasm', 'guests/bin/hello']);
+    const run = zeroos(['run', '--engine', 'turbo', 'guests/bin/hello']);
     expect(run.code).toBe(EXIT_CODES.usage);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/argument 'wasm' is invalid\. Allowed choices are interpreter, js\./);
+    expect(run.stderr).toMatch(/argument 'turbo' is invalid\. Allowed choices are interpreter, js, wasm\./);
   });
 
   it('should list the engines in run --help', () => {
     const help = zeroos(['run', '--help']);
     expect(help.code).toBe(0);
-    expect(help.stdout.replace(/\s+/g, ' ')).toMatch(/--engine <name>.*\(choices: "interpreter", "js", default: "js"\)/);
+    expect(help.stdout.replace(/\s+/g, ' ')).toMatch(/--engine <name>.*\(choices: "interpreter", "js", "wasm", default: "js"\)/);
   });
 });

@@ -58,7 +58,7 @@ const ALLOCATING = ['malloc_stress', 'mmap_ops', 'rust_collections', 'pthread_pc
 const THREADED = ['pthread_pc', 'futex_pingpong', 'pthread_join', 'exit_group_worker', 'rust_threads'];
 
 /** Every execution tier: each must run every guest to the same result. */
-const ENGINES = ['js', 'interpreter'] as const;
+const ENGINES = ['js', 'interpreter', 'wasm'] as const;
 
 describe('committed guests', () => {
   describe.each(MATCHING)('%s', (name) => {

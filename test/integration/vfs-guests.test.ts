@@ -47,7 +47,7 @@ function guestFile(zeroos: ReturnType<typeof createKernel>, path: string): strin
 
 describe('file-system guests', () => {
   describe.each(FILE_GUESTS)('%s', (name) => {
-    it.each(['js', 'interpreter'] as const)('should print what qemu-riscv64 printed and exit the same way (%s tier)', (engine) => {
+    it.each(['js', 'interpreter', 'wasm'] as const)('should print what qemu-riscv64 printed and exit the same way (%s tier)', (engine) => {
       const { zeroos, expected } = boot(name, { engine });
       const result = zeroos.run();
       expect(decode(result.stdout)).toBe(expected('stdout'));

@@ -22,7 +22,7 @@ const root = join(import.meta.dirname, '..', '..');
 const guest = (name: string) => readFileSync(join(root, 'guests', 'bin', 'spike', name));
 const expected = (name: string, ext: string) => readFileSync(join(root, 'guests', 'expected', 'spike', `${name}.${ext}`), 'utf8');
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-const ENGINES = ['js', 'interpreter'] as const;
+const ENGINES = ['js', 'interpreter', 'wasm'] as const;
 
 type Options = Parameters<typeof createKernel>[0];
 

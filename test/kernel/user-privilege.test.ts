@@ -28,14 +28,14 @@ class WordsPlatform implements Platform {
 
 const EXIT_WITH_A0 = [0x05d00893, 0x00000073]; // li a7, 93 (exit); ecall
 
-function run(words: number[], engine: 'interpreter' | 'js') {
+function run(words: number[], engine: 'interpreter' | 'js' | 'wasm') {
   const zeroos = createKernel({ platform: new WordsPlatform([...words, ...EXIT_WITH_A0]), engine });
   zeroos.load({ executable: new Uint8Array(0) });
   return zeroos;
 }
 
 describe('a Linux user program (host trap mode)', () => {
-  for (const engine of ['interpreter', 'js'] as const) {
+  for (const engine of ['interpreter', 'js', 'wasm'] as const) {
     describe(`on the ${engine} tier`, () => {
       it('should be killed by SIGILL when it reads a machine CSR, as on Linux', () => {
         for (const csrr of [0x30002573 /* mstatus */, 0x30102573 /* misa */, 0xf1402573 /* mhartid */, 0x34102573 /* mepc */]) {

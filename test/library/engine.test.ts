@@ -54,13 +54,13 @@ describe('createKernel', () => {
     it('should refuse it with ConfigurationError, a usage error', () => {
       let error: unknown;
       try {
-        createKernel({ engine: 'wasm' as EngineName });
+        createKernel({ engine: 'turbo' as EngineName });
       } catch (e) {
         error = e;
       }
       expect(error).toBeInstanceOf(ConfigurationError);
       expect((error as ConfigurationError).exitCode).toBe(EXIT_CODES.usage);
-      expect((error as Error).message).toBe('unknown engine "wasm": one of interpreter, js');
+      expect((error as Error).message).toBe('unknown engine "turbo": one of interpreter, js, wasm');
     });
   });
 });

@@ -11,7 +11,7 @@ const cpubench = readFileSync('guests/bin/cpubench');
 
 describe('createKernel', () => {
   describe('when the platform refuses an instruction (isa)', () => {
-    it.each(['js', 'interpreter'] as const)('should stop with RefusedInstruction naming it and the reason, exit 82 (%s tier)', (engine) => {
+    it.each(['js', 'interpreter', 'wasm'] as const)('should stop with RefusedInstruction naming it and the reason, exit 82 (%s tier)', (engine) => {
       const zeroos = createKernel({ engine, isa: { refuse: [{ mnemonic: 'mul', reason: 'this zkVM has no multiplier' }] } });
       zeroos.load({ executable: cpubench, argv: ['cpubench', '2'] });
       let error: unknown;

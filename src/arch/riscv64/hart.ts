@@ -7,7 +7,8 @@
  *   code-cache.ts       fetch and decode per page, compiled blocks, invalidation
  *   isa/                one module per extension; each instruction defined once
  *   machine-services.ts CSRs, machine traps, mret (what system instructions call)
- *   tiers/              the interpreter and the compiled (js) tier, both generated from isa/
+ *   tiers/              the interpreter and the compiled (js) tier, both generated from isa/,
+ *                       and the WebAssembly tier (tiers/wasm/: regions emitted as wasm binary)
  *   observer.ts         the per-instruction observer and cost models
  *   hook-context.ts     what an instruction hook (an integration's custom instruction) gets
  *
@@ -41,11 +42,13 @@ import { HartState } from './state.js';
 import { InterpreterTier } from './tiers/interpreter.js';
 import { JsTier } from './tiers/js-blocks.js';
 import type { EngineName, ExecutionTier, MachineContext } from './tiers/types.js';
+import { WasmTier } from './tiers/wasm/tier.js';
 import { type Hart, type HartContext, StopReason, type TrapMode } from './types.js';
 
 /**
- * How the hart executes guest code: 'js' (hot blocks compiled to JavaScript, the default)
- * or 'interpreter'. 'translator' is the former name of 'js'.
+ * How the hart executes guest code: 'js' (hot blocks compiled to JavaScript, the default),
+ * 'wasm' (hot regions compiled to WebAssembly, tiers/wasm/) or 'interpreter'.
+ * 'translator' is the former name of 'js'.
  */
 export type ExecutionEngine = EngineName | 'translator';
 
@@ -96,14 +99,19 @@ export class RiscvHart implements Hart {
     if (!Number.isInteger(threshold) || threshold < 0 || threshold > 255) {
       throw new RangeError(`translateThreshold must be an integer in 0..255, got ${threshold}`);
     }
-    this.engine = options.engine === 'interpreter' ? 'interpreter' : 'js';
+    this.engine = options.engine === 'interpreter' || options.engine === 'wasm' ? options.engine : 'js';
     this.isa = isaRegistry(options.isa);
     this.port = new MemoryPort(memory);
     this.code = new CodeCache(memory, this.isa);
     this.machine = new MachineServices(this.state, this.code, this.isa, this.port, options.trapMode ?? 'host', options.hartId ?? 0, options.privilege === 'user' ? PRIV_U : PRIV_M);
     if (options.machineProfile !== undefined) this.machine.mode.apply(options.machineProfile);
     const context: MachineContext = { state: this.state, port: this.port, code: this.code, machine: this.machine };
-    this.tier = this.engine === 'interpreter' ? new InterpreterTier(context, this.isa) : new JsTier(context, this.isa, this.code, { threshold });
+    this.tier =
+      this.engine === 'interpreter'
+        ? new InterpreterTier(context, this.isa)
+        : this.engine === 'wasm'
+          ? new WasmTier(context, this.isa, this.code, { threshold })
+          : new JsTier(context, this.isa, this.code, { threshold });
   }
 
   get pc(): number {

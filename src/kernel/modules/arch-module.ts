@@ -8,10 +8,11 @@ import { ARCH } from '../tokens.js';
 /**
  * The execution tiers a run can choose: 'js' compiles hot basic blocks to JavaScript
  * functions (the default, and what the speed figures are measured on); 'interpreter'
- * runs every instruction through the interpreter (the reference behaviour). Both give
- * the same output, instruction count and events.
+ * runs every instruction through the interpreter (the reference behaviour); 'wasm'
+ * compiles hot regions to WebAssembly (loads and stores through the JS memory port) and
+ * interprets the rest. All give the same output, instruction count and events.
  */
-export const ENGINE_NAMES = ['interpreter', 'js'] as const;
+export const ENGINE_NAMES = ['interpreter', 'js', 'wasm'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 export const DEFAULT_ENGINE: EngineName = 'js';
 
@@ -22,6 +23,7 @@ export const ENGINE = Symbol.for('zeroos.Engine') as ServiceIdentifier<EngineNam
 const HART_ENGINE = {
   interpreter: 'interpreter',
   js: 'js',
+  wasm: 'wasm',
 } as const satisfies Record<EngineName, NonNullable<RiscvHartOptions['engine']>>;
 
 export function isEngineName(value: unknown): value is EngineName {

@@ -9,8 +9,11 @@ import type { MemoryPort } from '../memory-port.js';
 import type { HartState } from '../state.js';
 import type { InstructionObserver } from '../observer.js';
 
-/** The tiers by name: 'js' (hot blocks compiled to JavaScript, the default) and 'interpreter'. */
-export type EngineName = 'interpreter' | 'js';
+/**
+ * The tiers by name: 'js' (hot blocks compiled to JavaScript, the default), 'interpreter',
+ * and 'wasm' (hot regions compiled to WebAssembly, the rest interpreted).
+ */
+export type EngineName = 'interpreter' | 'js' | 'wasm';
 
 /** What a tier runs over: the hart's parts, each through its declared interface. */
 export interface MachineContext {

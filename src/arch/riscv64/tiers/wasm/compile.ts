@@ -1,0 +1,595 @@
+/**
+ * Compiles a hot region of one guest page to a WebAssembly function.
+ *
+ * A region is the set of basic blocks reachable from a hot block start by direct branches
+ * and fall-through within the same page, as long as every instruction is one this tier
+ * knows (RV64I and M without system instructions: the exact definitions of isa/rv64i.ts
+ * and isa/m.ts, so a platform's replacement or refusal is never compiled here). Anything
+ * else (an indirect jump, a target off the page, an instruction it does not know) leaves
+ * the function with the next pc for the dispatcher.
+ *
+ * The function is a loop over a `br_table` on the block index ("loop-switch"): a branch
+ * between blocks of the region is a `br` to the loop, with no return to JavaScript.
+ *
+ * Registers are i64 in linear memory (x[i] at 8*i, shared with the JS side by a copy in
+ * and out of `HartState.x` per call), cached in locals within a block and written back
+ * before anything that may throw (a load or store that leaves the TLB fast path) and at
+ * every block end. Loads and stores call the tier's imports (the memory port's TLB fast
+ * path in JS, then its slow path), which get the instruction's pc and the budget before
+ * it: on a throw the caller restores exactly pc and instret.
+ *
+ * Budget: each block checks on entry that the budget covers it whole and subtracts its
+ * length; if not, the function returns that block's pc and the dispatcher interprets.
+ */
+import { type CodePage, SLOTS } from '../../code-cache.js';
+import { RV64I } from '../../isa/rv64i.js';
+import { RV64M } from '../../isa/m.js';
+import { INFO_COMPRESSED, type IsaRegistry } from '../../isa/registry.js';
+import type { InstructionDef } from '../../isa/types.js';
+import { StopReason } from '../../types.js';
+import type { CodeLookup } from '../types.js';
+import { Code, F64, type FuncType, I32, I64, Op, VOID, encodeModule, type ModuleFunction } from './encoder.js';
+
+/** Linear memory layout (bytes): registers, then the scratch words of the call protocol. */
+export const REGS_OFFSET = 0;
+/** The budget left when the function returns (i32). */
+export const LEFT_OFFSET = 256;
+/** A stop the function took on its way out (StopReason; 0: none). */
+export const STOP_OFFSET = 260;
+/** The value of an 8-byte load (two i32 words). */
+export const VALUE_OFFSET = 264;
+/** Linear memory pages (64 KiB each) the tier uses. */
+export const MEMORY_PAGES = 1;
+
+/** Longest block, most blocks and most instructions of a region. */
+const MAX_BLOCK = 64;
+const MAX_BLOCKS = 64;
+const MAX_INSNS = 1024;
+const PAGE_BYTES = SLOTS * 2;
+
+/** The imports, in function-index order: loads (lo, hi, pc, left) and stores (…, value, pc, left). */
+export const IMPORTS = ['ld1', 'ld2', 'ld4', 'ld8', 'st1', 'st2', 'st4', 'st8'] as const;
+const LOAD_TYPE: FuncType = { params: [I32, I32, I32, I32], results: [I32] };
+const LOAD8_TYPE: FuncType = { params: [I32, I32, I32, I32], results: [] };
+const STORE_TYPE: FuncType = { params: [I32, I32, I32, I32, I32], results: [I32] };
+const STORE8_TYPE: FuncType = { params: [I32, I32, I32, I32, I32, I32], results: [I32] };
+const IMPORT_TYPES = [LOAD_TYPE, LOAD_TYPE, LOAD_TYPE, LOAD8_TYPE, STORE_TYPE, STORE_TYPE, STORE_TYPE, STORE8_TYPE];
+const F_LD = [-1, 0, 1, -1, 2, -1, -1, -1, 3];
+const F_ST = [-1, 4, 5, -1, 6, -1, -1, -1, 7];
+const F_MULHU = IMPORTS.length;
+
+// Locals of the region function.
+const L_LEFT = 0;
+const L_BLOCK = 1;
+const L_A = 2;
+const L_T = 3;
+const L_U = 4;
+const L_S = 5;
+/** Register r's cache local. */
+const reg = (r: number): number => 5 + r;
+
+interface Insn {
+  readonly def: InstructionDef;
+  readonly mnemonic: string;
+  readonly rd: number;
+  readonly rs1: number;
+  readonly rs2: number;
+  readonly imm: number;
+  readonly pc: number;
+  readonly len: number;
+}
+
+interface RegionBlock {
+  readonly start: number;
+  readonly insns: Insn[];
+}
+
+/** The instruction definitions this tier compiles, by identity. */
+const KNOWN = new Map<InstructionDef, string>();
+for (const ext of [RV64I, RV64M]) for (const def of ext.instructions) if (def.interpretOnly !== true) KNOWN.set(def, def.mnemonic);
+
+/** The instruction at `slot`, or undefined where the region must stop. */
+function insnAt(isa: IsaRegistry, code: CodeLookup, cp: CodePage, slot: number): Insn | undefined {
+  let info: number;
+  try {
+    info = code.peek(cp, slot);
+  } catch {
+    return undefined;
+  }
+  const r = isa.instructions[info & 0x7f]!;
+  const len = (info & INFO_COMPRESSED) !== 0 ? 2 : 4;
+  if (slot * 2 + len > PAGE_BYTES) return undefined;
+  if (r.refusal !== undefined || r.def.interpretOnly === true || r.def.hook !== undefined) return undefined;
+  const mnemonic = KNOWN.get(r.def);
+  if (mnemonic === undefined) return undefined;
+  const rd = ((info >> 8) & 0xff) >> 1;
+  return {
+    def: r.def,
+    mnemonic,
+    rd: rd === 32 ? 0 : rd,
+    rs1: ((info >> 16) & 0xff) >> 1,
+    rs2: (info >>> 24) >> 1,
+    imm: cp.imm[slot]!,
+    pc: cp.base + slot * 2,
+    len,
+  };
+}
+
+/** The blocks of the region entered at `entrySlot` (none when its first instruction is not compiled here). */
+export function discoverRegion(isa: IsaRegistry, code: CodeLookup, cp: CodePage, entrySlot: number): RegionBlock[] {
+  const blocks: RegionBlock[] = [];
+  const seen = new Set<number>();
+  const queue = [entrySlot];
+  let total = 0;
+  while (queue.length > 0 && blocks.length < MAX_BLOCKS && total < MAX_INSNS) {
+    const first = queue.shift()!;
+    if (seen.has(first)) continue;
+    seen.add(first);
+    const insns: Insn[] = [];
+    let slot = first;
+    while (insns.length < MAX_BLOCK && slot < SLOTS) {
+      const insn = insnAt(isa, code, cp, slot);
+      if (insn === undefined) break;
+      insns.push(insn);
+      slot += insn.len >> 1;
+      if (insn.def.control !== undefined) break;
+    }
+    if (insns.length === 0) continue;
+    blocks.push({ start: cp.base + first * 2, insns });
+    total += insns.length;
+    const last = insns[insns.length - 1]!;
+    const successors: number[] = [];
+    if (last.def.control === 'direct') {
+      successors.push(last.pc + last.imm);
+      if (last.def.condition !== undefined) successors.push(last.pc + last.len);
+    } else if (last.def.control === undefined) successors.push(last.pc + last.len);
+    for (const target of successors) {
+      const off = target - cp.base;
+      if (off >= 0 && off < PAGE_BYTES && target !== last.pc) queue.push(off >> 1);
+    }
+  }
+  return blocks;
+}
+
+/** Emits one region function. */
+class Emitter {
+  readonly c = new Code();
+  private readonly index = new Map<number, number>();
+  /** Registers cached in locals in the current block, and those not yet written back. */
+  private cached = new Set<number>();
+  private dirty = new Set<number>();
+  /** Control nesting inside the current block's code (ifs). */
+  private nest = 0;
+  private blockIndex = 0;
+  private n = 0;
+
+  constructor(private readonly blocks: readonly RegionBlock[]) {
+    blocks.forEach((b, i) => this.index.set(b.start, i));
+  }
+
+  // ---------------------------------------------------------------- registers
+
+  read(r: number): void {
+    const c = this.c;
+    if (r === 0) c.i64(0);
+    else if (this.cached.has(r)) c.get(reg(r));
+    else {
+      c.i32(0).mem(Op.i64Load, 3, REGS_OFFSET + 8 * r).tee(reg(r));
+      this.cached.add(r);
+    }
+  }
+
+  /** Pops the value on the stack into rd (dropped for x0). */
+  write(r: number): void {
+    if (r === 0) {
+      this.c.op(Op.drop);
+      return;
+    }
+    this.c.set(reg(r));
+    this.cached.add(r);
+    this.dirty.add(r);
+  }
+
+  flush(): void {
+    for (const r of this.dirty) this.c.i32(0).get(reg(r)).mem(Op.i64Store, 3, REGS_OFFSET + 8 * r);
+    this.dirty.clear();
+  }
+
+  // ---------------------------------------------------------------- exits
+
+  private f64(value: number): void {
+    const bytes = new Uint8Array(new Float64Array([value]).buffer);
+    this.c.op(0x44, ...bytes);
+  }
+
+  /** Stores the budget left (LEFT + extra) for the caller. */
+  private storeLeft(extra: number): void {
+    this.c.i32(0).get(L_LEFT);
+    if (extra !== 0) this.c.i32(extra).op(Op.i32Add);
+    this.c.mem(Op.i32Store, 2, LEFT_OFFSET);
+  }
+
+  /** Leaves the function for the dispatcher at `pc` (registers written back first). */
+  exitTo(pc: number, extraLeft = 0): void {
+    this.flush();
+    this.storeLeft(extraLeft);
+    this.f64(pc);
+    this.c.op(Op.return);
+  }
+
+  /** Ends the run with Halt at `pc` (the instruction there retired). */
+  halt(pc: number): void {
+    this.flush();
+    this.storeLeft(0);
+    this.c.i32(0).i32(StopReason.Halt).mem(Op.i32Store, 2, STOP_OFFSET);
+    this.f64(pc);
+    this.c.op(Op.return);
+  }
+
+  /** Continues at `pc`: a block of the region, or an exit. */
+  goto(pc: number): void {
+    const target = this.index.get(pc);
+    this.flush();
+    if (target === undefined) {
+      this.exitTo(pc);
+      return;
+    }
+    this.c.i32(target).set(L_BLOCK);
+    this.c.br(this.blocks.length - 1 - this.blockIndex + this.nest);
+  }
+
+  // ---------------------------------------------------------------- the function
+
+  emit(): Code {
+    const c = this.c;
+    const count = this.blocks.length;
+    c.i32(0).set(L_BLOCK);
+    c.op(Op.loop, VOID);
+    for (let j = 0; j < count; j++) c.op(Op.block, VOID);
+    c.get(L_BLOCK);
+    c.op(Op.brTable);
+    c.bytes.push(...uleb32(count));
+    for (let j = 0; j < count; j++) c.bytes.push(...uleb32(j));
+    c.bytes.push(...uleb32(count - 1));
+    for (let j = 0; j < count; j++) {
+      c.op(Op.end);
+      this.block(j);
+    }
+    c.op(Op.end); // loop
+    c.op(Op.unreachable);
+    return c;
+  }
+
+  private block(j: number): void {
+    const c = this.c;
+    const b = this.blocks[j]!;
+    this.blockIndex = j;
+    this.cached = new Set();
+    this.dirty = new Set();
+    this.nest = 0;
+    const n = b.insns.length;
+    this.n = n;
+    // Budget: the whole block or none of it.
+    c.get(L_LEFT).i32(n).op(Op.i32LtS).if();
+    this.nest++;
+    this.exitTo(b.start);
+    this.nest--;
+    c.op(Op.end);
+    c.get(L_LEFT).i32(n).op(Op.i32Sub).set(L_LEFT);
+    for (let k = 0; k < n; k++) this.insn(b.insns[k]!, k, k === n - 1);
+    const last = b.insns[n - 1]!;
+    if (last.def.control === undefined) this.goto(last.pc + last.len);
+  }
+
+  /** The budget before instruction k (for a fault's bookkeeping). */
+  private leftAt(k: number): void {
+    this.c.get(L_LEFT).i32(this.n - k).op(Op.i32Add);
+  }
+
+  private address(insn: Insn): void {
+    const c = this.c;
+    this.read(insn.rs1);
+    if (insn.imm !== 0) c.i64(insn.imm).op(Op.i64Add);
+    c.set(L_A);
+  }
+
+  /** lo, hi of the address in L_A. */
+  private addressWords(): void {
+    this.c.get(L_A).op(Op.i32WrapI64).get(L_A).i64(32).op(Op.i64ShrU, Op.i32WrapI64);
+  }
+
+  private load(insn: Insn, k: number, size: number, signed: boolean): void {
+    const c = this.c;
+    this.address(insn);
+    this.flush();
+    this.addressWords();
+    c.i32(insn.pc).op();
+    this.leftAt(k);
+    c.call(F_LD[size]!);
+    if (size === 8) {
+      c.i32(0).mem(Op.i64Load, 3, VALUE_OFFSET);
+    } else {
+      if (signed && size === 1) c.op(Op.i32Extend8S);
+      if (signed && size === 2) c.op(Op.i32Extend16S);
+      c.op(signed ? Op.i64ExtendI32S : Op.i64ExtendI32U);
+    }
+    this.write(insn.rd);
+  }
+
+  private store(insn: Insn, k: number, size: number): void {
+    const c = this.c;
+    this.address(insn);
+    this.flush();
+    this.addressWords();
+    this.read(insn.rs2);
+    c.op(Op.i32WrapI64);
+    if (size === 8) {
+      this.read(insn.rs2);
+      c.i64(32).op(Op.i64ShrU, Op.i32WrapI64);
+    }
+    c.i32(insn.pc);
+    this.leftAt(k);
+    c.call(F_ST[size]!);
+    // 1: a hook asked to stop after this store; 2: the store left the fast path (it may
+    // have written code): leave the region right after it either way.
+    c.tee(L_S).if();
+    this.nest++;
+    c.get(L_S).i32(1).op(Op.i32Eq).if();
+    c.i32(0).i32(StopReason.Stop).mem(Op.i32Store, 2, STOP_OFFSET);
+    c.op(Op.end);
+    this.exitTo(insn.pc + insn.len, this.n - k - 1);
+    this.nest--;
+    c.op(Op.end);
+  }
+
+  /** rd = f(rs1, imm) on i64. */
+  private immOp(insn: Insn, op: number, imm: bigint | number = insn.imm): void {
+    this.read(insn.rs1);
+    this.c.i64(imm).op(op);
+    this.write(insn.rd);
+  }
+
+  private regOp(insn: Insn, op: number): void {
+    this.read(insn.rs1);
+    this.read(insn.rs2);
+    this.c.op(op);
+    this.write(insn.rd);
+  }
+
+  /** rd = sext32(f(rs1 as i32, x as i32)). */
+  private wordOp(insn: Insn, op: number, imm?: number): void {
+    const c = this.c;
+    this.read(insn.rs1);
+    c.op(Op.i32WrapI64);
+    if (imm === undefined) {
+      this.read(insn.rs2);
+      c.op(Op.i32WrapI64);
+    } else c.i32(imm);
+    c.op(op, Op.i64ExtendI32S);
+    this.write(insn.rd);
+  }
+
+  private compare(insn: Insn, op: number, withImm: boolean): void {
+    this.read(insn.rs1);
+    if (withImm) this.c.i64(insn.imm);
+    else this.read(insn.rs2);
+    this.c.op(op, Op.i64ExtendI32U);
+    this.write(insn.rd);
+  }
+
+  /** Division with RISC-V's results for x/0 and overflow (no traps). */
+  private divide(insn: Insn, op: number, word: boolean): void {
+    const c = this.c;
+    const signed = op === Op.i64DivS || op === Op.i64RemS;
+    const rem = op === Op.i64RemS || op === Op.i64RemU;
+    const ty = word ? I32 : I64;
+    // a in L_T, b in L_U (as i64; words are sign-extended i32 values).
+    this.read(insn.rs1);
+    if (word) c.op(Op.i32WrapI64, Op.i64ExtendI32S);
+    c.set(L_T);
+    this.read(insn.rs2);
+    if (word) c.op(Op.i32WrapI64, Op.i64ExtendI32S);
+    c.set(L_U);
+    const operand = (local: number): void => {
+      c.get(local);
+      if (word) c.op(Op.i32WrapI64);
+    };
+    operand(L_U);
+    c.op(word ? Op.i32Eqz : Op.i64Eqz).if(ty);
+    if (rem) operand(L_T);
+    else if (word) c.i32(-1);
+    else c.i64(-1);
+    c.op(Op.else);
+    if (signed && !rem) {
+      // x / -1 = -x, wrapping (MIN / -1 = MIN, where wasm would trap).
+      operand(L_U);
+      if (word) c.i32(-1).op(Op.i32Eq);
+      else c.i64(-1).op(Op.i64Eq);
+      c.if(ty);
+      if (word) c.i32(0);
+      else c.i64(0);
+      operand(L_T);
+      c.op(word ? Op.i32Sub : Op.i64Sub);
+      c.op(Op.else);
+      operand(L_T);
+      operand(L_U);
+      c.op(word ? Op.i32DivS : Op.i64DivS);
+      c.op(Op.end);
+    } else {
+      operand(L_T);
+      operand(L_U);
+      const wordOps: Record<number, number> = { [Op.i64DivU]: Op.i32DivU, [Op.i64RemS]: Op.i32RemS, [Op.i64RemU]: Op.i32RemU };
+      c.op(word ? wordOps[op]! : op);
+    }
+    c.op(Op.end);
+    if (word) c.op(Op.i64ExtendI32S);
+    this.write(insn.rd);
+  }
+
+  /** The high 64 bits of rs1 * rs2 (signedness per operand). */
+  private mulh(insn: Insn, signed1: boolean, signed2: boolean): void {
+    const c = this.c;
+    this.read(insn.rs1);
+    c.set(L_T);
+    this.read(insn.rs2);
+    c.set(L_U);
+    c.get(L_T).get(L_U).call(F_MULHU);
+    // Signed operands: subtract the other operand where one is negative.
+    if (signed1) {
+      c.get(L_U).i64(0).get(L_T).i64(0).op(Op.i64LtS, Op.select, Op.i64Sub);
+    }
+    if (signed2) {
+      c.get(L_T).i64(0).get(L_U).i64(0).op(Op.i64LtS, Op.select, Op.i64Sub);
+    }
+    this.write(insn.rd);
+  }
+
+  private insn(insn: Insn, k: number, last: boolean): void {
+    const c = this.c;
+    const { rd, imm, pc, len } = insn;
+    // Results no one sees: only loads (which may fault) still run.
+    switch (insn.mnemonic) {
+      case 'lb': return this.load(insn, k, 1, true);
+      case 'lh': return this.load(insn, k, 2, true);
+      case 'lw': return this.load(insn, k, 4, true);
+      case 'ld': return this.load(insn, k, 8, true);
+      case 'lbu': return this.load(insn, k, 1, false);
+      case 'lhu': return this.load(insn, k, 2, false);
+      case 'lwu': return this.load(insn, k, 4, false);
+      case 'sb': return this.store(insn, k, 1);
+      case 'sh': return this.store(insn, k, 2);
+      case 'sw': return this.store(insn, k, 4);
+      case 'sd': return this.store(insn, k, 8);
+      case 'jal': {
+        c.i64(pc + len);
+        this.write(rd);
+        if (imm === 0) this.halt(pc);
+        else this.goto(pc + imm);
+        return;
+      }
+      case 'jalr': {
+        this.read(insn.rs1);
+        if (imm !== 0) c.i64(imm).op(Op.i64Add);
+        c.i64(-2).op(Op.i64And).set(L_A);
+        c.i64(pc + len);
+        this.write(rd);
+        this.flush();
+        c.get(L_A).i64(pc).op(Op.i64Eq).if();
+        this.nest++;
+        this.halt(pc);
+        this.nest--;
+        c.op(Op.end);
+        this.storeLeft(0);
+        c.get(L_A).op(Op.f64ConvertI64U, Op.return);
+        return;
+      }
+      case 'beq': case 'bne': case 'blt': case 'bge': case 'bltu': case 'bgeu': {
+        const ops: Record<string, number> = { beq: Op.i64Eq, bne: Op.i64Ne, blt: Op.i64LtS, bge: Op.i64GeS, bltu: Op.i64LtU, bgeu: Op.i64GeU };
+        this.read(insn.rs1);
+        this.read(insn.rs2);
+        c.op(ops[insn.mnemonic]!);
+        this.flush();
+        c.if();
+        this.nest++;
+        if (imm === 0) this.halt(pc);
+        else this.goto(pc + imm);
+        this.nest--;
+        c.op(Op.end);
+        this.goto(pc + len);
+        return;
+      }
+      case 'fence': return;
+      default:
+        break;
+    }
+    if (last && insn.def.control !== undefined) throw new Error(`wasm tier: unhandled control instruction ${insn.mnemonic}`);
+    if (rd === 0) return; // no effect: a hint or a nop
+    switch (insn.mnemonic) {
+      case 'lui': c.i64(imm); return this.write(rd);
+      case 'auipc': c.i64(BigInt(pc) + BigInt(imm)); return this.write(rd);
+      case 'addi': return this.immOp(insn, Op.i64Add);
+      case 'slti': return this.compare(insn, Op.i64LtS, true);
+      case 'sltiu': return this.compare(insn, Op.i64LtU, true);
+      case 'xori': return this.immOp(insn, Op.i64Xor);
+      case 'ori': return this.immOp(insn, Op.i64Or);
+      case 'andi': return this.immOp(insn, Op.i64And);
+      case 'slli': return this.immOp(insn, Op.i64Shl, imm & 63);
+      case 'srli': return this.immOp(insn, Op.i64ShrU, imm & 63);
+      case 'srai': return this.immOp(insn, Op.i64ShrS, imm & 63);
+      case 'add': return this.regOp(insn, Op.i64Add);
+      case 'sub': return this.regOp(insn, Op.i64Sub);
+      case 'sll': return this.regOp(insn, Op.i64Shl);
+      case 'slt': return this.compare(insn, Op.i64LtS, false);
+      case 'sltu': return this.compare(insn, Op.i64LtU, false);
+      case 'xor': return this.regOp(insn, Op.i64Xor);
+      case 'srl': return this.regOp(insn, Op.i64ShrU);
+      case 'sra': return this.regOp(insn, Op.i64ShrS);
+      case 'or': return this.regOp(insn, Op.i64Or);
+      case 'and': return this.regOp(insn, Op.i64And);
+      case 'addiw': return this.wordOp(insn, Op.i32Add, imm);
+      case 'slliw': return this.wordOp(insn, Op.i32Shl, imm & 31);
+      case 'srliw': return this.wordOp(insn, Op.i32ShrU, imm & 31);
+      case 'sraiw': return this.wordOp(insn, Op.i32ShrS, imm & 31);
+      case 'addw': return this.wordOp(insn, Op.i32Add);
+      case 'subw': return this.wordOp(insn, Op.i32Sub);
+      case 'sllw': return this.wordOp(insn, Op.i32Shl);
+      case 'srlw': return this.wordOp(insn, Op.i32ShrU);
+      case 'sraw': return this.wordOp(insn, Op.i32ShrS);
+      case 'mul': return this.regOp(insn, Op.i64Mul);
+      case 'mulw': return this.wordOp(insn, Op.i32Mul);
+      case 'mulh': return this.mulh(insn, true, true);
+      case 'mulhsu': return this.mulh(insn, true, false);
+      case 'mulhu': return this.mulh(insn, false, false);
+      case 'div': return this.divide(insn, Op.i64DivS, false);
+      case 'divu': return this.divide(insn, Op.i64DivU, false);
+      case 'rem': return this.divide(insn, Op.i64RemS, false);
+      case 'remu': return this.divide(insn, Op.i64RemU, false);
+      case 'divw': return this.divide(insn, Op.i64DivS, true);
+      case 'divuw': return this.divide(insn, Op.i64DivU, true);
+      case 'remw': return this.divide(insn, Op.i64RemS, true);
+      case 'remuw': return this.divide(insn, Op.i64RemU, true);
+      default:
+        throw new Error(`wasm tier: no translation for ${insn.mnemonic}`);
+    }
+  }
+}
+
+function uleb32(n: number): number[] {
+  const out: number[] = [];
+  let v = n >>> 0;
+  do {
+    const byte = v & 0x7f;
+    v >>>= 7;
+    out.push(v === 0 ? byte : byte | 0x80);
+  } while (v !== 0);
+  return out;
+}
+
+/** mulhu(a, b): the high 64 bits of the unsigned 128-bit product, by 32-bit halves. */
+function mulhuFunction(): ModuleFunction {
+  const c = new Code();
+  // params 0 a, 1 b; locals 2 ll, 3 lh, 4 hl, 5 hh, 6 mid
+  const M = 0xffffffffn;
+  const lo = (x: number): void => void c.get(x).i64(M).op(Op.i64And);
+  const hi = (x: number): void => void c.get(x).i64(32).op(Op.i64ShrU);
+  lo(0); lo(1); c.op(Op.i64Mul).set(2);
+  lo(0); hi(1); c.op(Op.i64Mul).set(3);
+  hi(0); lo(1); c.op(Op.i64Mul).set(4);
+  hi(0); hi(1); c.op(Op.i64Mul).set(5);
+  // mid = (ll >> 32) + (lh & M) + (hl & M)
+  hi(2); lo(3); c.op(Op.i64Add); lo(4); c.op(Op.i64Add).set(6);
+  // hh + (lh >> 32) + (hl >> 32) + (mid >> 32)
+  c.get(5); hi(3); c.op(Op.i64Add); hi(4); c.op(Op.i64Add); hi(6); c.op(Op.i64Add);
+  return { type: { params: [I64, I64], results: [I64] }, locals: [I64, I64, I64, I64, I64], code: c };
+}
+
+/** The module of a region: exports `run(left) -> next pc` (see the file doc). */
+export function regionModule(blocks: readonly RegionBlock[]): Uint8Array {
+  const code = new Emitter(blocks).emit();
+  const locals = [I32, I64, I64, I64, I32, ...new Array<number>(32).fill(I64)];
+  return encodeModule(
+    MEMORY_PAGES,
+    IMPORTS.map((name, i) => ({ name, type: IMPORT_TYPES[i]! })),
+    [mulhuFunction(), { type: { params: [I32], results: [F64] }, locals, code, export: 'run' }],
+  );
+}

@@ -1,0 +1,297 @@
+/**
+ * A small WebAssembly binary encoder: just what the wasm tier emits (one function per
+ * module plus helpers, an imported memory and imported functions). Written here rather
+ * than taken from npm: the maintained encoders are AST printers or whole toolchains
+ * (binaryen), far more than a run-time code generator needs, and a few hundred bytes of
+ * module per region must be cheap to build.
+ */
+
+/** Value types. */
+export const I32 = 0x7f;
+export const I64 = 0x7e;
+export const F64 = 0x7c;
+/** The empty block type. */
+export const VOID = 0x40;
+
+/** Opcodes used by the tier (the MVP set plus sign extension). */
+export const Op = {
+  unreachable: 0x00,
+  block: 0x02,
+  loop: 0x03,
+  if: 0x04,
+  else: 0x05,
+  end: 0x0b,
+  br: 0x0c,
+  brIf: 0x0d,
+  brTable: 0x0e,
+  return: 0x0f,
+  call: 0x10,
+  drop: 0x1a,
+  select: 0x1b,
+  localGet: 0x20,
+  localSet: 0x21,
+  localTee: 0x22,
+  i32Load: 0x28,
+  i64Load: 0x29,
+  i32Store: 0x36,
+  i64Store: 0x37,
+  i32Const: 0x41,
+  i64Const: 0x42,
+  i32Eqz: 0x45,
+  i32Eq: 0x46,
+  i32Ne: 0x47,
+  i32LtS: 0x48,
+  i32LtU: 0x49,
+  i32GeS: 0x4e,
+  i64Eqz: 0x50,
+  i64Eq: 0x51,
+  i64Ne: 0x52,
+  i64LtS: 0x53,
+  i64LtU: 0x54,
+  i64GtS: 0x55,
+  i64GtU: 0x56,
+  i64GeS: 0x59,
+  i64GeU: 0x5a,
+  i32Add: 0x6a,
+  i32Sub: 0x6b,
+  i32Mul: 0x6c,
+  i32DivS: 0x6d,
+  i32DivU: 0x6e,
+  i32RemS: 0x6f,
+  i32RemU: 0x70,
+  i32And: 0x71,
+  i32Or: 0x72,
+  i32Shl: 0x74,
+  i32ShrS: 0x75,
+  i32ShrU: 0x76,
+  i64Add: 0x7c,
+  i64Sub: 0x7d,
+  i64Mul: 0x7e,
+  i64DivS: 0x7f,
+  i64DivU: 0x80,
+  i64RemS: 0x81,
+  i64RemU: 0x82,
+  i64And: 0x83,
+  i64Or: 0x84,
+  i64Xor: 0x85,
+  i64Shl: 0x86,
+  i64ShrS: 0x87,
+  i64ShrU: 0x88,
+  i32WrapI64: 0xa7,
+  i64ExtendI32S: 0xac,
+  i64ExtendI32U: 0xad,
+  f64ConvertI64U: 0xba,
+  i32Extend8S: 0xc0,
+  i32Extend16S: 0xc1,
+} as const;
+
+/** Appends the unsigned LEB128 of `n` (0 ≤ n < 2^32). */
+export function uleb(out: number[], n: number): void {
+  let v = n >>> 0;
+  do {
+    const byte = v & 0x7f;
+    v >>>= 7;
+    out.push(v === 0 ? byte : byte | 0x80);
+  } while (v !== 0);
+}
+
+/** Appends the signed LEB128 of `n` (any bigint in the i64 range). */
+export function sleb(out: number[], n: bigint): void {
+  let v = BigInt.asIntN(64, n);
+  for (;;) {
+    const byte = Number(v & 0x7fn);
+    v >>= 7n;
+    const done = (v === 0n && (byte & 0x40) === 0) || (v === -1n && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return;
+  }
+}
+
+/** Appends the signed LEB128 of an int32. */
+export function sleb32(out: number[], n: number): void {
+  let v = n | 0;
+  for (;;) {
+    const byte = v & 0x7f;
+    v >>= 7;
+    const done = (v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return;
+  }
+}
+
+/** A function body under construction. */
+export class Code {
+  readonly bytes: number[] = [];
+
+  op(...ops: number[]): this {
+    for (const o of ops) this.bytes.push(o);
+    return this;
+  }
+
+  i32(n: number): this {
+    this.bytes.push(Op.i32Const);
+    sleb32(this.bytes, n);
+    return this;
+  }
+
+  i64(n: bigint | number): this {
+    this.bytes.push(Op.i64Const);
+    if (typeof n === 'number' && Number.isInteger(n) && n >= -0x80000000 && n <= 0x7fffffff) sleb32(this.bytes, n);
+    else sleb(this.bytes, BigInt(n));
+    return this;
+  }
+
+  get(local: number): this {
+    this.bytes.push(Op.localGet);
+    uleb(this.bytes, local);
+    return this;
+  }
+
+  set(local: number): this {
+    this.bytes.push(Op.localSet);
+    uleb(this.bytes, local);
+    return this;
+  }
+
+  tee(local: number): this {
+    this.bytes.push(Op.localTee);
+    uleb(this.bytes, local);
+    return this;
+  }
+
+  /** A load or store with alignment `align` (log2) and a constant offset. */
+  mem(op: number, align: number, offset: number): this {
+    this.bytes.push(op);
+    uleb(this.bytes, align);
+    uleb(this.bytes, offset);
+    return this;
+  }
+
+  call(index: number): this {
+    this.bytes.push(Op.call);
+    uleb(this.bytes, index);
+    return this;
+  }
+
+  br(depth: number): this {
+    this.bytes.push(Op.br);
+    uleb(this.bytes, depth);
+    return this;
+  }
+
+  /** `if` with a block type (VOID or a value type). */
+  if(type: number = VOID): this {
+    this.bytes.push(Op.if, type);
+    return this;
+  }
+}
+
+export interface FuncType {
+  readonly params: readonly number[];
+  readonly results: readonly number[];
+}
+
+export interface ModuleFunction {
+  readonly type: FuncType;
+  /** Locals beyond the parameters, by type, in order. */
+  readonly locals: readonly number[];
+  readonly code: Code;
+  /** Exported under this name, if given. */
+  readonly export?: string;
+}
+
+function section(out: number[], id: number, body: number[]): void {
+  out.push(id);
+  uleb(out, body.length);
+  for (const b of body) out.push(b);
+}
+
+function name(out: number[], s: string): void {
+  uleb(out, s.length);
+  for (let i = 0; i < s.length; i++) out.push(s.charCodeAt(i));
+}
+
+/**
+ * A module importing memory `env.memory` (at least `memoryPages` pages) and the functions
+ * `imports` (`env.<name>`), defining `functions` (indices follow the imports').
+ */
+export function encodeModule(
+  memoryPages: number,
+  imports: readonly { name: string; type: FuncType }[],
+  functions: readonly ModuleFunction[],
+): Uint8Array {
+  const types: FuncType[] = [];
+  const typeIndex = (t: FuncType): number => {
+    const key = (u: FuncType): string => `${u.params.join(',')}:${u.results.join(',')}`;
+    let i = types.findIndex((u) => key(u) === key(t));
+    if (i < 0) i = types.push(t) - 1;
+    return i;
+  };
+  const importTypes = imports.map((f) => typeIndex(f.type));
+  const funcTypes = functions.map((f) => typeIndex(f.type));
+
+  const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  const typeSec: number[] = [];
+  uleb(typeSec, types.length);
+  for (const t of types) {
+    typeSec.push(0x60);
+    uleb(typeSec, t.params.length);
+    typeSec.push(...t.params);
+    uleb(typeSec, t.results.length);
+    typeSec.push(...t.results);
+  }
+  section(out, 1, typeSec);
+
+  const importSec: number[] = [];
+  uleb(importSec, imports.length + 1);
+  name(importSec, 'env');
+  name(importSec, 'memory');
+  importSec.push(0x02, 0x00);
+  uleb(importSec, memoryPages);
+  imports.forEach((f, i) => {
+    name(importSec, 'env');
+    name(importSec, f.name);
+    importSec.push(0x00);
+    uleb(importSec, importTypes[i]!);
+  });
+  section(out, 2, importSec);
+
+  const funcSec: number[] = [];
+  uleb(funcSec, functions.length);
+  for (const t of funcTypes) uleb(funcSec, t);
+  section(out, 3, funcSec);
+
+  const exportSec: number[] = [];
+  const exported = functions.map((f, i) => [f.export, i + imports.length] as const).filter(([e]) => e !== undefined);
+  uleb(exportSec, exported.length);
+  for (const [e, index] of exported) {
+    name(exportSec, e!);
+    exportSec.push(0x00);
+    uleb(exportSec, index);
+  }
+  section(out, 7, exportSec);
+
+  const codeSec: number[] = [];
+  uleb(codeSec, functions.length);
+  for (const f of functions) {
+    const body: number[] = [];
+    // Locals as runs of one type.
+    const runs: [number, number][] = [];
+    for (const t of f.locals) {
+      const last = runs[runs.length - 1];
+      if (last !== undefined && last[1] === t) last[0]++;
+      else runs.push([1, t]);
+    }
+    uleb(body, runs.length);
+    for (const [count, t] of runs) {
+      uleb(body, count);
+      body.push(t);
+    }
+    for (const b of f.code.bytes) body.push(b);
+    body.push(Op.end);
+    uleb(codeSec, body.length);
+    for (const b of body) codeSec.push(b);
+  }
+  section(out, 10, codeSec);
+  return Uint8Array.from(out);
+}

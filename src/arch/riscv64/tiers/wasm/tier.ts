@@ -1,0 +1,299 @@
+/**
+ * The WebAssembly tier: hot regions of guest code (see compile.ts) become wasm functions,
+ * emitted as binary modules at run time; the interpreter runs what no region covers
+ * (system and platform instructions, cold code), and an observed run is the js tier's
+ * altogether (its observing variants), so every seam behaves as on 'js'.
+ *
+ * The dispatcher has no `try` per region: a region that throws has already put the
+ * faulting instruction's pc and the budget before it in the hart state.
+ *
+ * Guest memory stays in the memory port's page frames: loads and stores call back into
+ * JS (the port's TLB fast path, then its slow path with permissions, windows and faults).
+ * The tier's own linear memory is one 64 KiB page (registers and the call protocol's
+ * scratch words) per hart, a fixed cost that no guest footprint changes.
+ */
+import { MemoryFault } from '../../../memory/types.js';
+import { Block, type CodePage, INTERPRET_ONE, SLOTS } from '../../code-cache.js';
+import type { IsaRegistry } from '../../isa/registry.js';
+import type { MemoryPort } from '../../memory-port.js';
+import type { InstructionObserver } from '../../observer.js';
+import { type InterpretFn, interpreterFor } from '../interpreter.js';
+import { type BlockStore, JsTier, type JsTierOptions } from '../js-blocks.js';
+import type { ExecutionTier, MachineContext } from '../types.js';
+import { Wasm, type WasmImports, type WasmModule } from './api.js';
+import { IMPORTS, LEFT_OFFSET, MEMORY_PAGES, REGS_OFFSET, STOP_OFFSET, VALUE_OFFSET, discoverRegion, regionModule } from './compile.js';
+
+const PAGE_SIZE = SLOTS * 2;
+/** Regions are compiled only where every pc fits an unsigned 32-bit import argument. */
+const PC_LIMIT = 2 ** 32 - PAGE_SIZE;
+
+/** A block whose function is a wasm region: on a throw it has set pc and the budget itself. */
+export class RegionBlock extends Block {}
+
+/** A slot where no region starts: interpreted up to the next jump. */
+const INTERPRET_TO_JUMP = new Block(null, 0, new Int32Array(0), 0);
+
+type RunBlock = (S: unknown, P: unknown, R: Int32Array, left: number, O: unknown) => number;
+
+/** What the imports and the region wrappers share (one per hart). */
+class Shared {
+  readonly memory = new Wasm.Memory({ initial: MEMORY_PAGES, maximum: MEMORY_PAGES });
+  readonly regs = new Int32Array(this.memory.buffer, REGS_OFFSET, 64);
+  readonly words = new Int32Array(this.memory.buffer);
+  /** The instruction and the budget before it, recorded on every slow path (for a throw). */
+  faultPc = 0;
+  faultLeft = 0;
+  readonly imports: WasmImports;
+
+  constructor(port: MemoryPort) {
+    this.faultPc = 0.5;
+    this.faultPc = 0;
+    const { rtag, rmem, rmem8, wtag, wmem, wmem8 } = port;
+    const words = this.words;
+    const V = VALUE_OFFSET >> 2;
+    const slow = (pc: number, left: number): number => {
+      const at = pc >>> 0;
+      this.faultPc = at;
+      this.faultLeft = left;
+      return at;
+    };
+    /** After a slow-path store: 1 to stop after it (a hook asked), else 2 (leave the region). */
+    const after = (): number => {
+      if (port.stopRequested) {
+        port.stopRequested = false;
+        return 1;
+      }
+      return 2;
+    };
+    const fns: Record<(typeof IMPORTS)[number], (...a: number[]) => number | undefined> = {
+      ld1: (a, ah, pc, left) => {
+        const i = (a >>> 12) & 255;
+        return rtag[i] === ah * 1048576 + (a >>> 12) ? rmem8[i]![a & 4095]! : port.ld(a, ah, 1, slow(pc, left));
+      },
+      ld2: (a, ah, pc, left) => {
+        const i = (a >>> 12) & 255;
+        if (rtag[i] === ah * 1048576 + (a >>> 12) && (a & 1) === 0) {
+          const m8 = rmem8[i]!;
+          const o = a & 4095;
+          return m8[o]! | (m8[o + 1]! << 8);
+        }
+        return port.ld(a, ah, 2, slow(pc, left));
+      },
+      ld4: (a, ah, pc, left) => {
+        const i = (a >>> 12) & 255;
+        return rtag[i] === ah * 1048576 + (a >>> 12) && (a & 3) === 0 ? rmem[i]![(a & 4095) >> 2]! : port.ld(a, ah, 4, slow(pc, left));
+      },
+      ld8: (a, ah, pc, left) => {
+        const i = (a >>> 12) & 255;
+        if (rtag[i] === ah * 1048576 + (a >>> 12) && (a & 7) === 0) {
+          const m32 = rmem[i]!;
+          const o = (a & 4095) >> 2;
+          words[V] = m32[o]!;
+          words[V + 1] = m32[o + 1]!;
+        } else {
+          words[V] = port.ld(a, ah, 8, slow(pc, left));
+          words[V + 1] = port.vhi;
+        }
+        return undefined;
+      },
+      st1: (a, ah, v, pc, left) => {
+        const i = (a >>> 12) & 255;
+        if (wtag[i] === ah * 1048576 + (a >>> 12)) {
+          wmem8[i]![a & 4095] = v;
+          return 0;
+        }
+        port.st(a, ah, 1, v, 0, slow(pc, left));
+        return after();
+      },
+      st2: (a, ah, v, pc, left) => {
+        const i = (a >>> 12) & 255;
+        if (wtag[i] === ah * 1048576 + (a >>> 12) && (a & 1) === 0) {
+          const m8 = wmem8[i]!;
+          const o = a & 4095;
+          m8[o] = v;
+          m8[o + 1] = v >> 8;
+          return 0;
+        }
+        port.st(a, ah, 2, v, 0, slow(pc, left));
+        return after();
+      },
+      st4: (a, ah, v, pc, left) => {
+        const i = (a >>> 12) & 255;
+        if (wtag[i] === ah * 1048576 + (a >>> 12) && (a & 3) === 0) {
+          wmem[i]![(a & 4095) >> 2] = v;
+          return 0;
+        }
+        port.st(a, ah, 4, v, 0, slow(pc, left));
+        return after();
+      },
+      st8: (a, ah, v, vh, pc, left) => {
+        const i = (a >>> 12) & 255;
+        if (wtag[i] === ah * 1048576 + (a >>> 12) && (a & 7) === 0) {
+          const m32 = wmem[i]!;
+          const o = (a & 4095) >> 2;
+          m32[o] = v;
+          m32[o + 1] = vh;
+          return 0;
+        }
+        port.st(a, ah, 8, v, vh, slow(pc, left));
+        return after();
+      },
+    };
+    this.imports = { env: { memory: this.memory, ...fns } };
+  }
+}
+
+/** Modules by their bytes, shared by every hart in the process (a module holds no state). */
+const modules = new Map<string, WasmModule>();
+const MODULE_CACHE_LIMIT = 4096;
+
+function moduleFor(bytes: Uint8Array): WasmModule {
+  const key = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  let m = modules.get(key);
+  if (m === undefined) {
+    m = new Wasm.Module(bytes);
+    if (modules.size >= MODULE_CACHE_LIMIT) modules.delete(modules.keys().next().value!);
+    modules.set(key, m);
+  }
+  return m;
+}
+
+export class WasmTier implements ExecutionTier {
+  readonly name = 'wasm' as const;
+  private readonly js: JsTier;
+  private readonly shared: Shared;
+  private readonly interpret: InterpretFn;
+  private observing = false;
+
+  constructor(
+    private readonly context: MachineContext,
+    private readonly isa: IsaRegistry,
+    private readonly blocks: BlockStore,
+    private readonly options: JsTierOptions,
+  ) {
+    this.js = new JsTier(context, isa, blocks, options);
+    this.shared = new Shared(context.port);
+    this.interpret = interpreterFor(isa, 0);
+  }
+
+  observe(observer: InstructionObserver | undefined): void {
+    // The js tier flushes compiled code when its variant changes, regions included.
+    this.js.observe(observer);
+    this.observing = observer !== undefined;
+  }
+
+  /** A region for `slot` of `cp`, or the js tier's block when no region starts there. */
+  private compile(cp: CodePage, slot: number): Block {
+    const { code } = this.context;
+    if (cp.base < PC_LIMIT) {
+      const region = discoverRegion(this.isa, code, cp, slot);
+      if (region.length > 0) {
+        const instance = new Wasm.Instance(moduleFor(regionModule(region)), this.shared.imports);
+        const run = instance.exports.run as (left: number) => number;
+        const first = region[0]!;
+        const offsets = Int32Array.from(first.insns, (insn) => insn.pc - first.start);
+        return new RegionBlock(this.wrap(run) as unknown as Block['fn'], first.insns.length, offsets, first.start);
+      }
+    }
+    // Not compiled here (a system or platform instruction, or a pc beyond 2^32): the
+    // interpreter runs from here to the next jump, as it runs cold code.
+    return INTERPRET_TO_JUMP;
+  }
+
+  /** The block-function contract (see code-cache.ts Block) around a region's `run`. */
+  private wrap(run: (left: number) => number): RunBlock {
+    const shared = this.shared;
+    const regs = shared.regs;
+    const words = shared.words;
+    const L = LEFT_OFFSET >> 2;
+    const STOP = STOP_OFFSET >> 2;
+    // Blocks run on this hart's registers only (R is always state.x).
+    const x = this.context.state.x.subarray(0, 64);
+    return (S, _P, _R, left) => {
+      const state = S as MachineContext['state'];
+      regs.set(x);
+      words[STOP] = 0;
+      let npc: number;
+      try {
+        npc = run(left);
+      } catch (e) {
+        x.set(regs);
+        state.pc = shared.faultPc;
+        state.left = shared.faultLeft;
+        throw e;
+      }
+      x.set(regs);
+      const stop = words[STOP]!;
+      if (stop !== 0) {
+        state.stopReason = stop;
+        state.stopLeft = words[L]!;
+        state.left = 0;
+      } else state.left = words[L]!;
+      return npc;
+    };
+  }
+
+  run(): number {
+    if (this.observing) return this.js.run();
+    try {
+      return this.dispatch();
+    } catch (e) {
+      // A region or the interpreter has set the pc of the instruction that threw.
+      throw e instanceof MemoryFault && e.pc === undefined ? e.withPc(this.context.state.pc) : e;
+    }
+  }
+
+  private dispatch(): number {
+    const { state, port, code, machine } = this.context;
+    const x = state.x;
+    const threshold = this.options.threshold;
+    let pc = state.pc;
+    let cp = state.cp;
+    let left = state.left;
+    while (left > 0) {
+      let off = pc - cp.base;
+      if (!(off >= 0 && off < PAGE_SIZE)) {
+        state.pc = pc;
+        state.left = left;
+        cp = code.pageAt(pc);
+        state.cp = cp;
+        off = pc - cp.base;
+      }
+      const slot = off >> 1;
+      let block = cp.blocks[slot];
+      if (block === undefined) {
+        const heat = cp.heat[slot]!;
+        if (heat >= threshold) {
+          block = this.compile(cp, slot);
+          this.blocks.setBlock(cp, slot, block);
+        } else {
+          cp.heat[slot] = heat + 1;
+        }
+      }
+      if (block !== undefined && block.n !== 0 && block.n <= left) {
+        pc = (block.fn as unknown as RunBlock)(state, port, x, left, undefined);
+        left = state.left;
+        continue;
+      }
+      state.pc = pc;
+      state.left = left;
+      state.cp = cp;
+      const reason = this.interpret(state, port, code, machine, undefined, block === INTERPRET_ONE ? 1 : left, true);
+      if (reason !== 0) return reason;
+      pc = state.pc;
+      left = state.left;
+      cp = state.cp;
+    }
+    state.pc = pc;
+    state.left = left;
+    state.cp = cp;
+    if (state.stopReason !== 0) {
+      // A region stopped the run (see compile.ts).
+      const reason = state.stopReason;
+      state.stopReason = 0;
+      state.left = state.stopLeft;
+      return reason;
+    }
+    return 0;
+  }
+}
