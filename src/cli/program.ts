@@ -3,7 +3,6 @@ import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT_CODES, ZeroOSError } from '../errors.js';
-import { formatSyscallTable } from '../kernel/syscall/table.js';
 import { formatResult } from '../kernel/syscall/trap-handler.js';
 import { SYSCALL_TABLE } from '../kernel/tokens.js';
 import { MAX_CODE_PAGES } from '../arch/riscv64/code-cache.js';
@@ -430,7 +429,8 @@ export function buildProgram(registry: IntegrationRegistry = builtinIntegrations
     .command('syscalls')
     .description('print the syscall table: what is served, by which subsystem, with which caveats')
     .option('--all', 'also list the Linux syscalls that are not served')
-    .action((options: { all?: boolean }) => {
+    .action(async (options: { all?: boolean }) => {
+      const { formatSyscallTable } = await import('../kernel/syscall/table.js');
       const zeroos = createKernel();
       writeDiagnostic(1, encode(formatSyscallTable(zeroos.container.get(SYSCALL_TABLE), options) + '\n'));
     });

@@ -1,18 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { EXIT_CODES, ZeroOSError } from '../../errors.js';
-import { checkIntegrationOptions, type IntegrationRegistry } from '../../integrations/index.js';
+import type { IntegrationRegistry } from '../../integrations/index.js';
 import type { TrapMode } from '../../arch/riscv64/types.js';
-import { DEFAULT_CHECK_RUN_BUDGET, checkProgram, formatCheckReport } from '../../check/index.js';
-import { writeDiagnostic } from '../host-io.js';
-import { addIntegrationOptions, integrationValues } from './layout.js';
+import { DEFAULT_CHECK_RUN_BUDGET } from '../../check/check.js';
+import { addIntegrationOptions } from './layout.js';
 
-/** A user mistake on the command line: message and EXIT_CODES.usage, no stack. */
-class UsageError extends ZeroOSError {
-  readonly exitCode = EXIT_CODES.usage;
-}
-
-interface CheckCommandOptions {
+export interface CheckCommandOptions {
   platform: string;
   trap: TrapMode;
   json?: boolean;
@@ -47,29 +39,9 @@ export function addCheckCommand(program: Command, registry: IntegrationRegistry)
       .option('--max-instructions <n>', `the run's instruction budget (default ${DEFAULT_CHECK_RUN_BUDGET})`, parseBudget),
     all,
     'layout',
-  ).action((elf: string, options: CheckCommandOptions & Record<string, unknown>) => {
-    const integration = registry.get(options.platform);
-    const values = integrationValues(options, all);
-    checkIntegrationOptions(integration, values, 'layout');
-    if (options.maxInstructions !== undefined && options.run === undefined) throw new UsageError('--max-instructions needs --run');
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(elf);
-    } catch (error) {
-      throw new UsageError(`cannot read ${elf}: ${(error as Error).message}`);
-    }
-    const report = checkProgram({
-      path: elf,
-      bytes,
-      integration,
-      platformOptions: values,
-      trapMode: options.trap,
-      ...(options.run === undefined
-        ? {}
-        : { run: { args: options.run === true ? [] : options.run === false ? [] : options.run, ...(options.maxInstructions === undefined ? {} : { maxInstructions: options.maxInstructions }) } }),
-    });
-    const text = options.json ? JSON.stringify(report, null, 2) + '\n' : formatCheckReport(report);
-    writeDiagnostic(1, new TextEncoder().encode(text));
-    process.exitCode = report.exitCode;
+  ).action(async (elf: string, options: CheckCommandOptions & Record<string, unknown>) => {
+    // The checker (ELF scans, a kernel run) loads only for this command.
+    const { runCheck } = await import('./check-action.js');
+    process.exitCode = runCheck(elf, options, registry, all);
   });
 }
