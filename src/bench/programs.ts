@@ -51,31 +51,29 @@ function corpusSlice(bin: string, inputs: BenchInputs, bytes: number): string {
   return path;
 }
 
-/**
- * The real programs. `compressed` is filled by the caller once the compression run's
- * output is known (the decompression case reads qemu's .gz output).
- */
+/** The real programs (the decompression case follows the compression one: see decompressCase). */
 export function realPrograms(inputs: BenchInputs): BenchCase[] {
   const bin = inputs.realBin;
   if (bin === undefined) return [];
   const q = inputs.quick;
-  const corpusBytes = q ? 128 * 1024 : 512 * 1024;
+  const corpusBytes = q ? 128 * 1024 : 256 * 1024;
   return [
     {
       name: 'lua5.4 bench.lua',
       group: 'real',
       origin: 'Debian lua5.4 5.4.4',
       elf: join(bin, 'lua'),
-      args: ['-', q ? '1' : '3'],
+      args: ['-', q ? '1' : '2'],
       stdin: join(inputs.guests, 'bench', 'src', 'bench.lua'),
     },
     {
-      name: `sqlite3 shell (${q ? 1000 : 4000} rows)`,
+      name: `sqlite3 shell (${q ? 1000 : 2000} rows)`,
       group: 'real',
       origin: 'Debian sqlite3 3.40.1',
       elf: join(bin, 'sqlite3'),
-      args: [],
-      stdin: sqliteScript(inputs, q ? 1000 : 4000),
+      // no ~/.sqliterc lookup: the runs differ in HOME, and the shell warns when it has none
+      args: ['-batch', '-init', '/dev/null'],
+      stdin: sqliteScript(inputs, q ? 1000 : 2000),
     },
     {
       name: `zlib minigzip -9 (${corpusBytes / 1024} KiB)`,
@@ -86,11 +84,11 @@ export function realPrograms(inputs: BenchInputs): BenchCase[] {
       stdin: corpusSlice(bin, inputs, corpusBytes),
     },
     {
-      name: `secp256k1 sign+verify (${q ? 10 : 40})`,
+      name: `secp256k1 sign+verify (${q ? 10 : 20})`,
       group: 'real',
       origin: 'Debian libsecp256k1 0.2.0',
       elf: join(bin, 'secp256k1_sign'),
-      args: [q ? '10' : '40'],
+      args: [q ? '10' : '20'],
     },
   ];
 }
@@ -116,11 +114,11 @@ export function microPrograms(inputs: BenchInputs): BenchCase[] {
   return [
     { name: 'hello (start-up + exit)', group: 'micro', origin: 'guests/src/hello.c', elf: bin('hello'), args: [] },
     {
-      name: `cpubench (${q ? 6 : 30} rounds)`,
+      name: `cpubench (${q ? 6 : 12} rounds)`,
       group: 'micro',
       origin: 'guests/src/cpubench.c',
       elf: bin('cpubench'),
-      args: [q ? '6' : '30'],
+      args: [q ? '6' : '12'],
     },
     { name: 'malloc_stress', group: 'micro', origin: 'guests/src/malloc_stress.c', elf: bin('malloc_stress'), args: [] },
     {
