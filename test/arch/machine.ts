@@ -1,6 +1,7 @@
 import { PagedMemory } from '../../src/arch/memory/paged-memory.js';
 import { PERM_RW, PERM_RX } from '../../src/arch/memory/types.js';
 import { RiscvHart, type RiscvHartOptions } from '../../src/arch/riscv64/hart.js';
+import { LinearFramePool } from '../../src/arch/riscv64/tiers/wasm/frames.js';
 import { type Item, assemble } from './asm.js';
 
 /** Where test programs are loaded. */
@@ -21,7 +22,8 @@ export interface Machine {
  * with sp = STACK_TOP.
  */
 export function machine(program: readonly Item[], options: RiscvHartOptions = {}): Machine {
-  const memory = new PagedMemory();
+  // The wasm tier keeps guest pages in its linear memory when the memory's frames come from there.
+  const memory = new PagedMemory(options.engine === 'wasm' ? new LinearFramePool() : undefined);
   const code = assemble(program);
   memory.map(CODE, Math.max(code.length, 1), PERM_RX, 'text');
   memory.poke(CODE, code);

@@ -3,6 +3,7 @@ import { PagedMemory, RiscvHart, type RiscvHartOptions } from '../../arch/index.
 import type { MachineProfile } from '../../arch/riscv64/csr/index.js';
 import type { IsaConfig } from '../../arch/riscv64/isa/index.js';
 import type { TrapMode } from '../../arch/riscv64/types.js';
+import { LinearFramePool } from '../../arch/riscv64/tiers/wasm/frames.js';
 import { ARCH } from '../tokens.js';
 
 /**
@@ -49,7 +50,8 @@ export function archModule(options: ArchOptions = {}): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind(ENGINE).toConstantValue(engine);
     bind(ARCH).toDynamicValue(() => {
-      const memory = new PagedMemory();
+      // The wasm tier's regions reach guest pages in its linear memory directly.
+      const memory = new PagedMemory(engine === 'wasm' ? new LinearFramePool() : undefined);
       const hart = new RiscvHart(memory, {
         engine: HART_ENGINE[engine],
         ...(options.trapMode === undefined ? {} : { trapMode: options.trapMode }),

@@ -5,6 +5,7 @@
  */
 export interface WasmMemory {
   readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
 }
 export type WasmModule = object;
 export interface WasmInstance {
@@ -13,7 +14,7 @@ export interface WasmInstance {
 export type WasmImports = Record<string, Record<string, unknown>>;
 
 interface WasmApi {
-  Memory: new (descriptor: { initial: number; maximum?: number }) => WasmMemory;
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
   Module: new (bytes: Uint8Array) => WasmModule;
   Instance: new (module: WasmModule, imports: WasmImports) => WasmInstance;
 }

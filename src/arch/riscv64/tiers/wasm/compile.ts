@@ -30,7 +30,11 @@ import { StopReason } from '../../types.js';
 import type { CodeLookup } from '../types.js';
 import { Code, F64, type FuncType, I32, I64, Op, VOID, encodeModule, type ModuleFunction } from './encoder.js';
 
-/** Linear memory layout (bytes): registers, then the scratch words of the call protocol. */
+/**
+ * A hart's tier area in linear memory (byte offsets from its base): registers, the call
+ * protocol's scratch words, the memory port's TLB tags (the port's own arrays live here)
+ * and the linear offsets of the frames those entries name, with their own tags.
+ */
 export const REGS_OFFSET = 0;
 /** The budget left when the function returns (i32). */
 export const LEFT_OFFSET = 256;
@@ -38,8 +42,16 @@ export const LEFT_OFFSET = 256;
 export const STOP_OFFSET = 260;
 /** The value of an 8-byte load (two i32 words). */
 export const VALUE_OFFSET = 264;
-/** Linear memory pages (64 KiB each) the tier uses. */
-export const MEMORY_PAGES = 1;
+/** The port's read and write TLB tags (f64 page numbers, NaN: empty). */
+export const RTAG_OFFSET = 1024;
+export const WTAG_OFFSET = 3072;
+/** Tags of the offsets below (f64 page numbers, NaN: none), and the frames' linear offsets (i32). */
+export const ROTAG_OFFSET = 5120;
+export const WOTAG_OFFSET = 7168;
+export const ROFF_OFFSET = 9216;
+export const WOFF_OFFSET = 10240;
+/** Most linear memory a region module accepts, in 64 KiB pages. */
+export const MEMORY_PAGES = 16384;
 
 /** Longest block, most blocks and most instructions of a region. */
 const MAX_BLOCK = 64;
@@ -65,8 +77,10 @@ const L_A = 2;
 const L_T = 3;
 const L_U = 4;
 const L_S = 5;
+const L_I = 6;
+const L_F = 7;
 /** Register r's cache local. */
-const reg = (r: number): number => 5 + r;
+const reg = (r: number): number => 7 + r;
 
 interface Insn {
   readonly def: InstructionDef;
@@ -163,7 +177,10 @@ class Emitter {
   private blockIndex = 0;
   private n = 0;
 
-  constructor(private readonly blocks: readonly RegionBlock[]) {
+  constructor(
+    private readonly blocks: readonly RegionBlock[],
+    private readonly base: number,
+  ) {
     blocks.forEach((b, i) => this.index.set(b.start, i));
   }
 
@@ -174,7 +191,7 @@ class Emitter {
     if (r === 0) c.i64(0);
     else if (this.cached.has(r)) c.get(reg(r));
     else {
-      c.i32(0).mem(Op.i64Load, 3, REGS_OFFSET + 8 * r).tee(reg(r));
+      c.i32(0).mem(Op.i64Load, 3, this.base + REGS_OFFSET + 8 * r).tee(reg(r));
       this.cached.add(r);
     }
   }
@@ -190,9 +207,15 @@ class Emitter {
     this.dirty.add(r);
   }
 
+  /** Writes back the registers written since the last flush (code that goes on after it). */
   flush(): void {
-    for (const r of this.dirty) this.c.i32(0).get(reg(r)).mem(Op.i64Store, 3, REGS_OFFSET + 8 * r);
+    this.spill();
     this.dirty.clear();
+  }
+
+  /** The same on a path that leaves (or may leave) while the straight-line code goes on. */
+  spill(): void {
+    for (const r of this.dirty) this.c.i32(0).get(reg(r)).mem(Op.i64Store, 3, this.base + REGS_OFFSET + 8 * r);
   }
 
   // ---------------------------------------------------------------- exits
@@ -206,12 +229,12 @@ class Emitter {
   private storeLeft(extra: number): void {
     this.c.i32(0).get(L_LEFT);
     if (extra !== 0) this.c.i32(extra).op(Op.i32Add);
-    this.c.mem(Op.i32Store, 2, LEFT_OFFSET);
+    this.c.mem(Op.i32Store, 2, this.base + LEFT_OFFSET);
   }
 
   /** Leaves the function for the dispatcher at `pc` (registers written back first). */
   exitTo(pc: number, extraLeft = 0): void {
-    this.flush();
+    this.spill();
     this.storeLeft(extraLeft);
     this.f64(pc);
     this.c.op(Op.return);
@@ -219,9 +242,9 @@ class Emitter {
 
   /** Ends the run with Halt at `pc` (the instruction there retired). */
   halt(pc: number): void {
-    this.flush();
+    this.spill();
     this.storeLeft(0);
-    this.c.i32(0).i32(StopReason.Halt).mem(Op.i32Store, 2, STOP_OFFSET);
+    this.c.i32(0).i32(StopReason.Halt).mem(Op.i32Store, 2, this.base + STOP_OFFSET);
     this.f64(pc);
     this.c.op(Op.return);
   }
@@ -229,7 +252,7 @@ class Emitter {
   /** Continues at `pc`: a block of the region, or an exit. */
   goto(pc: number): void {
     const target = this.index.get(pc);
-    this.flush();
+    this.spill();
     if (target === undefined) {
       this.exitTo(pc);
       return;
@@ -298,28 +321,78 @@ class Emitter {
     this.c.get(L_A).op(Op.i32WrapI64).get(L_A).i64(32).op(Op.i64ShrU, Op.i32WrapI64);
   }
 
+  /**
+   * The TLB test of the address in L_A for an access of `size` bytes: leaves an i32 (1:
+   * the fast path may access the frame), with the entry's index in L_I (times 8).
+   */
+  private tlbHit(size: number, tag: number, otag: number): void {
+    const c = this.c;
+    const base = this.base;
+    c.get(L_A).i64(12).op(Op.i64ShrU);
+    c.op(Op.i32WrapI64).i32(255).op(Op.i32And).i32(3).op(Op.i32Shl).set(L_I);
+    c.get(L_A).i64(12).op(Op.i64ShrU, Op.f64ConvertI64U).set(L_F);
+    c.get(L_I).mem(Op.f64Load, 3, base + tag).get(L_F).op(Op.f64Eq);
+    c.get(L_I).mem(Op.f64Load, 3, base + otag).get(L_F).op(Op.f64Eq, Op.i32And);
+    if (size > 1) c.get(L_A).op(Op.i32WrapI64).i32(size - 1).op(Op.i32And, Op.i32Eqz, Op.i32And);
+  }
+
+  /** The linear address of the access: the frame's offset plus the page offset. */
+  private linear(off: number): void {
+    const c = this.c;
+    c.get(L_I).i32(1).op(Op.i32ShrU).mem(Op.i32Load, 2, this.base + off);
+    c.get(L_A).op(Op.i32WrapI64).i32(4095).op(Op.i32And, Op.i32Add);
+  }
+
   private load(insn: Insn, k: number, size: number, signed: boolean): void {
     const c = this.c;
     this.address(insn);
-    this.flush();
+    this.tlbHit(size, RTAG_OFFSET, ROTAG_OFFSET);
+    c.if(I64);
+    this.linear(ROFF_OFFSET);
+    const ops: Record<number, [number, number, number]> = {
+      1: [Op.i64Load8S, Op.i64Load8U, 0],
+      2: [Op.i64Load16S, Op.i64Load16U, 1],
+      4: [Op.i64Load32S, Op.i64Load32U, 2],
+      8: [Op.i64Load, Op.i64Load, 3],
+    };
+    const [sOp, uOp, align] = ops[size]!;
+    c.mem(signed ? sOp : uOp, align, 0);
+    c.op(Op.else);
+    // The port's slow path (may throw: registers written back first).
+    this.spill();
     this.addressWords();
-    c.i32(insn.pc).op();
+    c.i32(insn.pc);
     this.leftAt(k);
     c.call(F_LD[size]!);
     if (size === 8) {
-      c.i32(0).mem(Op.i64Load, 3, VALUE_OFFSET);
+      c.i32(0).mem(Op.i64Load, 3, this.base + VALUE_OFFSET);
     } else {
       if (signed && size === 1) c.op(Op.i32Extend8S);
       if (signed && size === 2) c.op(Op.i32Extend16S);
       c.op(signed ? Op.i64ExtendI32S : Op.i64ExtendI32U);
     }
+    c.op(Op.end);
     this.write(insn.rd);
   }
 
   private store(insn: Insn, k: number, size: number): void {
     const c = this.c;
+    // Cached before the paths split (each path reads it).
+    if (insn.rs2 !== 0) {
+      this.read(insn.rs2);
+      c.op(Op.drop);
+    }
     this.address(insn);
-    this.flush();
+    this.tlbHit(size, WTAG_OFFSET, WOTAG_OFFSET);
+    c.if();
+    this.linear(WOFF_OFFSET);
+    this.read(insn.rs2);
+    const ops: Record<number, [number, number]> = { 1: [Op.i64Store8, 0], 2: [Op.i64Store16, 1], 4: [Op.i64Store32, 2], 8: [Op.i64Store, 3] };
+    const [op, align] = ops[size]!;
+    c.mem(op, align, 0);
+    c.op(Op.else);
+    this.nest++;
+    this.spill();
     this.addressWords();
     this.read(insn.rs2);
     c.op(Op.i32WrapI64);
@@ -335,9 +408,11 @@ class Emitter {
     c.tee(L_S).if();
     this.nest++;
     c.get(L_S).i32(1).op(Op.i32Eq).if();
-    c.i32(0).i32(StopReason.Stop).mem(Op.i32Store, 2, STOP_OFFSET);
+    c.i32(0).i32(StopReason.Stop).mem(Op.i32Store, 2, this.base + STOP_OFFSET);
     c.op(Op.end);
     this.exitTo(insn.pc + insn.len, this.n - k - 1);
+    this.nest--;
+    c.op(Op.end);
     this.nest--;
     c.op(Op.end);
   }
@@ -584,9 +659,9 @@ function mulhuFunction(): ModuleFunction {
 }
 
 /** The module of a region: exports `run(left) -> next pc` (see the file doc). */
-export function regionModule(blocks: readonly RegionBlock[]): Uint8Array {
-  const code = new Emitter(blocks).emit();
-  const locals = [I32, I64, I64, I64, I32, ...new Array<number>(32).fill(I64)];
+export function regionModule(blocks: readonly RegionBlock[], base: number): Uint8Array {
+  const code = new Emitter(blocks, base).emit();
+  const locals = [I32, I64, I64, I64, I32, I32, F64, ...new Array<number>(32).fill(I64)];
   return encodeModule(
     MEMORY_PAGES,
     IMPORTS.map((name, i) => ({ name, type: IMPORT_TYPES[i]! })),

@@ -33,8 +33,18 @@ export const Op = {
   localTee: 0x22,
   i32Load: 0x28,
   i64Load: 0x29,
+  f64Load: 0x2b,
+  i64Load8S: 0x30,
+  i64Load8U: 0x31,
+  i64Load16S: 0x32,
+  i64Load16U: 0x33,
+  i64Load32S: 0x34,
+  i64Load32U: 0x35,
   i32Store: 0x36,
   i64Store: 0x37,
+  i64Store8: 0x3c,
+  i64Store16: 0x3d,
+  i64Store32: 0x3e,
   i32Const: 0x41,
   i64Const: 0x42,
   i32Eqz: 0x45,
@@ -52,6 +62,7 @@ export const Op = {
   i64GtU: 0x56,
   i64GeS: 0x59,
   i64GeU: 0x5a,
+  f64Eq: 0x61,
   i32Add: 0x6a,
   i32Sub: 0x6b,
   i32Mul: 0x6c,
@@ -212,7 +223,7 @@ function name(out: number[], s: string): void {
 }
 
 /**
- * A module importing memory `env.memory` (at least `memoryPages` pages) and the functions
+ * A module importing the shared memory `env.memory` (at most `memoryPages` pages) and the functions
  * `imports` (`env.<name>`), defining `functions` (indices follow the imports').
  */
 export function encodeModule(
@@ -246,7 +257,9 @@ export function encodeModule(
   uleb(importSec, imports.length + 1);
   name(importSec, 'env');
   name(importSec, 'memory');
-  importSec.push(0x02, 0x00);
+  // A shared memory (limits flag 3: min and max): views of it survive its growth.
+  importSec.push(0x02, 0x03);
+  uleb(importSec, 1);
   uleb(importSec, memoryPages);
   imports.forEach((f, i) => {
     name(importSec, 'env');

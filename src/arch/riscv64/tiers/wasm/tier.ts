@@ -21,7 +21,25 @@ import { type InterpretFn, interpreterFor } from '../interpreter.js';
 import { type BlockStore, JsTier, type JsTierOptions } from '../js-blocks.js';
 import type { ExecutionTier, MachineContext } from '../types.js';
 import { Wasm, type WasmImports, type WasmModule } from './api.js';
-import { IMPORTS, LEFT_OFFSET, MEMORY_PAGES, REGS_OFFSET, STOP_OFFSET, VALUE_OFFSET, discoverRegion, regionModule } from './compile.js';
+import { CHANGED_TRANSLATION, type MemoryObserver } from '../../../memory/paged-memory.js';
+import { TLB_SIZE } from '../../memory-port.js';
+import { type WasmMemory } from './api.js';
+import {
+  IMPORTS,
+  LEFT_OFFSET,
+  REGS_OFFSET,
+  RTAG_OFFSET,
+  ROFF_OFFSET,
+  ROTAG_OFFSET,
+  STOP_OFFSET,
+  VALUE_OFFSET,
+  WOFF_OFFSET,
+  WOTAG_OFFSET,
+  WTAG_OFFSET,
+  discoverRegion,
+  regionModule,
+} from './compile.js';
+import { LinearFramePool, TIER_AREA } from './frames.js';
 
 const PAGE_SIZE = SLOTS * 2;
 /** Regions are compiled only where every pc fits an unsigned 32-bit import argument. */
@@ -36,21 +54,68 @@ const INTERPRET_TO_JUMP = new Block(null, 0, new Int32Array(0), 0);
 type RunBlock = (S: unknown, P: unknown, R: Int32Array, left: number, O: unknown) => number;
 
 /** What the imports and the region wrappers share (one per hart). */
-class Shared {
-  readonly memory = new Wasm.Memory({ initial: MEMORY_PAGES, maximum: MEMORY_PAGES });
-  readonly regs = new Int32Array(this.memory.buffer, REGS_OFFSET, 64);
-  readonly words = new Int32Array(this.memory.buffer);
+class Shared implements MemoryObserver {
+  readonly memory: WasmMemory;
+  /** This hart's tier area in the memory (see compile.ts). */
+  readonly base: number;
+  readonly regs: Int32Array;
+  readonly words: Int32Array;
   /** The instruction and the budget before it, recorded on every slow path (for a throw). */
   faultPc = 0;
   faultLeft = 0;
   readonly imports: WasmImports;
+  private readonly rotag: Float64Array;
+  private readonly wotag: Float64Array;
 
   constructor(port: MemoryPort) {
     this.faultPc = 0.5;
     this.faultPc = 0;
+    const pool = port.memory.framePool instanceof LinearFramePool ? port.memory.framePool : undefined;
+    const area = pool?.tierArea() ?? -1;
+    // Without the linear frame pool (or past its harts), a memory of the tier's own: every
+    // access then takes the port's path.
+    this.memory = area >= 0 ? pool!.memory : new Wasm.Memory({ initial: 1, maximum: 1, shared: true });
+    this.base = area >= 0 ? area : 0;
+    const linear = area >= 0 ? pool! : undefined;
+    const buffer = this.memory.buffer;
+    const base = this.base;
+    this.regs = new Int32Array(buffer, base + REGS_OFFSET, 64);
+    this.words = new Int32Array(buffer, base, TIER_AREA / 4);
+    // The port's TLB tags move into linear memory, where regions test them: every fill and
+    // drop the port makes is then seen by the regions as it happens.
+    const tags = port as unknown as { rtag: Float64Array; wtag: Float64Array };
+    const rtagView = new Float64Array(buffer, base + RTAG_OFFSET, TLB_SIZE);
+    const wtagView = new Float64Array(buffer, base + WTAG_OFFSET, TLB_SIZE);
+    rtagView.set(tags.rtag);
+    wtagView.set(tags.wtag);
+    tags.rtag = rtagView;
+    tags.wtag = wtagView;
+    const rotag = (this.rotag = new Float64Array(buffer, base + ROTAG_OFFSET, TLB_SIZE).fill(NaN));
+    const wotag = (this.wotag = new Float64Array(buffer, base + WOTAG_OFFSET, TLB_SIZE).fill(NaN));
+    const roff = new Int32Array(buffer, base + ROFF_OFFSET, TLB_SIZE);
+    const woff = new Int32Array(buffer, base + WOFF_OFFSET, TLB_SIZE);
+    port.memory.addObserver(this);
     const { rtag, rmem, rmem8, wtag, wmem, wmem8 } = port;
     const words = this.words;
     const V = VALUE_OFFSET >> 2;
+    /** After an access the regions could not make: the frame's linear offset, if it has one. */
+    const fillRead = (a: number, ah: number): void => {
+      const i = (a >>> 12) & 255;
+      const page = ah * 1048576 + (a >>> 12);
+      if (linear !== undefined && rtag[i] === page && linear.isLinear(rmem8[i]!)) {
+        rotag[i] = page;
+        roff[i] = rmem8[i]!.byteOffset;
+      }
+    };
+    const fillWrite = (a: number, ah: number): void => {
+      const i = (a >>> 12) & 255;
+      const page = ah * 1048576 + (a >>> 12);
+      if (linear !== undefined && wtag[i] === page && linear.isLinear(wmem8[i]!)) {
+        wotag[i] = page;
+        woff[i] = wmem8[i]!.byteOffset;
+      }
+      fillRead(a, ah);
+    };
     const slow = (pc: number, left: number): number => {
       const at = pc >>> 0;
       this.faultPc = at;
@@ -139,7 +204,39 @@ class Shared {
         return after();
       },
     };
-    this.imports = { env: { memory: this.memory, ...fns } };
+    const env: Record<string, unknown> = { memory: this.memory };
+    for (const name of IMPORTS) {
+      const f = fns[name];
+      env[name] = name.startsWith('ld')
+        ? (a: number, ah: number, pc: number, left: number) => {
+            const v = f(a, ah, pc, left);
+            fillRead(a, ah);
+            return v;
+          }
+        : (a: number, ah: number, v: number, x: number, y: number, z?: number) => {
+            const r = f(a, ah, v, x, y, z!);
+            fillWrite(a, ah);
+            return r;
+          };
+    }
+    this.imports = { env };
+  }
+
+  /** Frames changed under these pages: their linear offsets are stale. */
+  memoryChanged(firstPage: number, pageCount: number, what: number): void {
+    if ((what & CHANGED_TRANSLATION) === 0) return;
+    const rotag = this.rotag;
+    const wotag = this.wotag;
+    if (pageCount <= TLB_SIZE) {
+      for (let p = firstPage; p < firstPage + pageCount; p++) {
+        const i = p & (TLB_SIZE - 1);
+        if (rotag[i] === p) rotag[i] = NaN;
+        if (wotag[i] === p) wotag[i] = NaN;
+      }
+    } else {
+      rotag.fill(NaN);
+      wotag.fill(NaN);
+    }
   }
 }
 
@@ -188,7 +285,7 @@ export class WasmTier implements ExecutionTier {
     if (cp.base < PC_LIMIT) {
       const region = discoverRegion(this.isa, code, cp, slot);
       if (region.length > 0) {
-        const instance = new Wasm.Instance(moduleFor(regionModule(region)), this.shared.imports);
+        const instance = new Wasm.Instance(moduleFor(regionModule(region, this.shared.base)), this.shared.imports);
         const run = instance.exports.run as (left: number) => number;
         const first = region[0]!;
         const offsets = Int32Array.from(first.insns, (insn) => insn.pc - first.start);
