@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FramePool } from '../../src/arch/memory/frame-pool.js';
+import { FramePool, SLAB_PAGES } from '../../src/arch/memory/frame-pool.js';
 import { PagedMemory } from '../../src/arch/memory/paged-memory.js';
 import { PERM_RW } from '../../src/arch/memory/types.js';
 import { createKernel } from '../../src/zeroos.js';
@@ -20,6 +20,20 @@ describe(FramePool, () => {
       expect(again).toBe(frame);
       expect(again.u8.every((b) => b === 0)).toBe(true);
       expect([pool.allocated, pool.reused, pool.size]).toEqual([1, 1, 0]);
+    });
+  });
+
+  describe('when more frames are taken than one slab holds', () => {
+    it('should give distinct zero frames that do not overlap', () => {
+      const pool = new FramePool();
+      const frames = Array.from({ length: SLAB_PAGES + 3 }, () => pool.take());
+      frames.forEach((f, i) => f.i32.fill(i + 1));
+      frames.forEach((f, i) => {
+        expect(f.u8.length).toBe(P);
+        expect(f.i32.every((w) => w === i + 1)).toBe(true);
+      });
+      expect(new Set(frames).size).toBe(frames.length);
+      expect([pool.allocated, pool.reused]).toEqual([SLAB_PAGES + 3, 0]);
     });
   });
 

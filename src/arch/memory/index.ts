@@ -1,5 +1,5 @@
 export * from './types.js';
-export { DEFAULT_FRAMES_KEPT, FramePool } from './frame-pool.js';
+export { DEFAULT_FRAMES_KEPT, FramePool, SLAB_PAGES } from './frame-pool.js';
 export {
   CHANGED_CODE,
   CHANGED_TRANSLATION,
