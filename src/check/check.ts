@@ -26,12 +26,12 @@ import { checkImageFit } from './image-fit.js';
 import { scanIsa, type ExtensionUsage, type IsaScan } from './isa-scan.js';
 import { readCheckedElf, segmentPerms, type CheckedElf } from './program.js';
 import { findEcallSites, markSyscall, type SyscallMark } from './syscall-scan.js';
+import { DEFAULT_CHECK_RUN_BUDGET } from './defaults.js';
 
 /** The version of the JSON report. A new field keeps it; a changed or removed one bumps it. */
 export const CHECK_SCHEMA = 'zeroos-check/1';
 
-/** The default instruction budget of `--run`. */
-export const DEFAULT_CHECK_RUN_BUDGET = 100_000_000;
+export { DEFAULT_CHECK_RUN_BUDGET };
 
 /** Addresses and words in the report: "0x" and lowercase hex digits. */
 export type Hex = string;

@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { IntegrationRegistry } from '../../integrations/index.js';
 import type { TrapMode } from '../../arch/riscv64/types.js';
-import { DEFAULT_CHECK_RUN_BUDGET } from '../../check/check.js';
+import { DEFAULT_CHECK_RUN_BUDGET } from '../../check/defaults.js';
 import { addIntegrationOptions } from './layout.js';
 
 export interface CheckCommandOptions {
