@@ -11,8 +11,8 @@
  * The function is a loop over a `br_table` on the block index ("loop-switch"): a branch
  * between blocks of the region is a `br` to the loop, with no return to JavaScript.
  *
- * Registers are i64 in linear memory (x[i] at 8*i, shared with the JS side by a copy in
- * and out of `HartState.x` per call), cached in locals within a block and written back
+ * Registers are i64 in linear memory (x[i] at 8*i: `HartState.x` is a view of them, so
+ * nothing is copied per call), cached in locals within a block and written back
  * before anything that may throw (a load or store that leaves the TLB fast path) and at
  * every block end. Loads and stores call the tier's imports (the memory port's TLB fast
  * path in JS, then its slow path), which get the instruction's pc and the budget before
@@ -37,11 +37,11 @@ import { Code, F64, type FuncType, I32, I64, Op, VOID, encodeModule, type Module
  */
 export const REGS_OFFSET = 0;
 /** The budget left when the function returns (i32). */
-export const LEFT_OFFSET = 256;
+export const LEFT_OFFSET = 512;
 /** A stop the function took on its way out (StopReason; 0: none). */
-export const STOP_OFFSET = 260;
+export const STOP_OFFSET = 516;
 /** The value of an 8-byte load (two i32 words). */
-export const VALUE_OFFSET = 264;
+export const VALUE_OFFSET = 520;
 /** The port's read and write TLB tags (f64 page numbers, NaN: empty). */
 export const RTAG_OFFSET = 1024;
 export const WTAG_OFFSET = 3072;
@@ -55,8 +55,8 @@ export const MEMORY_PAGES = 16384;
 
 /** Longest block, most blocks and most instructions of a region. */
 const MAX_BLOCK = 64;
-const MAX_BLOCKS = 64;
-const MAX_INSNS = 1024;
+const MAX_BLOCKS = 24;
+const MAX_INSNS = 384;
 const PAGE_BYTES = SLOTS * 2;
 
 /** The imports, in function-index order: loads (lo, hi, pc, left) and stores (…, value, pc, left). */

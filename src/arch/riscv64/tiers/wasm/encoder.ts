@@ -214,7 +214,7 @@ export interface ModuleFunction {
 function section(out: number[], id: number, body: number[]): void {
   out.push(id);
   uleb(out, body.length);
-  for (const b of body) out.push(b);
+  for (let i = 0; i < body.length; i++) out.push(body[i]!);
 }
 
 function name(out: number[], s: string): void {
@@ -284,10 +284,11 @@ export function encodeModule(
   }
   section(out, 7, exportSec);
 
-  const codeSec: number[] = [];
-  uleb(codeSec, functions.length);
+  // The code section: bodies are the bulk of the module, copied once into the result.
+  const bodies: Uint8Array[] = [];
+  let codeSize = 0;
   for (const f of functions) {
-    const body: number[] = [];
+    const head: number[] = [];
     // Locals as runs of one type.
     const runs: [number, number][] = [];
     for (const t of f.locals) {
@@ -295,16 +296,36 @@ export function encodeModule(
       if (last !== undefined && last[1] === t) last[0]++;
       else runs.push([1, t]);
     }
-    uleb(body, runs.length);
+    uleb(head, runs.length);
     for (const [count, t] of runs) {
-      uleb(body, count);
-      body.push(t);
+      uleb(head, count);
+      head.push(t);
     }
-    for (const b of f.code.bytes) body.push(b);
-    body.push(Op.end);
-    uleb(codeSec, body.length);
-    for (const b of body) codeSec.push(b);
+    const code = f.code.bytes;
+    const size = head.length + code.length + 1;
+    const prefix: number[] = [];
+    uleb(prefix, size);
+    const body = new Uint8Array(prefix.length + size);
+    body.set(prefix, 0);
+    body.set(head, prefix.length);
+    body.set(code, prefix.length + head.length);
+    body[body.length - 1] = Op.end;
+    bodies.push(body);
+    codeSize += body.length;
   }
-  section(out, 10, codeSec);
-  return Uint8Array.from(out);
+  const count: number[] = [];
+  uleb(count, functions.length);
+  const sectionHead: number[] = [10];
+  uleb(sectionHead, count.length + codeSize);
+  const result = new Uint8Array(out.length + sectionHead.length + count.length + codeSize);
+  let at = 0;
+  for (const part of [out, sectionHead, count]) {
+    result.set(part, at);
+    at += part.length;
+  }
+  for (const body of bodies) {
+    result.set(body, at);
+    at += body.length;
+  }
+  return result;
 }

@@ -79,7 +79,7 @@ class Shared implements MemoryObserver {
     const linear = area >= 0 ? pool! : undefined;
     const buffer = this.memory.buffer;
     const base = this.base;
-    this.regs = new Int32Array(buffer, base + REGS_OFFSET, 64);
+    this.regs = new Int32Array(buffer, base + REGS_OFFSET, 66);
     this.words = new Int32Array(buffer, base, TIER_AREA / 4);
     // The port's TLB tags move into linear memory, where regions test them: every fill and
     // drop the port makes is then seen by the regions as it happens.
@@ -270,6 +270,14 @@ export class WasmTier implements ExecutionTier {
   ) {
     this.js = new JsTier(context, isa, blocks, options);
     this.shared = new Shared(context.port);
+    // The hart's registers move into linear memory (x0..x31 as i64, then the x0 sink),
+    // where regions read and write them: every tier and the hart see the same words.
+    const state = context.state as unknown as { x: Int32Array; x64: BigUint64Array; x64s: BigInt64Array };
+    const regs = this.shared.regs;
+    regs.set(state.x);
+    state.x = regs;
+    state.x64 = new BigUint64Array(regs.buffer, regs.byteOffset, 32);
+    state.x64s = new BigInt64Array(regs.buffer, regs.byteOffset, 32);
     this.interpret = interpreterFor(isa, 0);
   }
 
@@ -300,26 +308,20 @@ export class WasmTier implements ExecutionTier {
   /** The block-function contract (see code-cache.ts Block) around a region's `run`. */
   private wrap(run: (left: number) => number): RunBlock {
     const shared = this.shared;
-    const regs = shared.regs;
     const words = shared.words;
     const L = LEFT_OFFSET >> 2;
     const STOP = STOP_OFFSET >> 2;
-    // Blocks run on this hart's registers only (R is always state.x).
-    const x = this.context.state.x.subarray(0, 64);
     return (S, _P, _R, left) => {
       const state = S as MachineContext['state'];
-      regs.set(x);
       words[STOP] = 0;
       let npc: number;
       try {
         npc = run(left);
       } catch (e) {
-        x.set(regs);
         state.pc = shared.faultPc;
         state.left = shared.faultLeft;
         throw e;
       }
-      x.set(regs);
       const stop = words[STOP]!;
       if (stop !== 0) {
         state.stopReason = stop;
