@@ -3,11 +3,16 @@
  * pc plus the blocks of the same page it reaches by direct branches and jumps (taken and
  * not taken, a call's return point) that have run before, up to MAX_REGION_BLOCKS blocks
  * and MAX_REGION_INSNS instructions. They become one JavaScript function with an internal
- * `switch (pc)` loop, so a loop or a function whose blocks are all in the region runs
- * without returning to the dispatcher: a block continues into its successor with a jump
- * inside the function (or falls through into the next case), and only a pc outside the
- * region (an indirect jump elsewhere, another page), a stop, or the end of the budget
+ * `switch` loop over its blocks (dense case labels: a jump table), so a loop whose blocks
+ * are all in the region runs without returning to the dispatcher: a block continues into
+ * its successor with a jump inside the function (or falls through into the next case),
+ * and only a pc outside the region, an indirect jump, a stop, or the end of the budget
  * returns.
+ *
+ * Regions are kept small on purpose: V8's optimizing compiler takes time that grows
+ * steeply with the function (measured: about a second for a 500-instruction region, with
+ * the region running unoptimized meanwhile and again after each deoptimization), which
+ * cost far more than the dispatcher calls a big region saves.
  *
  * A block is the instructions from its start to the first control transfer (included),
  * the first `interpretOnly` or refused instruction, the page end, or MAX_BLOCK
@@ -17,10 +22,10 @@
  *
  * Budgets stay exact: each block tests at its start that the budget holds all of it (else
  * the region returns there and the dispatcher interprets the rest) and pays for itself at
- * its end. Registers the region uses live in locals (lo/hi int32 pairs), loaded at entry
- * and written back at every exit. On a throw (the port's slow paths and the hooks they
- * call: the port records the accessing instruction's pc in `accessPc` first), the region's
- * one `catch` writes the registers back and rebuilds the fault's pc and budget from the
+ * its end. Registers a block uses live in its locals (lo/hi int32 pairs), loaded at its
+ * start and written back at its end and at every exit. On a throw (the port's slow paths
+ * and the hooks they call: the port records the accessing instruction's pc in `accessPc`
+ * first), the block's `catch` writes the registers back and rebuilds the fault's pc and budget from the
  * current block's start and the accessing instruction, so the dispatcher needs no `try`.
  *
  * A store that takes the slow path and leaves the region's page invalidated (code written:
@@ -37,9 +42,9 @@ import { HELPER_NAMES, HELPERS, type Spelling, expand, templateUses } from './vo
 /** Longest block, in instructions. */
 export const MAX_BLOCK = 64;
 /** Most blocks in one region (V8 compiles a bigger function more slowly). */
-export const MAX_REGION_BLOCKS = 48;
+export const MAX_REGION_BLOCKS = 2;
 /** Most instructions in one region (the entry block always fits: MAX_BLOCK is smaller). */
-export const MAX_REGION_INSNS = 512;
+export const MAX_REGION_INSNS = 128;
 const PAGE_SIZE = SLOTS * 2;
 const TWO32 = 4294967296;
 
@@ -134,19 +139,19 @@ function observeInstruction(insn: Insn): string {
  * and the budget before it, and rethrows.
  */
 export function generateRegion(blocks: readonly RegionBlock[], base: number, variant: number): string {
-  const used = new Set<number>();
-  const written = new Set<number>();
   let memory = false;
   const order = [...blocks].sort((x, y) => x.start - y.start);
   const index = new Map(order.map((b, j) => [b.start, j]));
   const cases: string[] = [];
-  // Filled before the markers are replaced; written registers are known only at the end.
-  const markers = new Map<string, { insn: Insn; start: number; k: number }>();
   order.forEach((block, b) => {
     const insns = block.insns;
     const n = insns.length;
     const start = block.start;
-    const body: string[] = [`case ${start}: {`, `if (left < ${n}) break run;`];
+    // Registers live in locals of their block only: short live ranges keep V8's
+    // compilation of a many-block function about as cheap as that of its blocks.
+    const used = new Set<number>();
+    const written = new Set<number>();
+    const body: string[] = [];
     for (let k = 0; k < n; k++) {
       const insn = insns[k]!;
       const template = insn.def.specialize?.(insn) ?? insn.def.semantics;
@@ -154,7 +159,6 @@ export function generateRegion(blocks: readonly RegionBlock[], base: number, var
       if (uses.rs1 && insn.rs1 !== 0) used.add(insn.rs1);
       if (uses.rs2 && insn.rs2 !== 0) used.add(insn.rs2);
       if (uses.memory) memory = true;
-      markers.set(`${b}:${k}`, { insn, start, k });
       // A branch's condition is tested in the exit below.
       if (insn.def.condition === undefined) body.push(expand(template, spelling(insn, b, k)));
       if (insn.def.writesRd === true && insn.rd !== 0) {
@@ -164,83 +168,88 @@ export function generateRegion(blocks: readonly RegionBlock[], base: number, var
       }
       if ((variant & 1) !== 0) body.push(observeInstruction(insn));
     }
-    if ((variant & 2) !== 0) body.push(`O.block(${start}, ${n});`);
-    body.push(`left -= ${n};`);
+    const writeback = [...written].map((r) => `R[${2 * r}] = l${r}; R[${2 * r + 1}] = h${r};`).join(' ');
+    // `$stopAfter` in instruction k (a store whose hook asked to stop; stores write no
+    // register): it retires, then the run stops (reason 0: only the region is left).
+    const after = (k: number, reason: number): string => {
+      const insn = insns[k]!;
+      const observe = ((variant & 1) !== 0 ? observeInstruction(insn) : '') + ((variant & 2) !== 0 ? ` O.block(${start}, ${k + 1});` : '');
+      const clear = reason === 0 ? '' : 'P.stopRequested = false; ';
+      return `{ ${clear}${observe} ${writeback} left -= ${k + 1}; stop = ${reason}; pc = ${insn.pc + insn.len}; break run; }`;
+    };
+    const code = body
+      .join('\n        ')
+      // A store's slow path may have written code of this page: leave right after it.
+      .replace(/if \(P\.stopRequested\) \u0001\d+:(\d+):(\d+)\u0001/g, (_m, k: string, reason: string) => `if (P.stopRequested) ${after(Number(k), Number(reason))} else if (CP.base !== ${base}) ${after(Number(k), 0)}`)
+      .replace(/\u0001\d+:(\d+):(\d+)\u0001/g, (_m, k: string, reason: string) => after(Number(k), Number(reason)));
+    const out: string[] = [`case ${b}: {`, `if (left < ${n}) { pc = ${start}; break run; }`];
+    out.push(...[...used].map((r) => `let l${r} = R[${2 * r}] | 0, h${r} = R[${2 * r + 1}] | 0;`));
+    out.push(`try {\n        ${code}\n      } catch (e) {\n        ${writeback}\n        fault(S, P, O, ${b}, left);\n        throw e;\n      }`);
+    out.push(writeback);
+    if ((variant & 2) !== 0) out.push(`O.block(${start}, ${n});`);
+    out.push(`left -= ${n};`);
     const nextCase = order[b + 1]?.start;
     // Continue at `to`: fall into the next case, jump inside the region, or leave it.
     const go = (to: number, last: boolean): string => {
-      if (!index.has(to)) return `{ pc = ${to}; break run; }`;
-      if (last && to === nextCase) return `pc = ${to};`;
-      return `{ pc = ${to}; continue run; }`;
+      const j = index.get(to);
+      if (j === undefined) return `{ pc = ${to}; break run; }`;
+      if (last && to === nextCase) return `b = ${j};`;
+      return `{ b = ${j}; continue run; }`;
     };
     const lastInsn = insns[n - 1]!;
     const target = lastInsn.pc + lastInsn.imm;
     const fall = lastInsn.pc + lastInsn.len;
     // A direct jump or branch to itself stalls the pc (Halt) instead of looping.
     const stalls = lastInsn.def.control === 'direct' && target === lastInsn.pc;
-    const halt = `\u0002${lastInsn.pc}\u0002`;
+    const halt = `{ stop = ${StopReason.Halt}; pc = ${lastInsn.pc}; break run; }`;
     if (lastInsn.def.condition !== undefined) {
       const cond = expand(lastInsn.def.condition, spelling(lastInsn, b, n - 1));
-      body.push(`if (${cond}) ${stalls ? halt : go(target, false)}`);
-      body.push(go(fall, true));
+      out.push(`if (${cond}) ${stalls ? halt : go(target, false)}`);
+      out.push(go(fall, true));
     } else if (lastInsn.def.control === 'direct') {
-      body.push(stalls ? halt : go(target, true));
+      out.push(stalls ? halt : go(target, true));
     } else if (lastInsn.def.control !== undefined) {
-      body.push(`if (npc === ${lastInsn.pc}) ${halt}`);
-      body.push('pc = npc; continue run;');
+      out.push(`if (npc === ${lastInsn.pc}) ${halt}`);
+      out.push('pc = npc; break run;');
     } else {
-      body.push(go(fall, true));
+      out.push(go(fall, true));
     }
-    body.push('}');
-    cases.push(body.join('\n      '));
+    out.push('}');
+    cases.push(out.join('\n      '));
   });
-  const writeback = [...written].map((r) => `R[${2 * r}] = l${r}; R[${2 * r + 1}] = h${r};`).join(' ');
-  // `$stopAfter` in an instruction (a store whose hook asked to stop; stores write no
-  // register): it retires, then the run stops (reason 0: only the region is left).
-  const after = (key: string, reason: number): string => {
-    const { insn, start, k } = markers.get(key)!;
-    const observe = ((variant & 1) !== 0 ? observeInstruction(insn) : '') + ((variant & 2) !== 0 ? ` O.block(${start}, ${k + 1});` : '');
-    const budget = `left - ${k + 1}`;
-    if (reason === 0) return `{ ${observe} ${writeback} S.left = ${budget}; return ${insn.pc + insn.len}; }`;
-    return `{ P.stopRequested = false; ${observe} ${writeback} S.stopReason = ${reason}; S.stopLeft = ${budget}; S.left = 0; return ${insn.pc + insn.len}; }`;
-  };
-  const inner = cases
-    .join('\n      ')
-    // A store's slow path may have written code of this page: leave right after it.
-    .replace(/if \(P\.stopRequested\) \u0001(\d+:\d+):(\d+)\u0001/g, (_m, key: string, reason: string) => `if (P.stopRequested) ${after(key, Number(reason))} else if (CP.base !== ${base}) ${after(key, 0)}`)
-    .replace(/\u0001(\d+:\d+):(\d+)\u0001/g, (_m, key: string, reason: string) => after(key, Number(reason)))
-    .replace(/\u0002(\d+)\u0002/g, (_m, pc: string) => `{ ${writeback} S.stopReason = ${StopReason.Halt}; S.stopLeft = left; S.left = 0; return ${pc}; }`);
-  const prologue = [...used].map((r) => `let l${r} = R[${2 * r}] | 0, h${r} = R[${2 * r + 1}] | 0;`);
-  prologue.push(`let t = 0, u = 0, v = 0, w = 0, a = 0, ah = 0, i = 0, o = 0, npc = 0, pc = ${blocks[0]!.start};`);
+  const prologue = [`let t = 0, u = 0, v = 0, w = 0, a = 0, ah = 0, i = 0, o = 0, npc = 0, stop = -1, pc = ${blocks[0]!.start}, b = ${index.get(blocks[0]!.start)};`];
   if (memory) {
     prologue.push('const rtag = P.rtag, rmem = P.rmem, rmem8 = P.rmem8, wtag = P.wtag, wmem = P.wmem, wmem8 = P.wmem8;');
     prologue.push('let m8 = rmem8[0], m32 = rmem[0];');
   }
-  const offsets = order.map((b) => `[${b.start}, [${b.insns.map((insn) => insn.pc - b.start).join(', ')}]]`).join(', ');
+  const starts = order.map((block) => block.start).join(', ');
+  const offsets = order.map((block) => `[${block.insns.map((insn) => insn.pc - block.start).join(', ')}]`).join(', ');
   return `'use strict';
-const OFFSETS = new Map([${offsets}]);
+const STARTS = [${starts}];
+const OFFSETS = [${offsets}];
+// A throw in block b, with left the budget before it: the faulting instruction's pc and
+// the budget before it, from the instruction the port was accessing for.
+function fault(S, P, O, b, left) {
+  const start = STARTS[b], offsets = OFFSETS[b];
+  let k = 0;
+  for (let j = 0; j < offsets.length; j++) if (start + offsets[j] === P.accessPc) { k = j; break; }
+  ${(variant & 2) !== 0 ? 'if (k > 0) O.block(start, k);' : ''}
+  S.pc = start + offsets[k];
+  S.left = left - k;
+}
 return function region_${blocks[0]!.start.toString(16)}(S, P, R, left, O, CP) {
   ${prologue.join('\n  ')}
-  try {
-    run: for (;;) {
-      switch (pc) {
-      ${inner}
-      default: break run;
-      }
+  run: for (;;) {
+    switch (b) {
+      ${cases.join('\n      ')}
+      default: { pc = STARTS[0]; break run; }
     }
-  } catch (e) {
-    // pc is the current block's start and left the budget before it.
-    ${writeback}
-    const offsets = OFFSETS.get(pc);
-    let k = 0;
-    if (offsets !== undefined) for (let j = 0; j < offsets.length; j++) if (pc + offsets[j] === P.accessPc) { k = j; break; }
-    ${(variant & 2) !== 0 ? 'if (k > 0) O.block(pc, k);' : ''}
-    S.pc = offsets === undefined ? pc : pc + offsets[k];
-    S.left = left - k;
-    throw e;
   }
-  ${writeback}
-  S.left = left;
+  if (stop > 0) {
+    S.stopReason = stop;
+    S.stopLeft = left;
+    S.left = 0;
+  } else S.left = left;
   return pc;
 };`;
 }
