@@ -166,6 +166,24 @@ describe('the wasm tier', () => {
     expect((wasm.steps[1] as { pc: number }).pc).toBe(CODE + 44);
   });
 
+  it('should follow an indirect jump to a block of the same region, budget and all', () => {
+    // A loop whose back edge is a jalr (as a switch's jump table or a return would be).
+    const program: A.Item[] = [
+      A.addi(A0, 0, 25), // 0
+      A.auipc(T0, 0), // 4
+      A.addi(T0, T0, 8), // 8: T0 = 12
+      A.addi(A1, A1, 3), // 12: loop
+      A.addi(A0, A0, -1), // 16
+      A.beq(A0, 0, 8), // 20
+      A.jalr(T1, T0, 0), // 24: back to 12, T1 = 28
+      A.ebreak(), // 28
+    ];
+    for (const budgets of [[1_000_000], [1, 2, 3, 5, 8, 13, 21, 34, 55, 1000], [4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 1000]]) {
+      const { interpreter, wasm } = both(program, budgets);
+      expect(wasm).toEqual(interpreter);
+    }
+  });
+
   it('should halt on a jump to itself after executing it once', () => {
     const program: A.Item[] = [A.addi(A0, 0, 5), A.addi(A0, A0, -1), A.bne(A0, 0, -4), A.auipc(T0, 0), A.addi(T0, T0, 8), A.jalr(A1, T0, 0)];
     const { interpreter, wasm } = both(program, [1000]);

@@ -554,6 +554,15 @@ class Emitter {
         this.halt(pc);
         this.nest--;
         c.op(Op.end);
+        // A target that starts one of the region's blocks (a switch's jump table, a return
+        // into the same page) stays in the region.
+        for (const start of this.index.keys()) {
+          c.get(L_A).i64(start).op(Op.i64Eq).if();
+          this.nest++;
+          this.goto(start);
+          this.nest--;
+          c.op(Op.end);
+        }
         this.storeLeft(0);
         c.get(L_A).op(Op.f64ConvertI64U, Op.return);
         return;
