@@ -26,7 +26,7 @@ export class Block {
 }
 
 /** A compiled block: (state, port, registers, budget, observer). See tiers/js-blocks.ts. */
-export type BlockFn = (state: never, port: never, registers: Int32Array, left: number, observer: never, page: never) => number;
+export type BlockFn = (state: never, port: never, registers: Int32Array, left: number, observer: never) => number;
 
 export const INTERPRET_ONE = new Block(null, 0, new Int32Array(0), 0);
 
