@@ -380,7 +380,7 @@ export function buildProgram(registry: IntegrationRegistry = builtinIntegrations
         .default('host'),
     )
     .addOption(
-      new Option('--engine <name>', 'execution tier: js (hot blocks compiled to JavaScript) or interpreter (the reference)')
+      new Option('--engine <name>', 'execution tier: wasm (hot regions compiled to WebAssembly, the default), js (hot blocks compiled to JavaScript) or interpreter (the reference)')
         .choices([...ENGINE_NAMES])
         .default(DEFAULT_ENGINE),
     )

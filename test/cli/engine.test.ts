@@ -45,8 +45,8 @@ describe('zeroos run --engine', () => {
     });
   }
 
-  it('should run the compiled tier, js, when not given', () => {
-    expect(statLine(zeroos(['run', '--stats', 'guests/bin/hello']).stderr, 'engine')).toBe('js');
+  it('should run the wasm tier when not given', () => {
+    expect(statLine(zeroos(['run', '--stats', 'guests/bin/hello']).stderr, 'engine')).toBe('wasm');
   });
 
   it('should refuse an engine it does not know with one line and exit 64', () => {
@@ -59,6 +59,6 @@ describe('zeroos run --engine', () => {
   it('should list the engines in run --help', () => {
     const help = zeroos(['run', '--help']);
     expect(help.code).toBe(0);
-    expect(help.stdout.replace(/\s+/g, ' ')).toMatch(/--engine <name>.*\(choices: "interpreter", "js", "wasm", default: "js"\)/);
+    expect(help.stdout.replace(/\s+/g, ' ')).toMatch(/--engine <name>.*\(choices: "interpreter", "js", "wasm", default: "wasm"\)/);
   });
 });

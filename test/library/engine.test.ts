@@ -43,10 +43,10 @@ describe('createKernel', () => {
       });
     }
 
-    it('should run the compiled tier when none is given', () => {
+    it('should run the wasm tier when none is given', () => {
       const byDefault = run('hello', []);
-      expect(byDefault.engine).toBe('js');
-      expect(byDefault.hartEngine).toBe(run('hello', [], 'js').hartEngine);
+      expect(byDefault.engine).toBe('wasm');
+      expect(byDefault.hartEngine).toBe(run('hello', [], 'wasm').hartEngine);
     });
   });
 
