@@ -79,7 +79,7 @@ export function integrationModule(parts: IntegrationParts): ContainerModule {
             addIoWindow: (window) => arch.hart.addIoWindow(window),
             endRun: (code, reason) => kernel().endRun(code, reason),
             cost: () => context.get(CostAccounting).total,
-            writeFd: (fd, bytes) => writeFd(context.get(PROCESS), arch, context.get(KERNEL_EVENTS), fd, bytes),
+            writeFd: (fd, bytes) => writeGuestFd(context.get(PROCESS), arch, context.get(KERNEL_EVENTS), fd, bytes),
           });
         },
       }));
@@ -87,8 +87,12 @@ export function integrationModule(parts: IntegrationParts): ContainerModule {
   });
 }
 
-/** IntegrationMachine.writeFd: the fd's open file written from the host, never blocking. */
-function writeFd(process: Process, arch: Arch, events: KernelEvents, fd: number, bytes: Uint8Array): number {
+/**
+ * IntegrationMachine.writeFd: the fd's open file written from the host (a memory-mapped
+ * console, a zkVM's print instruction) as the running thread's non-blocking write(2)
+ * would: a refusal (EPIPE, a full disk) is the guest's, as with its own writes.
+ */
+export function writeGuestFd(process: Process, arch: Arch, events: KernelEvents, fd: number, bytes: Uint8Array): number {
   const file = process.files.get(fd);
   // The thread on the hart (the kernel marks it with runningSince) made the store.
   const live = process.liveThreads();

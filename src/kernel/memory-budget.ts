@@ -10,11 +10,12 @@ import { KERNEL_CONFIG, type KernelConfig } from './tokens.js';
  *   are free), until the file's last name and last open description are gone;
  * - `pipes`: pipe buffers (their capacity, from the first write until both ends close);
  * - `entries`: directory entries, ENTRY_COST bytes each plus the name and, for a
- *   symlink, its target.
+ *   symlink, its target;
+ * - `devices`: data an integration's devices keep for the guest (Jolt's advice tape).
  */
-export type MemoryCategory = 'addressSpace' | 'files' | 'pipes' | 'entries';
+export type MemoryCategory = 'addressSpace' | 'files' | 'pipes' | 'entries' | 'devices';
 
-export const MEMORY_CATEGORIES: readonly MemoryCategory[] = ['addressSpace', 'files', 'pipes', 'entries'];
+export const MEMORY_CATEGORIES: readonly MemoryCategory[] = ['addressSpace', 'files', 'pipes', 'entries', 'devices'];
 
 /**
  * What one directory entry costs besides its name (and a symlink's target): the entry,
@@ -44,6 +45,7 @@ export const MEMORY_LABELS: Readonly<Record<MemoryCategory, string>> = {
   files: 'file contents',
   pipes: 'pipe buffers',
   entries: 'directory entries',
+  devices: 'device data',
 };
 
 /** Formats a byte count the way the messages print it: "64.0 MiB". */
@@ -98,8 +100,8 @@ export class MemoryBudget {
   readonly limit: number;
   #used = 0;
   #peak = 0;
-  readonly #bytes: Record<MemoryCategory, number> = { addressSpace: 0, files: 0, pipes: 0, entries: 0 };
-  readonly #peaks: Record<MemoryCategory, number> = { addressSpace: 0, files: 0, pipes: 0, entries: 0 };
+  readonly #bytes: Record<MemoryCategory, number> = { addressSpace: 0, files: 0, pipes: 0, entries: 0, devices: 0 };
+  readonly #peaks: Record<MemoryCategory, number> = { addressSpace: 0, files: 0, pipes: 0, entries: 0, devices: 0 };
 
   constructor(@inject(KERNEL_CONFIG) config: KernelConfig) {
     this.limit = config.memoryLimit;

@@ -16,6 +16,7 @@ import {
   JoltAdviceTapeExhausted,
   JoltAssertionFailed,
   JoltCycleMarkerEventError,
+  JoltHostIoTooLarge,
   JoltHostServices,
   JoltInlineMisaligned,
   JoltInlineNotImplemented,
@@ -420,5 +421,49 @@ describe('inline opcodes', () => {
     expect(m.hart.run(10)).toBe(StopReason.Halt);
     expect(hex(m.memory.read(DATA, 64))).toBe(hex(blake2b(message)));
     expect(m.meter.total).toBe(1 + 1 + 1067 + 1);
+  });
+});
+
+describe('what a guest can make the host hold through VirtualHostIO', () => {
+  it('should refuse a print or label length no host buffer should be sized by, before reading', () => {
+    // a2 = 0x7fff_f000: 2 GiB of I/O space that reads as zeros on Jolt, unmapped here.
+    const print = [...li(A0, 0x505249), A.lui(A1, 0x40), A.lui(A2, 0x7ffff), A.addi(A3, 0, 1), HOST_IO];
+    const error = thrown(() => jolt(print).hart.run(100)) as JoltHostIoTooLarge;
+    expect(error).toBeInstanceOf(JoltHostIoTooLarge);
+    expect([error.exitCode, error.what, error.length]).toEqual([82, 'print', 0x7ffff000]);
+    const label = [...li(A0, 0xc7c1e), A.lui(A1, 0x40), A.lui(A2, 0x2), A.addi(A3, 0, 1), HOST_IO];
+    expect(thrown(() => jolt(label).hart.run(100))).toBeInstanceOf(JoltHostIoTooLarge);
+  });
+
+  it('should charge advice writes to the run before keeping them, and stop when they do not fit', () => {
+    const reserved: number[] = [];
+    const host = new JoltHostServices({ write: () => {}, rows: () => 0, reserve: (bytes) => reserved.push(bytes) });
+    host.adviceWrite(new Uint8Array(100));
+    expect(reserved).toEqual([100]);
+    const full = new JoltHostServices({
+      write: () => {},
+      rows: () => 0,
+      reserve: () => {
+        throw new RangeError('budget');
+      },
+    });
+    expect(() => full.adviceWrite(new Uint8Array(8))).toThrow('budget');
+    expect(full.advice.length).toBe(0);
+  });
+
+  it('should keep the first spans and warnings one by one and count the rest', () => {
+    const host = new JoltHostServices({ write: () => {}, rows: () => 0 });
+    const at = { rows: 0, instructions: 0, pc: 0 };
+    for (let i = 0; i < 1100; i++) {
+      host.spanStart(0x1000, 'loop', at);
+      host.spanEnd(0x1000, at);
+      host.spanEnd(0x2000, at); // never started: a warning each time
+    }
+    expect(host.spans).toHaveLength(1024);
+    expect(host.droppedSpans).toBe(76);
+    expect(host.warnings).toHaveLength(100);
+    expect(host.droppedWarnings).toBe(1000);
+    expect(host.reportLines()).toContainEqual(['spans', '76 more finished spans not listed (the first 1024 are)']);
+    expect(host.reportLines()).toContainEqual(['jolt warning', '1000 more warnings not listed']);
   });
 });

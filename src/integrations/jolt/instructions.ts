@@ -269,7 +269,16 @@ export interface JoltHostIo {
   rows(): number;
   /** Where warnings go besides events$ and the report (e.g. stderr); default nowhere. */
   warn?(message: string): void;
+  /**
+   * Charges `bytes` more of host memory the guest made the host keep (the advice tape) to
+   * the run's memory budget; throws the budget's OutOfMemory when it does not fit.
+   */
+  reserve?(bytes: number): void;
 }
+
+/** Finished spans and warnings kept one by one; past these the report counts the rest. */
+const KEPT_SPANS = 1024;
+const KEPT_WARNINGS = 100;
 
 interface ActiveMarker {
   readonly label: string;
@@ -283,6 +292,9 @@ export class JoltHostServices implements JoltHost {
   readonly spans: CycleSpan[] = [];
   /** Warnings Jolt would log, in order. */
   readonly warnings: string[] = [];
+  /** Spans and warnings past KEPT_SPANS / KEPT_WARNINGS, counted but not kept. */
+  droppedSpans = 0;
+  droppedWarnings = 0;
   readonly #active = new Map<number, ActiveMarker>();
   readonly #events = new Subject<JoltHostEvent>();
   /** Spans, prints, advice writes and warnings as they happen (hot; completed by `dispose`). */
@@ -330,11 +342,13 @@ export class JoltHostServices implements JoltHost {
     const rows = at.rows - marker.at.rows;
     const instructions = at.instructions - marker.at.instructions;
     const span: CycleSpan = { label: marker.label, pointer, rows, instructions, virtualRows: rows - instructions, startPc: marker.at.pc, endPc: at.pc };
-    this.spans.push(span);
+    if (this.spans.length < KEPT_SPANS) this.spans.push(span);
+    else this.droppedSpans++;
     this.#events.next({ kind: 'span-end', span });
   }
 
   adviceWrite(bytes: Uint8Array): void {
+    this.#io?.reserve?.(bytes.length);
     this.advice.write(bytes);
     this.#events.next({ kind: 'advice-write', length: bytes.length });
   }
@@ -348,7 +362,8 @@ export class JoltHostServices implements JoltHost {
   }
 
   warn(message: string, pc: number): void {
-    this.warnings.push(message);
+    if (this.warnings.length < KEPT_WARNINGS) this.warnings.push(message);
+    else this.droppedWarnings++;
     this.#io?.warn?.(message);
     this.#events.next({ kind: 'warning', message, pc });
   }
@@ -365,7 +380,9 @@ export class JoltHostServices implements JoltHost {
       `${s.rows} rows: ${s.instructions} RV64IMAC cycles + ${s.virtualRows} virtual instructions`,
     ]);
     for (const label of this.openSpans) lines.push([`span ${label}`, 'started, never ended (not reported by Jolt)']);
+    if (this.droppedSpans > 0) lines.push(['spans', `${this.droppedSpans} more finished spans not listed (the first ${KEPT_SPANS} are)`]);
     for (const warning of this.warnings) lines.push(['jolt warning', warning]);
+    if (this.droppedWarnings > 0) lines.push(['jolt warning', `${this.droppedWarnings} more warnings not listed`]);
     if (this.advice.length > 0) lines.push(['advice tape', `${this.advice.length} bytes written, ${this.advice.remaining} unread`]);
     return lines;
   }
@@ -386,6 +403,13 @@ const decoder = new TextDecoder(); // lossy, as String::from_utf8_lossy
 const NEWLINE = new Uint8Array([10]);
 /** The longest advice write taken at once (Jolt has no limit; a larger one is surely a bug). */
 const MAX_ADVICE_WRITE = 1 << 28;
+/**
+ * The longest print and cycle-tracking label read at once: the bytes are copied on the host
+ * before they go anywhere, and the range may be I/O memory that reads as zeros without
+ * being mapped, so the guest's length alone must not size a host buffer.
+ */
+const MAX_PRINT = 1 << 24;
+const MAX_LABEL = 4096;
 
 function point(h: HookContext, host: JoltHost): CyclePoint {
   return { rows: host.rows(), instructions: h.instret, pc: h.pc };
@@ -405,10 +429,12 @@ export function executeHostIo(h: HookContext, host: JoltHost): void {
   const length = h.getXLow(12) >>> 0;
   const event = h.getXLow(13) >>> 0;
   if (call === JOLT_CYCLE_TRACK_CALL_ID) {
+    if (event === JOLT_CYCLE_MARKER_START && length > MAX_LABEL) throw new JoltHostIoTooLarge(h.pc, 'cycle-tracking label', length, MAX_LABEL);
     if (event === JOLT_CYCLE_MARKER_START) host.spanStart(pointer, decoder.decode(h.readMemory(pointer, length)), point(h, host));
     else if (event === JOLT_CYCLE_MARKER_END) host.spanEnd(pointer, point(h, host));
     else throw new JoltCycleMarkerEventError(h.pc, event);
   } else if (call === JOLT_PRINT_CALL_ID) {
+    if (length > MAX_PRINT) throw new JoltHostIoTooLarge(h.pc, 'print', length, MAX_PRINT);
     const text = h.readMemory(pointer, length);
     if (event === JOLT_PRINT_STRING) host.print(text, false);
     else if (event === JOLT_PRINT_LINE) {
@@ -427,6 +453,18 @@ export class JoltAdviceWriteTooLarge extends JoltInstructionRejected {
     readonly length: bigint,
   ) {
     super(pc, `advice write of ${length} bytes (a2) is larger than ${MAX_ADVICE_WRITE}`);
+  }
+}
+
+/** A print or cycle-tracking label longer than ZeroOS reads at once. */
+export class JoltHostIoTooLarge extends JoltInstructionRejected {
+  constructor(
+    pc: number,
+    readonly what: string,
+    readonly length: number,
+    readonly limit: number,
+  ) {
+    super(pc, `${what} of ${length} bytes (a2) is longer than ${limit}, the most ZeroOS reads at once`);
   }
 }
 

@@ -1,9 +1,8 @@
 import { ContainerModule } from 'inversify';
 import type { IsaRegistry } from '../../arch/riscv64/isa/index.js';
-import type { SyscallContext } from '../../kernel/contracts/syscall.js';
 import { CostAccounting } from '../../kernel/cost.js';
-import { ARCH, BOOT_CONTRIBUTION, COST_MODEL, RUN_REPORTER } from '../../kernel/tokens.js';
-import { Console } from '../../subsystems/console/index.js';
+import { ARCH, BOOT_CONTRIBUTION, COST_MODEL, KERNEL_EVENTS, MEMORY_BUDGET, PROCESS, RUN_REPORTER } from '../../kernel/tokens.js';
+import { writeGuestFd } from '../module.js';
 import { joltCostReport, type JoltCostModel } from './cost-model.js';
 import type { JoltHostServices } from './instructions.js';
 import type { JoltPlatform } from './platform.js';
@@ -33,11 +32,14 @@ export function joltModule(parts: JoltRunParts): ContainerModule {
       onBoot() {
         const hart = context.get(ARCH).hart as { isa?: IsaRegistry };
         if (hart.isa) costModel.attach(hart.isa);
-        const stdout = context.get(Console).open('stdout');
         const accounting = context.get(CostAccounting);
+        const budget = context.get(MEMORY_BUDGET);
+        const arch = context.get(ARCH);
         host.attach({
-          // A print is no syscall: a host that refuses it (a closed pipe) loses the bytes, as Jolt's println! would.
-          write: (bytes) => void stdout.write?.(undefined as unknown as SyscallContext, bytes),
+          // Jolt's print and eprint share one channel: the guest's stdout, written as its own
+          // write(2) would be (a closed pipe is EPIPE and SIGPIPE for the guest, not our error).
+          write: (bytes) => void writeGuestFd(context.get(PROCESS), arch, context.get(KERNEL_EVENTS), 1, bytes),
+          reserve: (bytes) => budget.charge('devices', bytes, "Jolt's advice tape"),
           rows: () => accounting.total,
         });
       },
