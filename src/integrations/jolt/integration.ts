@@ -60,11 +60,12 @@ function readBounded(option: string, path: string, limit: number, sizeOption: st
   try {
     const size = fstatSync(fd).size;
     if (size > limit) throw new JoltInputTooLarge(option, path, size, limit, sizeOption);
-    // One byte more than the limit: a file that grew since fstat is still refused.
-    const bytes = new Uint8Array(limit + 1);
+    // One byte more than the file's size (not the region's: --max-input-size may be large):
+    // a file that grew since fstat is seen, and refused if it no longer fits.
+    const bytes = new Uint8Array(size + 1);
     let done = 0;
     for (let n; done < bytes.length && (n = readSync(fd, bytes, done, bytes.length - done, null)) > 0; ) done += n;
-    if (done > limit) throw new JoltInputTooLarge(option, path, done, limit, sizeOption);
+    if (done > size) throw new Error(`the file grew while it was read (${size} bytes when opened)`);
     return bytes.slice(0, done);
   } catch (error) {
     if (error instanceof JoltInputTooLarge) throw error;
