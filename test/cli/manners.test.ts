@@ -133,7 +133,7 @@ describe('zeroos run --stats', () => {
     expect(run.stderr).toMatch(/^allocator\s+buddy: /m);
     expect(run.stderr).toMatch(/^limits\s+memory 64\.0 MiB,/m);
     expect(run.stderr).toMatch(
-      /^memory budget\s+[\d.]+ MiB of 64\.0 MiB, peak [\d.]+ MiB: address space [\d.]+ MiB, file contents [\d.]+ \w+, pipe buffers [\d.]+ \w+, directory entries [\d.]+ \w+ \(peaks\); decoded code outside it, at most 2048 pages$/m,
+      /^memory budget\s+[\d.]+ MiB of 64\.0 MiB, peak [\d.]+ MiB: address space [\d.]+ MiB, file contents [\d.]+ \w+, pipe buffers [\d.]+ \w+, directory entries [\d.]+ \w+, device data [\d.]+ \w+ \(peaks\); decoded code outside it, at most 2048 pages$/m,
     );
   });
   it('should say when no quantum is set', () => {
