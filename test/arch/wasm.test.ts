@@ -191,3 +191,50 @@ describe('the wasm tier', () => {
     expect(wasm.steps[0]).toBe(StopReason.Halt);
   });
 });
+
+describe('the wasm tier across regions (the hub)', () => {
+  /** A loop on one page calling a function on the next page: each call and return is a region change. */
+  const FUNC = 4096;
+  const program: A.Item[] = [
+    A.addi(A0, 0, 30), // 0
+    A.jal(1, FUNC - 4), // 4: call
+    A.addi(A0, A0, -1), // 8
+    A.bne(A0, 0, -8), // 12: back to 4
+    A.ebreak(), // 16
+    ...new Array<A.Item>((FUNC - 20) / 4).fill(A.addi(0, 0, 0)),
+    A.addi(A2, A2, 1), // FUNC
+    A.jalr(0, 1, 0), // FUNC + 4: return
+  ];
+
+  /** Runs the loop, rewrites the function's first instruction, runs it again. */
+  function rewritten(engine: 'interpreter' | 'wasm', budgets: readonly number[]) {
+    const m = machine(program, { engine, translateThreshold: 0 });
+    const steps: unknown[] = [];
+    const go = (): void => {
+      m.hart.pc = CODE;
+      for (const budget of budgets) {
+        steps.push(m.hart.run(budget));
+        steps.push(snapshot(m.hart));
+        if (m.hart.pc === CODE + 16) break;
+      }
+    };
+    go();
+    const word = new Uint8Array(new Uint32Array([A.addi(A2, A2, 100) as number]).buffer);
+    m.memory.poke(CODE + FUNC, word);
+    go();
+    return steps;
+  }
+
+  it('should run calls and returns between pages, in slices of any size, as the interpreter does', () => {
+    for (const budgets of [[1_000_000], [7, 11, 13, 1000], new Array<number>(60).fill(3).concat([1000])]) {
+      expect(rewritten('wasm', budgets)).toEqual(rewritten('interpreter', budgets));
+    }
+  });
+
+  it('should never enter a region whose code was written since it was compiled', () => {
+    const steps = rewritten('wasm', [1_000_000]);
+    const last = steps[steps.length - 1] as { x: bigint[] };
+    // 30 calls adding 1, then 30 adding 100.
+    expect(last.x[A2]).toBe(30n + 3000n);
+  });
+});

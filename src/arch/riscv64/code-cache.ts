@@ -88,12 +88,23 @@ export class CodeCache implements MemoryObserver {
   private readonly pages = new Map<number, CodePage>();
   /** Compiled blocks held by all of `pages`. */
   private blocks = 0;
+  /** Told whenever compiled blocks are forgotten (a tier's own caches of them go too). */
+  private readonly dropListeners: (() => void)[] = [];
 
   constructor(
     private readonly memory: PagedMemory,
     private readonly isa: IsaRegistry,
   ) {
     memory.addObserver(this);
+  }
+
+  /** Calls `listener` whenever compiled blocks are forgotten (dropped, evicted or flushed). */
+  onBlocksDropped(listener: () => void): void {
+    this.dropListeners.push(listener);
+  }
+
+  private blocksDropped(): void {
+    for (const listener of this.dropListeners) listener();
   }
 
   dispose(): void {
@@ -115,6 +126,7 @@ export class CodeCache implements MemoryObserver {
       for (const cp of this.pages.values()) cp.base = -Infinity;
       this.pages.clear();
       this.blocks = 0;
+      this.blocksDropped();
       return;
     }
     const first = Math.floor(start / PAGE_SIZE);
@@ -138,6 +150,7 @@ export class CodeCache implements MemoryObserver {
         before.blocks[SLOTS - 1] = undefined;
         before.blockCount--;
         this.blocks--;
+        this.blocksDropped();
       }
     }
   }
@@ -148,6 +161,7 @@ export class CodeCache implements MemoryObserver {
       cp.base = -Infinity;
       this.pages.delete(page);
       this.blocks -= cp.blockCount;
+      if (cp.blockCount > 0) this.blocksDropped();
     }
   }
 

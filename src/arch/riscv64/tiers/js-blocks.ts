@@ -272,6 +272,8 @@ export interface JsTierOptions {
 export interface BlockStore {
   setBlock(cp: CodePage, slot: number, block: Block): void;
   flush(): void;
+  /** Calls `listener` whenever compiled blocks are forgotten. */
+  onBlocksDropped(listener: () => void): void;
 }
 
 type RunBlock = (S: unknown, P: unknown, R: Int32Array, left: number, O: unknown) => number;

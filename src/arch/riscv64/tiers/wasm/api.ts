@@ -13,7 +13,14 @@ export interface WasmInstance {
 }
 export type WasmImports = Record<string, Record<string, unknown>>;
 
+export interface WasmTable {
+  readonly length: number;
+  grow(delta: number): number;
+  set(index: number, value: unknown): void;
+}
+
 interface WasmApi {
+  Table: new (descriptor: { element: 'anyfunc'; initial: number; maximum?: number }) => WasmTable;
   Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
   Module: new (bytes: Uint8Array) => WasmModule;
   Instance: new (module: WasmModule, imports: WasmImports) => WasmInstance;

@@ -50,6 +50,14 @@ export const ROTAG_OFFSET = 5120;
 export const WOTAG_OFFSET = 7168;
 export const ROFF_OFFSET = 9216;
 export const WOFF_OFFSET = 10240;
+/**
+ * The hub's region cache (see hub.ts): CACHE_ENTRIES entries of (pc, table index) as i32
+ * pairs, direct-mapped by a hash of the pc; an entry whose pc is odd is empty.
+ */
+export const CACHE_OFFSET = 16384;
+export const CACHE_ENTRIES = 8192;
+/** The STOP word of a region that left because the budget did not cover its next block. */
+export const BUDGET_STOP = -1;
 /** Most linear memory a region module accepts, in 64 KiB pages. */
 export const MEMORY_PAGES = 16384;
 
@@ -292,9 +300,10 @@ class Emitter {
     this.nest = 0;
     const n = b.insns.length;
     this.n = n;
-    // Budget: the whole block or none of it.
+    // Budget: the whole block or none of it (the hub then returns to the dispatcher).
     c.get(L_LEFT).i32(n).op(Op.i32LtS).if();
     this.nest++;
+    c.i32(0).i32(BUDGET_STOP).mem(Op.i32Store, 2, this.base + STOP_OFFSET);
     this.exitTo(b.start);
     this.nest--;
     c.op(Op.end);

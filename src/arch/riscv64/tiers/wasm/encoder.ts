@@ -26,6 +26,7 @@ export const Op = {
   brTable: 0x0e,
   return: 0x0f,
   call: 0x10,
+  callIndirect: 0x11,
   drop: 0x1a,
   select: 0x1b,
   localGet: 0x20,
@@ -52,6 +53,7 @@ export const Op = {
   i32Ne: 0x47,
   i32LtS: 0x48,
   i32LtU: 0x49,
+  i32LeS: 0x4c,
   i32GeS: 0x4e,
   i64Eqz: 0x50,
   i64Eq: 0x51,
@@ -63,6 +65,7 @@ export const Op = {
   i64GeS: 0x59,
   i64GeU: 0x5a,
   f64Eq: 0x61,
+  f64Ge: 0x66,
   i32Add: 0x6a,
   i32Sub: 0x6b,
   i32Mul: 0x6c,
@@ -72,6 +75,7 @@ export const Op = {
   i32RemU: 0x70,
   i32And: 0x71,
   i32Or: 0x72,
+  i32Xor: 0x73,
   i32Shl: 0x74,
   i32ShrS: 0x75,
   i32ShrU: 0x76,
@@ -89,8 +93,10 @@ export const Op = {
   i64ShrS: 0x87,
   i64ShrU: 0x88,
   i32WrapI64: 0xa7,
+  i32TruncF64U: 0xab,
   i64ExtendI32S: 0xac,
   i64ExtendI32U: 0xad,
+  f64ConvertI32U: 0xb8,
   f64ConvertI64U: 0xba,
   i32Extend8S: 0xc0,
   i32Extend16S: 0xc1,
@@ -152,6 +158,13 @@ export class Code {
     return this;
   }
 
+  f64(value: number): this {
+    this.bytes.push(0x44);
+    const bytes = new Uint8Array(new Float64Array([value]).buffer);
+    for (let i = 0; i < 8; i++) this.bytes.push(bytes[i]!);
+    return this;
+  }
+
   get(local: number): this {
     this.bytes.push(Op.localGet);
     uleb(this.bytes, local);
@@ -181,6 +194,14 @@ export class Code {
   call(index: number): this {
     this.bytes.push(Op.call);
     uleb(this.bytes, index);
+    return this;
+  }
+
+  /** `call_indirect` through table 0 with type index `type`. */
+  callIndirect(type: number): this {
+    this.bytes.push(Op.callIndirect);
+    uleb(this.bytes, type);
+    this.bytes.push(0x00);
     return this;
   }
 
@@ -223,13 +244,16 @@ function name(out: number[], s: string): void {
 }
 
 /**
- * A module importing the shared memory `env.memory` (at most `memoryPages` pages) and the functions
- * `imports` (`env.<name>`), defining `functions` (indices follow the imports').
+ * A module importing the shared memory `env.memory` (at most `memoryPages` pages), the functions
+ * `imports` (`env.<name>`) and, when `table` is given, the function table `env.table` whose
+ * `call_indirect`s use the type `table.type` (type index 0); it defines `functions` (indices
+ * follow the imports').
  */
 export function encodeModule(
   memoryPages: number,
   imports: readonly { name: string; type: FuncType }[],
   functions: readonly ModuleFunction[],
+  table?: { readonly type: FuncType },
 ): Uint8Array {
   const types: FuncType[] = [];
   const typeIndex = (t: FuncType): number => {
@@ -238,6 +262,7 @@ export function encodeModule(
     if (i < 0) i = types.push(t) - 1;
     return i;
   };
+  if (table !== undefined) typeIndex(table.type);
   const importTypes = imports.map((f) => typeIndex(f.type));
   const funcTypes = functions.map((f) => typeIndex(f.type));
 
@@ -254,7 +279,13 @@ export function encodeModule(
   section(out, 1, typeSec);
 
   const importSec: number[] = [];
-  uleb(importSec, imports.length + 1);
+  uleb(importSec, imports.length + 1 + (table === undefined ? 0 : 1));
+  if (table !== undefined) {
+    name(importSec, 'env');
+    name(importSec, 'table');
+    // funcref, no maximum, at least one entry
+    importSec.push(0x01, 0x70, 0x00, 0x01);
+  }
   name(importSec, 'env');
   name(importSec, 'memory');
   // A shared memory (limits flag 3: min and max): views of it survive its growth.

@@ -7,7 +7,8 @@
  * steps as pages are first touched, up to ARENA_PAGES; past that, frames are ordinary
  * host buffers and regions reach them through the memory port as before. Growth is
  * only address space until a page is touched, and the frames are the guest's pages
- * that the run's memory budget already counts; the tier's own part is one 64 KiB page.
+ * that the run's memory budget already counts; the tier's own part is one 128 KiB area per hart (registers, TLB, the hub's region cache),
+ * of which only the pages a run touches are resident.
  */
 import { Frame, FramePool } from '../../../memory/frame-pool.js';
 import { Wasm, type WasmMemory } from './api.js';
@@ -18,21 +19,23 @@ const FRAME = 4096;
 export const ARENA_PAGES = 16384;
 /** Growth step, in 64 KiB pages (4 MiB). */
 const GROW_PAGES = 64;
-/** Bytes at the start of the memory reserved for each hart's tier area. */
-export const TIER_AREA = 16384;
-const TIER_AREAS = WASM_PAGE / TIER_AREA;
+/** Bytes at the start of the memory reserved for each hart's tier area (see compile.ts). */
+export const TIER_AREA = 2 * WASM_PAGE;
+/** Harts with a tier area in the memory (the rest use a memory of their own). */
+const TIER_AREAS = 4;
+const RESERVED = TIER_AREAS * TIER_AREA;
 
 export class LinearFramePool extends FramePool {
   readonly memory: WasmMemory;
   /** The buffers the memory had (one per growth): frames in them are linear. */
   private readonly buffers = new WeakSet<object>();
   private readonly linearFree: Frame[] = [];
-  private next = WASM_PAGE;
+  private next = RESERVED;
   private areas = 0;
 
   constructor() {
     super();
-    this.memory = new Wasm.Memory({ initial: 1, maximum: ARENA_PAGES, shared: true });
+    this.memory = new Wasm.Memory({ initial: RESERVED / WASM_PAGE, maximum: ARENA_PAGES, shared: true });
     this.buffers.add(this.memory.buffer);
   }
 

@@ -4,13 +4,17 @@
  * (system and platform instructions, cold code), and an observed run is the js tier's
  * altogether (its observing variants), so every seam behaves as on 'js'.
  *
- * The dispatcher has no `try` per region: a region that throws has already put the
- * faulting instruction's pc and the budget before it in the hart state.
+ * Regions pass control to each other inside WebAssembly, through the hub (hub.ts): the JS
+ * dispatcher enters it at a region and gets control back only where the hub's cache misses
+ * (cold code, a region not yet in the cache), a region stops, or the budget is used up. The
+ * cache is cleared whenever the code cache forgets compiled blocks, so no stale region runs.
+ * There is no `try` per region: one that throws has already left the faulting
+ * instruction's pc and the budget before it for the catch around the hub.
  *
  * Guest memory stays in the memory port's page frames: loads and stores call back into
  * JS (the port's TLB fast path, then its slow path with permissions, windows and faults).
- * The tier's own linear memory is one 64 KiB page (registers and the call protocol's
- * scratch words) per hart, a fixed cost that no guest footprint changes.
+ * The tier's own linear memory is a 128 KiB area per hart (registers, the call protocol's
+ * scratch words, the TLB and the hub's cache), a fixed cost that no guest footprint changes.
  */
 import { MemoryFault } from '../../../memory/types.js';
 import { Block, type CodePage, INTERPRET_ONE, SLOTS } from '../../code-cache.js';
@@ -20,11 +24,15 @@ import type { InstructionObserver } from '../../observer.js';
 import { type InterpretFn, interpreterFor } from '../interpreter.js';
 import { type BlockStore, JsTier, type JsTierOptions } from '../js-blocks.js';
 import type { ExecutionTier, MachineContext } from '../types.js';
-import { Wasm, type WasmImports, type WasmModule } from './api.js';
+import { Wasm, type WasmImports, type WasmModule, type WasmTable } from './api.js';
 import { CHANGED_TRANSLATION, type MemoryObserver } from '../../../memory/paged-memory.js';
 import { TLB_SIZE } from '../../memory-port.js';
 import { type WasmMemory } from './api.js';
+import { cacheEntry, hubModule } from './hub.js';
 import {
+  BUDGET_STOP,
+  CACHE_ENTRIES,
+  CACHE_OFFSET,
   IMPORTS,
   LEFT_OFFSET,
   REGS_OFFSET,
@@ -46,7 +54,25 @@ const PAGE_SIZE = SLOTS * 2;
 const PC_LIMIT = 2 ** 32 - PAGE_SIZE;
 
 /** A block whose function is a wasm region: on a throw it has set pc and the budget itself. */
-export class RegionBlock extends Block {}
+export class RegionBlock extends Block {
+  /** Its index in the hub's table, valid while `generation` is the tier's. */
+  tableIndex = 0;
+  generation = -1;
+
+  constructor(
+    fn: Block['fn'],
+    n: number,
+    offsets: Int32Array,
+    start: number,
+    /** The region's wasm function. */
+    readonly run: unknown,
+  ) {
+    super(fn, n, offsets, start);
+  }
+}
+
+/** Most regions in the hub's table at once: past it, the table and the cache start over. */
+const TABLE_LIMIT = 65536;
 
 /** A slot where no region starts: interpreted up to the next jump. */
 const INTERPRET_TO_JUMP = new Block(null, 0, new Int32Array(0), 0);
@@ -74,7 +100,7 @@ class Shared implements MemoryObserver {
     const area = pool?.tierArea() ?? -1;
     // Without the linear frame pool (or past its harts), a memory of the tier's own: every
     // access then takes the port's path.
-    this.memory = area >= 0 ? pool!.memory : new Wasm.Memory({ initial: 1, maximum: 1, shared: true });
+    this.memory = area >= 0 ? pool!.memory : new Wasm.Memory({ initial: TIER_AREA / 65536, maximum: TIER_AREA / 65536, shared: true });
     this.base = area >= 0 ? area : 0;
     const linear = area >= 0 ? pool! : undefined;
     const buffer = this.memory.buffer;
@@ -261,6 +287,12 @@ export class WasmTier implements ExecutionTier {
   private readonly shared: Shared;
   private readonly interpret: InterpretFn;
   private observing = false;
+  private readonly table: WasmTable;
+  private readonly enter: (pc: number, left: number) => number;
+  /** The hub's cache in linear memory: (pc, table index) pairs. */
+  private readonly cache: Int32Array;
+  private generation = 0;
+  private nextIndex = 0;
 
   constructor(
     private readonly context: MachineContext,
@@ -279,6 +311,60 @@ export class WasmTier implements ExecutionTier {
     state.x64 = new BigUint64Array(regs.buffer, regs.byteOffset, 32);
     state.x64s = new BigInt64Array(regs.buffer, regs.byteOffset, 32);
     this.interpret = interpreterFor(isa, 0);
+    const base = this.shared.base;
+    this.table = new Wasm.Table({ element: 'anyfunc', initial: 1024 });
+    const hub = new Wasm.Instance(moduleFor(hubModule(base)), { env: { memory: this.shared.memory, table: this.table } });
+    this.enter = hub.exports.enter as (pc: number, left: number) => number;
+    this.cache = new Int32Array(this.shared.memory.buffer, base + CACHE_OFFSET, CACHE_ENTRIES * 2);
+    this.clearCache();
+    blocks.onBlocksDropped(() => this.clearCache());
+  }
+
+  /** Empties the hub's cache and table (odd pcs never match): regions go in again as they run. */
+  private clearCache(): void {
+    this.cache.fill(1);
+    this.generation++;
+    this.nextIndex = 0;
+  }
+
+  /** Puts `block`, the region entered at `pc`, in the hub's cache (and its table). */
+  private install(block: RegionBlock, pc: number): void {
+    if (block.generation !== this.generation) {
+      if (this.nextIndex >= TABLE_LIMIT) this.clearCache();
+      const index = this.nextIndex++;
+      const table = this.table;
+      if (index >= table.length) table.grow(Math.min(table.length, TABLE_LIMIT - table.length));
+      table.set(index, block.run);
+      block.tableIndex = index;
+      block.generation = this.generation;
+    }
+    const e = cacheEntry(pc) >> 2;
+    this.cache[e] = pc | 0;
+    this.cache[e + 1] = block.tableIndex;
+  }
+
+  /** Runs regions through the hub from `pc` (its region installed); the block-function contract. */
+  private viaHub(pc: number, left: number): number {
+    const shared = this.shared;
+    const words = shared.words;
+    const state = this.context.state;
+    words[STOP_OFFSET >> 2] = 0;
+    let npc: number;
+    try {
+      npc = this.enter(pc | 0, left);
+    } catch (e) {
+      state.pc = shared.faultPc;
+      state.left = shared.faultLeft;
+      throw e;
+    }
+    const stop = words[STOP_OFFSET >> 2]!;
+    const after = words[LEFT_OFFSET >> 2]!;
+    if (stop !== 0 && stop !== BUDGET_STOP) {
+      state.stopReason = stop;
+      state.stopLeft = after;
+      state.left = 0;
+    } else state.left = after;
+    return npc;
   }
 
   observe(observer: InstructionObserver | undefined): void {
@@ -297,7 +383,7 @@ export class WasmTier implements ExecutionTier {
         const run = instance.exports.run as (left: number) => number;
         const first = region[0]!;
         const offsets = Int32Array.from(first.insns, (insn) => insn.pc - first.start);
-        return new RegionBlock(this.wrap(run) as unknown as Block['fn'], first.insns.length, offsets, first.start);
+        return new RegionBlock(this.wrap(run) as unknown as Block['fn'], first.insns.length, offsets, first.start, run);
       }
     }
     // Not compiled here (a system or platform instruction, or a pc beyond 2^32): the
@@ -323,7 +409,7 @@ export class WasmTier implements ExecutionTier {
         throw e;
       }
       const stop = words[STOP]!;
-      if (stop !== 0) {
+      if (stop !== 0 && stop !== BUDGET_STOP) {
         state.stopReason = stop;
         state.stopLeft = words[L]!;
         state.left = 0;
@@ -370,7 +456,10 @@ export class WasmTier implements ExecutionTier {
         }
       }
       if (block !== undefined && block.n !== 0 && block.n <= left) {
-        pc = (block.fn as unknown as RunBlock)(state, port, x, left, undefined);
+        if (block instanceof RegionBlock) {
+          this.install(block, pc);
+          pc = this.viaHub(pc, left);
+        } else pc = (block.fn as unknown as RunBlock)(state, port, x, left, undefined);
         left = state.left;
         continue;
       }
