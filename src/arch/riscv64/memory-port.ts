@@ -121,6 +121,18 @@ export class MemoryPort implements MemoryObserver {
   readonly wtag = new Float64Array(TLB_SIZE).fill(NaN);
   readonly wmem: Int32Array[] = new Array<Int32Array>(TLB_SIZE).fill(ZERO_FRAME.i32);
   readonly wmem8: Uint8Array[] = new Array<Uint8Array>(TLB_SIZE).fill(ZERO_FRAME.u8);
+  /**
+   * Linear TLBs, kept only when `linearOffset` is set (by the wasm tier, whose regions
+   * test them): the entries of the TLBs above whose frames lie in the tier's linear
+   * memory, with the frames' offsets there. Every fill and drop of an entry above does the
+   * same here, so a hit in these is a hit above.
+   */
+  rlin = new Float64Array(TLB_SIZE).fill(NaN);
+  roff = new Int32Array(TLB_SIZE);
+  wlin = new Float64Array(TLB_SIZE).fill(NaN);
+  woff = new Int32Array(TLB_SIZE);
+  /** A frame's offset in the wasm tier's linear memory, or -1 (see rlin). */
+  linearOffset: ((frame: Frame) => number) | undefined = undefined;
 
   /**
    * The pc of the instruction whose slow-path access is under way (set on entry to every
@@ -230,6 +242,7 @@ export class MemoryPort implements MemoryObserver {
     this.resPage = Math.floor(addr / PAGE_SIZE);
     const i = this.resPage & TLB_MASK;
     if (this.wtag[i] === this.resPage) this.wtag[i] = NaN;
+    if (this.wlin[i] === this.resPage) this.wlin[i] = NaN;
   }
 
   /** SC of `size` bytes: whether it succeeds (see ReservationRule); the reservation is gone afterwards either way. */
@@ -252,8 +265,11 @@ export class MemoryPort implements MemoryObserver {
   }
 
   private dropTranslations(first: number, count: number): void {
-    const rtag = this.rtag;
-    const wtag = this.wtag;
+    this.dropTags(this.rtag, this.wtag, first, count);
+    if (this.linearOffset !== undefined) this.dropTags(this.rlin, this.wlin, first, count);
+  }
+
+  private dropTags(rtag: Float64Array, wtag: Float64Array, first: number, count: number): void {
     if (count <= TLB_SIZE) {
       for (let p = first; p < first + count; p++) {
         const i = p & TLB_MASK;
@@ -277,6 +293,11 @@ export class MemoryPort implements MemoryObserver {
     this.rtag[i] = page;
     this.rmem[i] = frame.i32;
     this.rmem8[i] = frame.u8;
+    if (this.linearOffset !== undefined) {
+      const at = this.linearOffset(frame);
+      this.rlin[i] = at >= 0 ? page : NaN;
+      this.roff[i] = at;
+    }
   }
 
   private fillWrite(page: number, frame: Frame): void {
@@ -287,6 +308,11 @@ export class MemoryPort implements MemoryObserver {
     this.wtag[i] = page;
     this.wmem[i] = frame.i32;
     this.wmem8[i] = frame.u8;
+    if (this.linearOffset !== undefined) {
+      const at = this.linearOffset(frame);
+      this.wlin[i] = at >= 0 ? page : NaN;
+      this.woff[i] = at;
+    }
   }
 
   // ------------------------------------------------------------------ slow paths

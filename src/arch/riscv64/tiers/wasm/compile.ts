@@ -42,14 +42,14 @@ export const LEFT_OFFSET = 512;
 export const STOP_OFFSET = 516;
 /** The value of an 8-byte load (two i32 words). */
 export const VALUE_OFFSET = 520;
-/** The port's read and write TLB tags (f64 page numbers, NaN: empty). */
-export const RTAG_OFFSET = 1024;
-export const WTAG_OFFSET = 3072;
-/** Tags of the offsets below (f64 page numbers, NaN: none), and the frames' linear offsets (i32). */
-export const ROTAG_OFFSET = 5120;
-export const WOTAG_OFFSET = 7168;
-export const ROFF_OFFSET = 9216;
-export const WOFF_OFFSET = 10240;
+/**
+ * The memory port's linear TLBs (see MemoryPort.rlin): read and write tags (f64 page
+ * numbers, NaN: empty) and the linear offsets of the frames they name (i32).
+ */
+export const RLIN_OFFSET = 1024;
+export const WLIN_OFFSET = 3072;
+export const ROFF_OFFSET = 5120;
+export const WOFF_OFFSET = 6144;
 /**
  * The hub's region cache (see hub.ts): CACHE_ENTRIES entries of (pc, table index) as i32
  * pairs, direct-mapped by a hash of the pc; an entry whose pc is odd is empty.
@@ -58,6 +58,8 @@ export const CACHE_OFFSET = 16384;
 export const CACHE_ENTRIES = 8192;
 /** The STOP word of a region that left because the budget did not cover its next block. */
 export const BUDGET_STOP = -1;
+/** The STOP word after an access that faulted (the import holds the error for the caller). */
+export const FAULT_STOP = -2;
 /** Most linear memory a region module accepts, in 64 KiB pages. */
 export const MEMORY_PAGES = 16384;
 
@@ -67,16 +69,21 @@ const MAX_BLOCKS = 24;
 const MAX_INSNS = 384;
 const PAGE_BYTES = SLOTS * 2;
 
-/** The imports, in function-index order: loads (lo, hi, pc, left) and stores (…, value, pc, left). */
+/**
+ * The imports, in function-index order: loads (lo, hi, pc, left) and stores (…, value, pc,
+ * left), then mulhu. All are the hub's exports (wasm functions: a region's calls to them
+ * need no JS wrapper, which V8 would otherwise compile for every module).
+ */
 export const IMPORTS = ['ld1', 'ld2', 'ld4', 'ld8', 'st1', 'st2', 'st4', 'st8'] as const;
 const LOAD_TYPE: FuncType = { params: [I32, I32, I32, I32], results: [I32] };
 const LOAD8_TYPE: FuncType = { params: [I32, I32, I32, I32], results: [] };
 const STORE_TYPE: FuncType = { params: [I32, I32, I32, I32, I32], results: [I32] };
 const STORE8_TYPE: FuncType = { params: [I32, I32, I32, I32, I32, I32], results: [I32] };
-const IMPORT_TYPES = [LOAD_TYPE, LOAD_TYPE, LOAD_TYPE, LOAD8_TYPE, STORE_TYPE, STORE_TYPE, STORE_TYPE, STORE8_TYPE];
+export const IMPORT_TYPES = [LOAD_TYPE, LOAD_TYPE, LOAD_TYPE, LOAD8_TYPE, STORE_TYPE, STORE_TYPE, STORE_TYPE, STORE8_TYPE];
 const F_LD = [-1, 0, 1, -1, 2, -1, -1, -1, 3];
 const F_ST = [-1, 4, 5, -1, 6, -1, -1, -1, 7];
 const F_MULHU = IMPORTS.length;
+export const MULHU_TYPE: FuncType = { params: [I64, I64], results: [I64] };
 
 // Locals of the region function.
 const L_LEFT = 0;
@@ -86,9 +93,18 @@ const L_T = 3;
 const L_U = 4;
 const L_S = 5;
 const L_I = 6;
-const L_F = 7;
-/** Register r's cache local. */
-const reg = (r: number): number => 7 + r;
+/** The next pc, on the way to the exit (f64). */
+const L_NPC = 7;
+/** The first register local: the region's registers get consecutive locals from here. */
+const FIRST_REG_LOCAL = 8;
+/** Instructions that read rs2 (the others' rs2 field is part of an immediate, or unused). */
+const READS_RS2 = new Set([
+  'add', 'sub', 'sll', 'slt', 'sltu', 'xor', 'srl', 'sra', 'or', 'and', 'addw', 'subw', 'sllw', 'srlw', 'sraw',
+  'mul', 'mulh', 'mulhsu', 'mulhu', 'mulw', 'div', 'divu', 'rem', 'remu', 'divw', 'divuw', 'remw', 'remuw',
+  'sb', 'sh', 'sw', 'sd', 'beq', 'bne', 'blt', 'bge', 'bltu', 'bgeu',
+]);
+/** Instructions that do not read rs1. */
+const NO_RS1 = new Set(['lui', 'auipc', 'jal', 'fence']);
 
 interface Insn {
   readonly def: InstructionDef;
@@ -173,34 +189,75 @@ export function discoverRegion(isa: IsaRegistry, code: CodeLookup, cp: CodePage,
   return blocks;
 }
 
-/** Emits one region function. */
+/**
+ * Emits one region function:
+ *
+ *     (entry: the registers the region uses, from linear memory into locals)
+ *     block $exit
+ *       loop $dispatch
+ *         block … block  br_table(L_BLOCK)  end <block 0> … end <block n-1>
+ *       end
+ *     end
+ *     (exit: the registers the region writes back to linear memory, LEFT; return L_NPC)
+ *
+ * Registers live in locals for the whole function: a branch between the region's blocks
+ * moves no register, and every way out (a branch off the region, an indirect jump, a
+ * budget that does not cover the next block, a halt, a store that leaves the fast path, an
+ * access that faulted) sets L_NPC and branches to the one exit, which writes back every
+ * register the region writes (each was loaded on entry, so one path's unwritten register
+ * is written back unchanged).
+ */
 class Emitter {
-  readonly c = new Code();
+  private readonly c = new Code();
   private readonly index = new Map<number, number>();
-  /** Registers cached in locals in the current block, and those not yet written back. */
-  private cached = new Set<number>();
-  private dirty = new Set<number>();
+  /** Registers the region reads and writes. */
+  private readonly used = new Set<number>();
+  private readonly written = new Set<number>();
   /** Control nesting inside the current block's code (ifs). */
   private nest = 0;
   private blockIndex = 0;
   private n = 0;
+
+  /**
+   * The local of each register the region names (as few locals as registers: V8's baseline
+   * compiler reconciles every local at each control-flow merge).
+   */
+  private readonly local = new Int32Array(32);
+  /** How many register locals there are. */
+  readonly registerLocals: number;
 
   constructor(
     private readonly blocks: readonly RegionBlock[],
     private readonly base: number,
   ) {
     blocks.forEach((b, i) => this.index.set(b.start, i));
+    let next = FIRST_REG_LOCAL;
+    const name = (r: number): void => {
+      if (r !== 0 && this.local[r] === 0) this.local[r] = next++;
+    };
+    for (const b of blocks) {
+      for (const insn of b.insns) {
+        if (!NO_RS1.has(insn.mnemonic)) name(insn.rs1);
+        if (READS_RS2.has(insn.mnemonic)) name(insn.rs2);
+        name(insn.rd);
+      }
+    }
+    this.registerLocals = next - FIRST_REG_LOCAL;
+  }
+
+  private reg(r: number): number {
+    const l = this.local[r]!;
+    if (l === 0) throw new Error(`wasm tier: register x${r} has no local`);
+    return l;
   }
 
   // ---------------------------------------------------------------- registers
 
   read(r: number): void {
-    const c = this.c;
-    if (r === 0) c.i64(0);
-    else if (this.cached.has(r)) c.get(reg(r));
+    if (r === 0) this.c.i64(0);
     else {
-      c.i32(0).mem(Op.i64Load, 3, this.base + REGS_OFFSET + 8 * r).tee(reg(r));
-      this.cached.add(r);
+      this.c.get(this.reg(r));
+      this.used.add(r);
     }
   }
 
@@ -210,63 +267,56 @@ class Emitter {
       this.c.op(Op.drop);
       return;
     }
-    this.c.set(reg(r));
-    this.cached.add(r);
-    this.dirty.add(r);
-  }
-
-  /** Writes back the registers written since the last flush (code that goes on after it). */
-  flush(): void {
-    this.spill();
-    this.dirty.clear();
-  }
-
-  /** The same on a path that leaves (or may leave) while the straight-line code goes on. */
-  spill(): void {
-    for (const r of this.dirty) this.c.i32(0).get(reg(r)).mem(Op.i64Store, 3, this.base + REGS_OFFSET + 8 * r);
+    this.c.set(this.reg(r));
+    this.used.add(r);
+    this.written.add(r);
   }
 
   // ---------------------------------------------------------------- exits
 
-  private f64(value: number): void {
-    const bytes = new Uint8Array(new Float64Array([value]).buffer);
-    this.c.op(0x44, ...bytes);
+  /** Branch depth of the loop (a block of the region) and of the exit, from the current code. */
+  private loopDepth(): number {
+    return this.blocks.length - 1 - this.blockIndex + this.nest;
   }
 
-  /** Stores the budget left (LEFT + extra) for the caller. */
-  private storeLeft(extra: number): void {
-    this.c.i32(0).get(L_LEFT);
-    if (extra !== 0) this.c.i32(extra).op(Op.i32Add);
-    this.c.mem(Op.i32Store, 2, this.base + LEFT_OFFSET);
+  private exitDepth(): number {
+    return this.loopDepth() + 1;
   }
 
-  /** Leaves the function for the dispatcher at `pc` (registers written back first). */
+  private setStop(reason: number): void {
+    this.c.i32(0).i32(reason).mem(Op.i32Store, 2, this.base + STOP_OFFSET);
+  }
+
+  /** Leaves the function for the hub at `pc` (with `extraLeft` given back to the budget). */
   exitTo(pc: number, extraLeft = 0): void {
-    this.spill();
-    this.storeLeft(extraLeft);
-    this.f64(pc);
-    this.c.op(Op.return);
+    const c = this.c;
+    if (extraLeft !== 0) c.get(L_LEFT).i32(extraLeft).op(Op.i32Add).set(L_LEFT);
+    c.f64(pc).set(L_NPC);
+    c.br(this.exitDepth());
   }
 
   /** Ends the run with Halt at `pc` (the instruction there retired). */
   halt(pc: number): void {
-    this.spill();
-    this.storeLeft(0);
-    this.c.i32(0).i32(StopReason.Halt).mem(Op.i32Store, 2, this.base + STOP_OFFSET);
-    this.f64(pc);
-    this.c.op(Op.return);
+    this.setStop(StopReason.Halt);
+    this.exitTo(pc);
   }
 
   /** Continues at `pc`: a block of the region, or an exit. */
   goto(pc: number): void {
     const target = this.index.get(pc);
-    this.spill();
     if (target === undefined) {
       this.exitTo(pc);
       return;
     }
     this.c.i32(target).set(L_BLOCK);
-    this.c.br(this.blocks.length - 1 - this.blockIndex + this.nest);
+    this.c.br(this.loopDepth());
+  }
+
+  /** Inside nested code: `emit` one level deeper. */
+  private nested(emit: () => void): void {
+    this.nest++;
+    emit();
+    this.nest--;
   }
 
   // ---------------------------------------------------------------- the function
@@ -275,6 +325,7 @@ class Emitter {
     const c = this.c;
     const count = this.blocks.length;
     c.i32(0).set(L_BLOCK);
+    c.op(Op.block, VOID);
     c.op(Op.loop, VOID);
     for (let j = 0; j < count; j++) c.op(Op.block, VOID);
     c.get(L_BLOCK);
@@ -288,24 +339,32 @@ class Emitter {
     }
     c.op(Op.end); // loop
     c.op(Op.unreachable);
-    return c;
+    c.op(Op.end); // exit
+    const base = this.base;
+    // The exit: registers written back, the budget left, the next pc.
+    for (const r of this.written) c.i32(0).get(this.reg(r)).mem(Op.i64Store, 3, base + REGS_OFFSET + 8 * r);
+    c.i32(0).get(L_LEFT).mem(Op.i32Store, 2, base + LEFT_OFFSET);
+    c.get(L_NPC);
+    // The entry, now that the registers are known.
+    const entry = new Code();
+    for (const r of this.used) entry.i32(0).mem(Op.i64Load, 3, base + REGS_OFFSET + 8 * r).set(this.reg(r));
+    entry.bytes.push(...c.bytes);
+    return entry;
   }
 
   private block(j: number): void {
     const c = this.c;
     const b = this.blocks[j]!;
     this.blockIndex = j;
-    this.cached = new Set();
-    this.dirty = new Set();
     this.nest = 0;
     const n = b.insns.length;
     this.n = n;
     // Budget: the whole block or none of it (the hub then returns to the dispatcher).
     c.get(L_LEFT).i32(n).op(Op.i32LtS).if();
-    this.nest++;
-    c.i32(0).i32(BUDGET_STOP).mem(Op.i32Store, 2, this.base + STOP_OFFSET);
-    this.exitTo(b.start);
-    this.nest--;
+    this.nested(() => {
+      this.setStop(BUDGET_STOP);
+      this.exitTo(b.start);
+    });
     c.op(Op.end);
     c.get(L_LEFT).i32(n).op(Op.i32Sub).set(L_LEFT);
     for (let k = 0; k < n; k++) this.insn(b.insns[k]!, k, k === n - 1);
@@ -331,17 +390,15 @@ class Emitter {
   }
 
   /**
-   * The TLB test of the address in L_A for an access of `size` bytes: leaves an i32 (1:
-   * the fast path may access the frame), with the entry's index in L_I (times 8).
+   * The linear TLB test of the address in L_A for an access of `size` bytes: leaves an i32
+   * (1: the frame is in linear memory and may be accessed so), with the entry's index in
+   * L_I (times 8).
    */
-  private tlbHit(size: number, tag: number, otag: number): void {
+  private tlbHit(size: number, tags: number): void {
     const c = this.c;
-    const base = this.base;
-    c.get(L_A).i64(12).op(Op.i64ShrU);
-    c.op(Op.i32WrapI64).i32(255).op(Op.i32And).i32(3).op(Op.i32Shl).set(L_I);
-    c.get(L_A).i64(12).op(Op.i64ShrU, Op.f64ConvertI64U).set(L_F);
-    c.get(L_I).mem(Op.f64Load, 3, base + tag).get(L_F).op(Op.f64Eq);
-    c.get(L_I).mem(Op.f64Load, 3, base + otag).get(L_F).op(Op.f64Eq, Op.i32And);
+    c.get(L_A).i64(12).op(Op.i64ShrU).tee(L_T);
+    c.op(Op.i32WrapI64).i32(255).op(Op.i32And).i32(3).op(Op.i32Shl).tee(L_I);
+    c.mem(Op.f64Load, 3, this.base + tags).get(L_T).op(Op.f64ConvertI64U, Op.f64Eq);
     if (size > 1) c.get(L_A).op(Op.i32WrapI64).i32(size - 1).op(Op.i32And, Op.i32Eqz, Op.i32And);
   }
 
@@ -355,7 +412,7 @@ class Emitter {
   private load(insn: Insn, k: number, size: number, signed: boolean): void {
     const c = this.c;
     this.address(insn);
-    this.tlbHit(size, RTAG_OFFSET, ROTAG_OFFSET);
+    this.tlbHit(size, RLIN_OFFSET);
     c.if(I64);
     this.linear(ROFF_OFFSET);
     const ops: Record<number, [number, number, number]> = {
@@ -367,32 +424,31 @@ class Emitter {
     const [sOp, uOp, align] = ops[size]!;
     c.mem(signed ? sOp : uOp, align, 0);
     c.op(Op.else);
-    // The port's slow path (may throw: registers written back first).
-    this.spill();
-    this.addressWords();
-    c.i32(insn.pc);
-    this.leftAt(k);
-    c.call(F_LD[size]!);
-    if (size === 8) {
-      c.i32(0).mem(Op.i64Load, 3, this.base + VALUE_OFFSET);
-    } else {
-      if (signed && size === 1) c.op(Op.i32Extend8S);
-      if (signed && size === 2) c.op(Op.i32Extend16S);
-      c.op(signed ? Op.i64ExtendI32S : Op.i64ExtendI32U);
-    }
+    this.nested(() => {
+      // The port's slow path; a fault leaves by the exit (STOP set by the import).
+      this.addressWords();
+      c.i32(insn.pc);
+      this.leftAt(k);
+      c.call(F_LD[size]!);
+      c.i32(0).mem(Op.i32Load, 2, this.base + STOP_OFFSET).if();
+      this.nested(() => this.exitTo(insn.pc));
+      c.op(Op.end);
+      if (size === 8) {
+        c.i32(0).mem(Op.i64Load, 3, this.base + VALUE_OFFSET);
+      } else {
+        if (signed && size === 1) c.op(Op.i32Extend8S);
+        if (signed && size === 2) c.op(Op.i32Extend16S);
+        c.op(signed ? Op.i64ExtendI32S : Op.i64ExtendI32U);
+      }
+    });
     c.op(Op.end);
     this.write(insn.rd);
   }
 
   private store(insn: Insn, k: number, size: number): void {
     const c = this.c;
-    // Cached before the paths split (each path reads it).
-    if (insn.rs2 !== 0) {
-      this.read(insn.rs2);
-      c.op(Op.drop);
-    }
     this.address(insn);
-    this.tlbHit(size, WTAG_OFFSET, WOTAG_OFFSET);
+    this.tlbHit(size, WLIN_OFFSET);
     c.if();
     this.linear(WOFF_OFFSET);
     this.read(insn.rs2);
@@ -400,29 +456,28 @@ class Emitter {
     const [op, align] = ops[size]!;
     c.mem(op, align, 0);
     c.op(Op.else);
-    this.nest++;
-    this.spill();
-    this.addressWords();
-    this.read(insn.rs2);
-    c.op(Op.i32WrapI64);
-    if (size === 8) {
+    this.nested(() => {
+      this.addressWords();
       this.read(insn.rs2);
-      c.i64(32).op(Op.i64ShrU, Op.i32WrapI64);
-    }
-    c.i32(insn.pc);
-    this.leftAt(k);
-    c.call(F_ST[size]!);
-    // 1: a hook asked to stop after this store; 2: the store left the fast path (it may
-    // have written code): leave the region right after it either way.
-    c.tee(L_S).if();
-    this.nest++;
-    c.get(L_S).i32(1).op(Op.i32Eq).if();
-    c.i32(0).i32(StopReason.Stop).mem(Op.i32Store, 2, this.base + STOP_OFFSET);
-    c.op(Op.end);
-    this.exitTo(insn.pc + insn.len, this.n - k - 1);
-    this.nest--;
-    c.op(Op.end);
-    this.nest--;
+      c.op(Op.i32WrapI64);
+      if (size === 8) {
+        this.read(insn.rs2);
+        c.i64(32).op(Op.i64ShrU, Op.i32WrapI64);
+      }
+      c.i32(insn.pc);
+      this.leftAt(k);
+      c.call(F_ST[size]!);
+      // 1: a hook asked to stop after this store; 2: the store left the fast path (it may
+      // have written code); 3: it faulted. Leave the region right after it in any case.
+      c.tee(L_S).if();
+      this.nested(() => {
+        c.get(L_S).i32(1).op(Op.i32Eq).if();
+        this.setStop(StopReason.Stop);
+        c.op(Op.end);
+        this.exitTo(insn.pc + insn.len, this.n - k - 1);
+      });
+      c.op(Op.end);
+    });
     c.op(Op.end);
   }
 
@@ -531,7 +586,6 @@ class Emitter {
   private insn(insn: Insn, k: number, last: boolean): void {
     const c = this.c;
     const { rd, imm, pc, len } = insn;
-    // Results no one sees: only loads (which may fault) still run.
     switch (insn.mnemonic) {
       case 'lb': return this.load(insn, k, 1, true);
       case 'lh': return this.load(insn, k, 2, true);
@@ -557,23 +611,18 @@ class Emitter {
         c.i64(-2).op(Op.i64And).set(L_A);
         c.i64(pc + len);
         this.write(rd);
-        this.flush();
         c.get(L_A).i64(pc).op(Op.i64Eq).if();
-        this.nest++;
-        this.halt(pc);
-        this.nest--;
+        this.nested(() => this.halt(pc));
         c.op(Op.end);
         // A target that starts one of the region's blocks (a switch's jump table, a return
         // into the same page) stays in the region.
         for (const start of this.index.keys()) {
           c.get(L_A).i64(start).op(Op.i64Eq).if();
-          this.nest++;
-          this.goto(start);
-          this.nest--;
+          this.nested(() => this.goto(start));
           c.op(Op.end);
         }
-        this.storeLeft(0);
-        c.get(L_A).op(Op.f64ConvertI64U, Op.return);
+        c.get(L_A).op(Op.f64ConvertI64U).set(L_NPC);
+        c.br(this.exitDepth());
         return;
       }
       case 'beq': case 'bne': case 'blt': case 'bge': case 'bltu': case 'bgeu': {
@@ -581,12 +630,11 @@ class Emitter {
         this.read(insn.rs1);
         this.read(insn.rs2);
         c.op(ops[insn.mnemonic]!);
-        this.flush();
         c.if();
-        this.nest++;
-        if (imm === 0) this.halt(pc);
-        else this.goto(pc + imm);
-        this.nest--;
+        this.nested(() => {
+          if (imm === 0) this.halt(pc);
+          else this.goto(pc + imm);
+        });
         c.op(Op.end);
         this.goto(pc + len);
         return;
@@ -659,7 +707,7 @@ function uleb32(n: number): number[] {
 }
 
 /** mulhu(a, b): the high 64 bits of the unsigned 128-bit product, by 32-bit halves. */
-function mulhuFunction(): ModuleFunction {
+export function mulhuFunction(): ModuleFunction {
   const c = new Code();
   // params 0 a, 1 b; locals 2 ll, 3 lh, 4 hl, 5 hh, 6 mid
   const M = 0xffffffffn;
@@ -673,16 +721,17 @@ function mulhuFunction(): ModuleFunction {
   hi(2); lo(3); c.op(Op.i64Add); lo(4); c.op(Op.i64Add).set(6);
   // hh + (lh >> 32) + (hl >> 32) + (mid >> 32)
   c.get(5); hi(3); c.op(Op.i64Add); hi(4); c.op(Op.i64Add); hi(6); c.op(Op.i64Add);
-  return { type: { params: [I64, I64], results: [I64] }, locals: [I64, I64, I64, I64, I64], code: c };
+  return { type: MULHU_TYPE, locals: [I64, I64, I64, I64, I64], code: c };
 }
 
 /** The module of a region: exports `run(left) -> next pc` (see the file doc). */
 export function regionModule(blocks: readonly RegionBlock[], base: number): Uint8Array {
-  const code = new Emitter(blocks, base).emit();
-  const locals = [I32, I64, I64, I64, I32, I32, F64, ...new Array<number>(32).fill(I64)];
+  const emitter = new Emitter(blocks, base);
+  const code = emitter.emit();
+  const locals = [I32, I64, I64, I64, I32, I32, F64, ...new Array<number>(emitter.registerLocals).fill(I64)];
   return encodeModule(
     MEMORY_PAGES,
-    IMPORTS.map((name, i) => ({ name, type: IMPORT_TYPES[i]! })),
-    [mulhuFunction(), { type: { params: [I32], results: [F64] }, locals, code, export: 'run' }],
+    [...IMPORTS.map((name, i) => ({ name, type: IMPORT_TYPES[i]! })), { name: 'mulhu', type: MULHU_TYPE }],
+    [{ type: { params: [I32], results: [F64] }, locals, code, export: 'run' }],
   );
 }

@@ -13,7 +13,16 @@
  * and clear (see tier.ts), so a stale region is never entered.
  */
 import { Code, F64, type FuncType, I32, Op, VOID, encodeModule } from './encoder.js';
-import { CACHE_ENTRIES, CACHE_OFFSET, LEFT_OFFSET, MEMORY_PAGES, STOP_OFFSET } from './compile.js';
+import {
+  CACHE_ENTRIES,
+  CACHE_OFFSET,
+  IMPORTS,
+  IMPORT_TYPES,
+  LEFT_OFFSET,
+  MEMORY_PAGES,
+  STOP_OFFSET,
+  mulhuFunction,
+} from './compile.js';
 
 /** A region's type: (left) -> next pc. */
 export const REGION_TYPE: FuncType = { params: [I32], results: [F64] };
@@ -23,7 +32,11 @@ export function cacheEntry(pc: number): number {
   return (((pc >>> 1) ^ (pc >>> 14)) & (CACHE_ENTRIES - 1)) << 3;
 }
 
-/** The hub module for a tier area at `base`: exports `enter(pc, left) -> next pc`. */
+/**
+ * The hub module for a tier area at `base`: exports `enter(pc, left) -> next pc`, and the
+ * functions regions import (see compile.ts IMPORTS): the memory slow paths, which call the
+ * JS imports of the same names, and mulhu.
+ */
 export function hubModule(base: number): Uint8Array {
   const c = new Code();
   // params: 0 pc (i32), 1 left (i32); locals: 2 entry (i32), 3 npc (f64)
@@ -53,10 +66,21 @@ export function hubModule(base: number): Uint8Array {
   c.br(0);
   c.op(Op.end); // loop
   c.op(Op.unreachable);
+  const forwards = IMPORTS.map((name, i) => {
+    const type = IMPORT_TYPES[i]!;
+    const f = new Code();
+    type.params.forEach((_, p) => f.get(p));
+    f.call(i);
+    return { type, locals: [], code: f, export: name };
+  });
   return encodeModule(
     MEMORY_PAGES,
-    [],
-    [{ type: { params: [I32, I32], results: [F64] }, locals: [I32, F64], code: c, export: 'enter' }],
+    IMPORTS.map((name, i) => ({ name, type: IMPORT_TYPES[i]! })),
+    [
+      ...forwards,
+      { ...mulhuFunction(), export: 'mulhu' },
+      { type: { params: [I32, I32], results: [F64] }, locals: [I32, F64], code: c, export: 'enter' },
+    ],
     { type: REGION_TYPE },
   );
 }

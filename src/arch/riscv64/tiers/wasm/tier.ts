@@ -25,7 +25,6 @@ import { type InterpretFn, interpreterFor } from '../interpreter.js';
 import { type BlockStore, JsTier, type JsTierOptions } from '../js-blocks.js';
 import type { ExecutionTier, MachineContext } from '../types.js';
 import { Wasm, type WasmImports, type WasmModule, type WasmTable } from './api.js';
-import { CHANGED_TRANSLATION, type MemoryObserver } from '../../../memory/paged-memory.js';
 import { TLB_SIZE } from '../../memory-port.js';
 import { type WasmMemory } from './api.js';
 import { cacheEntry, hubModule } from './hub.js';
@@ -35,15 +34,14 @@ import {
   CACHE_OFFSET,
   IMPORTS,
   LEFT_OFFSET,
+  FAULT_STOP,
   REGS_OFFSET,
-  RTAG_OFFSET,
+  RLIN_OFFSET,
   ROFF_OFFSET,
-  ROTAG_OFFSET,
   STOP_OFFSET,
   VALUE_OFFSET,
+  WLIN_OFFSET,
   WOFF_OFFSET,
-  WOTAG_OFFSET,
-  WTAG_OFFSET,
   discoverRegion,
   regionModule,
 } from './compile.js';
@@ -80,18 +78,18 @@ const INTERPRET_TO_JUMP = new Block(null, 0, new Int32Array(0), 0);
 type RunBlock = (S: unknown, P: unknown, R: Int32Array, left: number, O: unknown) => number;
 
 /** What the imports and the region wrappers share (one per hart). */
-class Shared implements MemoryObserver {
+class Shared {
   readonly memory: WasmMemory;
   /** This hart's tier area in the memory (see compile.ts). */
   readonly base: number;
   readonly regs: Int32Array;
   readonly words: Int32Array;
-  /** The instruction and the budget before it, recorded on every slow path (for a throw). */
+  /** The instruction and the budget before it, recorded on every slow path (for a fault). */
   faultPc = 0;
   faultLeft = 0;
+  /** What the last faulting access threw (the region has left with FAULT_STOP). */
+  fault: unknown = undefined;
   readonly imports: WasmImports;
-  private readonly rotag: Float64Array;
-  private readonly wotag: Float64Array;
 
   constructor(port: MemoryPort) {
     this.faultPc = 0.5;
@@ -102,51 +100,35 @@ class Shared implements MemoryObserver {
     // access then takes the port's path.
     this.memory = area >= 0 ? pool!.memory : new Wasm.Memory({ initial: TIER_AREA / 65536, maximum: TIER_AREA / 65536, shared: true });
     this.base = area >= 0 ? area : 0;
-    const linear = area >= 0 ? pool! : undefined;
     const buffer = this.memory.buffer;
     const base = this.base;
     this.regs = new Int32Array(buffer, base + REGS_OFFSET, 66);
     this.words = new Int32Array(buffer, base, TIER_AREA / 4);
-    // The port's TLB tags move into linear memory, where regions test them: every fill and
-    // drop the port makes is then seen by the regions as it happens.
-    const tags = port as unknown as { rtag: Float64Array; wtag: Float64Array };
-    const rtagView = new Float64Array(buffer, base + RTAG_OFFSET, TLB_SIZE);
-    const wtagView = new Float64Array(buffer, base + WTAG_OFFSET, TLB_SIZE);
-    rtagView.set(tags.rtag);
-    wtagView.set(tags.wtag);
-    tags.rtag = rtagView;
-    tags.wtag = wtagView;
-    const rotag = (this.rotag = new Float64Array(buffer, base + ROTAG_OFFSET, TLB_SIZE).fill(NaN));
-    const wotag = (this.wotag = new Float64Array(buffer, base + WOTAG_OFFSET, TLB_SIZE).fill(NaN));
-    const roff = new Int32Array(buffer, base + ROFF_OFFSET, TLB_SIZE);
-    const woff = new Int32Array(buffer, base + WOFF_OFFSET, TLB_SIZE);
-    port.memory.addObserver(this);
+    // The port's linear TLBs move into linear memory, where regions test them: every fill
+    // and drop the port makes is then seen by the regions as it happens.
+    const rlin = new Float64Array(buffer, base + RLIN_OFFSET, TLB_SIZE).fill(NaN);
+    const wlin = new Float64Array(buffer, base + WLIN_OFFSET, TLB_SIZE).fill(NaN);
+    port.rlin = rlin;
+    port.wlin = wlin;
+    port.roff = new Int32Array(buffer, base + ROFF_OFFSET, TLB_SIZE);
+    port.woff = new Int32Array(buffer, base + WOFF_OFFSET, TLB_SIZE);
+    const linear = area >= 0 ? pool! : undefined;
+    port.linearOffset = (frame) => (linear !== undefined && linear.isLinear(frame.u8) ? frame.u8.byteOffset : -1);
     const { rtag, rmem, rmem8, wtag, wmem, wmem8 } = port;
     const words = this.words;
     const V = VALUE_OFFSET >> 2;
-    /** After an access the regions could not make: the frame's linear offset, if it has one. */
-    const fillRead = (a: number, ah: number): void => {
-      const i = (a >>> 12) & 255;
-      const page = ah * 1048576 + (a >>> 12);
-      if (linear !== undefined && rtag[i] === page && linear.isLinear(rmem8[i]!)) {
-        rotag[i] = page;
-        roff[i] = rmem8[i]!.byteOffset;
-      }
-    };
-    const fillWrite = (a: number, ah: number): void => {
-      const i = (a >>> 12) & 255;
-      const page = ah * 1048576 + (a >>> 12);
-      if (linear !== undefined && wtag[i] === page && linear.isLinear(wmem8[i]!)) {
-        wotag[i] = page;
-        woff[i] = wmem8[i]!.byteOffset;
-      }
-      fillRead(a, ah);
-    };
+    const STOP = STOP_OFFSET >> 2;
     const slow = (pc: number, left: number): number => {
       const at = pc >>> 0;
       this.faultPc = at;
       this.faultLeft = left;
       return at;
+    };
+    /** A slow path threw: the region leaves by its exit, and the caller rethrows. */
+    const faulted = (e: unknown): number => {
+      this.fault = e;
+      words[STOP] = FAULT_STOP;
+      return 3;
     };
     /** After a slow-path store: 1 to stop after it (a hook asked), else 2 (leave the region). */
     const after = (): number => {
@@ -156,113 +138,115 @@ class Shared implements MemoryObserver {
       }
       return 2;
     };
+    // Frames outside linear memory (the shared zero frame, or past the arena) still hit the
+    // port's own TLBs here; the rest is the port's slow path.
     const fns: Record<(typeof IMPORTS)[number], (...a: number[]) => number | undefined> = {
       ld1: (a, ah, pc, left) => {
-        const i = (a >>> 12) & 255;
-        return rtag[i] === ah * 1048576 + (a >>> 12) ? rmem8[i]![a & 4095]! : port.ld(a, ah, 1, slow(pc, left));
+        try {
+          const i = (a >>> 12) & 255;
+          return rtag[i] === ah * 1048576 + (a >>> 12) ? rmem8[i]![a & 4095]! : port.ld(a, ah, 1, slow(pc, left));
+        } catch (e) {
+          return faulted(e);
+        }
       },
       ld2: (a, ah, pc, left) => {
-        const i = (a >>> 12) & 255;
-        if (rtag[i] === ah * 1048576 + (a >>> 12) && (a & 1) === 0) {
-          const m8 = rmem8[i]!;
-          const o = a & 4095;
-          return m8[o]! | (m8[o + 1]! << 8);
+        try {
+          const i = (a >>> 12) & 255;
+          if (rtag[i] === ah * 1048576 + (a >>> 12) && (a & 1) === 0) {
+            const m8 = rmem8[i]!;
+            const o = a & 4095;
+            return m8[o]! | (m8[o + 1]! << 8);
+          }
+          return port.ld(a, ah, 2, slow(pc, left));
+        } catch (e) {
+          return faulted(e);
         }
-        return port.ld(a, ah, 2, slow(pc, left));
       },
       ld4: (a, ah, pc, left) => {
-        const i = (a >>> 12) & 255;
-        return rtag[i] === ah * 1048576 + (a >>> 12) && (a & 3) === 0 ? rmem[i]![(a & 4095) >> 2]! : port.ld(a, ah, 4, slow(pc, left));
+        try {
+          const i = (a >>> 12) & 255;
+          return rtag[i] === ah * 1048576 + (a >>> 12) && (a & 3) === 0 ? rmem[i]![(a & 4095) >> 2]! : port.ld(a, ah, 4, slow(pc, left));
+        } catch (e) {
+          return faulted(e);
+        }
       },
       ld8: (a, ah, pc, left) => {
-        const i = (a >>> 12) & 255;
-        if (rtag[i] === ah * 1048576 + (a >>> 12) && (a & 7) === 0) {
-          const m32 = rmem[i]!;
-          const o = (a & 4095) >> 2;
-          words[V] = m32[o]!;
-          words[V + 1] = m32[o + 1]!;
-        } else {
-          words[V] = port.ld(a, ah, 8, slow(pc, left));
-          words[V + 1] = port.vhi;
+        try {
+          const i = (a >>> 12) & 255;
+          if (rtag[i] === ah * 1048576 + (a >>> 12) && (a & 7) === 0) {
+            const m32 = rmem[i]!;
+            const o = (a & 4095) >> 2;
+            words[V] = m32[o]!;
+            words[V + 1] = m32[o + 1]!;
+          } else {
+            words[V] = port.ld(a, ah, 8, slow(pc, left));
+            words[V + 1] = port.vhi;
+          }
+        } catch (e) {
+          faulted(e);
         }
         return undefined;
       },
       st1: (a, ah, v, pc, left) => {
-        const i = (a >>> 12) & 255;
-        if (wtag[i] === ah * 1048576 + (a >>> 12)) {
-          wmem8[i]![a & 4095] = v;
-          return 0;
+        try {
+          const i = (a >>> 12) & 255;
+          if (wtag[i] === ah * 1048576 + (a >>> 12)) {
+            wmem8[i]![a & 4095] = v;
+            return 0;
+          }
+          port.st(a, ah, 1, v, 0, slow(pc, left));
+          return after();
+        } catch (e) {
+          return faulted(e);
         }
-        port.st(a, ah, 1, v, 0, slow(pc, left));
-        return after();
       },
       st2: (a, ah, v, pc, left) => {
-        const i = (a >>> 12) & 255;
-        if (wtag[i] === ah * 1048576 + (a >>> 12) && (a & 1) === 0) {
-          const m8 = wmem8[i]!;
-          const o = a & 4095;
-          m8[o] = v;
-          m8[o + 1] = v >> 8;
-          return 0;
+        try {
+          const i = (a >>> 12) & 255;
+          if (wtag[i] === ah * 1048576 + (a >>> 12) && (a & 1) === 0) {
+            const m8 = wmem8[i]!;
+            const o = a & 4095;
+            m8[o] = v;
+            m8[o + 1] = v >> 8;
+            return 0;
+          }
+          port.st(a, ah, 2, v, 0, slow(pc, left));
+          return after();
+        } catch (e) {
+          return faulted(e);
         }
-        port.st(a, ah, 2, v, 0, slow(pc, left));
-        return after();
       },
       st4: (a, ah, v, pc, left) => {
-        const i = (a >>> 12) & 255;
-        if (wtag[i] === ah * 1048576 + (a >>> 12) && (a & 3) === 0) {
-          wmem[i]![(a & 4095) >> 2] = v;
-          return 0;
+        try {
+          const i = (a >>> 12) & 255;
+          if (wtag[i] === ah * 1048576 + (a >>> 12) && (a & 3) === 0) {
+            wmem[i]![(a & 4095) >> 2] = v;
+            return 0;
+          }
+          port.st(a, ah, 4, v, 0, slow(pc, left));
+          return after();
+        } catch (e) {
+          return faulted(e);
         }
-        port.st(a, ah, 4, v, 0, slow(pc, left));
-        return after();
       },
       st8: (a, ah, v, vh, pc, left) => {
-        const i = (a >>> 12) & 255;
-        if (wtag[i] === ah * 1048576 + (a >>> 12) && (a & 7) === 0) {
-          const m32 = wmem[i]!;
-          const o = (a & 4095) >> 2;
-          m32[o] = v;
-          m32[o + 1] = vh;
-          return 0;
+        try {
+          const i = (a >>> 12) & 255;
+          if (wtag[i] === ah * 1048576 + (a >>> 12) && (a & 7) === 0) {
+            const m32 = wmem[i]!;
+            const o = (a & 4095) >> 2;
+            m32[o] = v;
+            m32[o + 1] = vh;
+            return 0;
+          }
+          port.st(a, ah, 8, v, vh, slow(pc, left));
+          return after();
+        } catch (e) {
+          return faulted(e);
         }
-        port.st(a, ah, 8, v, vh, slow(pc, left));
-        return after();
       },
     };
-    const env: Record<string, unknown> = { memory: this.memory };
-    for (const name of IMPORTS) {
-      const f = fns[name];
-      env[name] = name.startsWith('ld')
-        ? (a: number, ah: number, pc: number, left: number) => {
-            const v = f(a, ah, pc, left);
-            fillRead(a, ah);
-            return v;
-          }
-        : (a: number, ah: number, v: number, x: number, y: number, z?: number) => {
-            const r = f(a, ah, v, x, y, z!);
-            fillWrite(a, ah);
-            return r;
-          };
-    }
-    this.imports = { env };
-  }
-
-  /** Frames changed under these pages: their linear offsets are stale. */
-  memoryChanged(firstPage: number, pageCount: number, what: number): void {
-    if ((what & CHANGED_TRANSLATION) === 0) return;
-    const rotag = this.rotag;
-    const wotag = this.wotag;
-    if (pageCount <= TLB_SIZE) {
-      for (let p = firstPage; p < firstPage + pageCount; p++) {
-        const i = p & (TLB_SIZE - 1);
-        if (rotag[i] === p) rotag[i] = NaN;
-        if (wotag[i] === p) wotag[i] = NaN;
-      }
-    } else {
-      rotag.fill(NaN);
-      wotag.fill(NaN);
-    }
+    this.imports = { env: { memory: this.memory, ...fns } };
   }
 }
 
@@ -288,6 +272,7 @@ export class WasmTier implements ExecutionTier {
   private readonly interpret: InterpretFn;
   private observing = false;
   private readonly table: WasmTable;
+  private readonly regionImports: WasmImports;
   private readonly enter: (pc: number, left: number) => number;
   /** The hub's cache in linear memory: (pc, table index) pairs. */
   private readonly cache: Int32Array;
@@ -313,8 +298,12 @@ export class WasmTier implements ExecutionTier {
     this.interpret = interpreterFor(isa, 0);
     const base = this.shared.base;
     this.table = new Wasm.Table({ element: 'anyfunc', initial: 1024 });
-    const hub = new Wasm.Instance(moduleFor(hubModule(base)), { env: { memory: this.shared.memory, table: this.table } });
+    const hub = new Wasm.Instance(moduleFor(hubModule(base)), { env: { ...this.shared.imports.env, table: this.table } });
     this.enter = hub.exports.enter as (pc: number, left: number) => number;
+    // Regions import the hub's functions (wasm to wasm: no JS wrapper per module).
+    const env: Record<string, unknown> = { memory: this.shared.memory, mulhu: hub.exports.mulhu };
+    for (const name of IMPORTS) env[name] = hub.exports[name];
+    this.regionImports = { env };
     this.cache = new Int32Array(this.shared.memory.buffer, base + CACHE_OFFSET, CACHE_ENTRIES * 2);
     this.clearCache();
     blocks.onBlocksDropped(() => this.clearCache());
@@ -359,6 +348,14 @@ export class WasmTier implements ExecutionTier {
     }
     const stop = words[STOP_OFFSET >> 2]!;
     const after = words[LEFT_OFFSET >> 2]!;
+    if (stop === FAULT_STOP) {
+      // An access faulted: the region has written its registers back and left.
+      state.pc = shared.faultPc;
+      state.left = shared.faultLeft;
+      const fault = shared.fault;
+      shared.fault = undefined;
+      throw fault;
+    }
     if (stop !== 0 && stop !== BUDGET_STOP) {
       state.stopReason = stop;
       state.stopLeft = after;
@@ -379,43 +376,23 @@ export class WasmTier implements ExecutionTier {
     if (cp.base < PC_LIMIT) {
       const region = discoverRegion(this.isa, code, cp, slot);
       if (region.length > 0) {
-        const instance = new Wasm.Instance(moduleFor(regionModule(region, this.shared.base)), this.shared.imports);
+        const instance = new Wasm.Instance(moduleFor(regionModule(region, this.shared.base)), this.regionImports);
         const run = instance.exports.run as (left: number) => number;
         const first = region[0]!;
         const offsets = Int32Array.from(first.insns, (insn) => insn.pc - first.start);
-        return new RegionBlock(this.wrap(run) as unknown as Block['fn'], first.insns.length, offsets, first.start, run);
+        // The block-function contract (see code-cache.ts Block), through the hub.
+        const start = first.start;
+        const fn: RunBlock = (_S, _P, _R, left) => {
+          this.install(block, start);
+          return this.viaHub(start, left);
+        };
+        const block = new RegionBlock(fn as unknown as Block['fn'], first.insns.length, offsets, start, run);
+        return block;
       }
     }
     // Not compiled here (a system or platform instruction, or a pc beyond 2^32): the
     // interpreter runs from here to the next jump, as it runs cold code.
     return INTERPRET_TO_JUMP;
-  }
-
-  /** The block-function contract (see code-cache.ts Block) around a region's `run`. */
-  private wrap(run: (left: number) => number): RunBlock {
-    const shared = this.shared;
-    const words = shared.words;
-    const L = LEFT_OFFSET >> 2;
-    const STOP = STOP_OFFSET >> 2;
-    return (S, _P, _R, left) => {
-      const state = S as MachineContext['state'];
-      words[STOP] = 0;
-      let npc: number;
-      try {
-        npc = run(left);
-      } catch (e) {
-        state.pc = shared.faultPc;
-        state.left = shared.faultLeft;
-        throw e;
-      }
-      const stop = words[STOP]!;
-      if (stop !== 0 && stop !== BUDGET_STOP) {
-        state.stopReason = stop;
-        state.stopLeft = words[L]!;
-        state.left = 0;
-      } else state.left = words[L]!;
-      return npc;
-    };
   }
 
   run(): number {
