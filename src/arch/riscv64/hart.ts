@@ -58,8 +58,9 @@ export interface RiscvHartOptions {
   /** The execution tier (default 'js'). */
   engine?: ExecutionEngine;
   /**
-   * How many times a block start is reached before it is compiled (0–255, default 64):
-   * compiling costs far more than interpreting a block a few times.
+   * How many times a block start is reached before it is compiled (0–255; default 64 on
+   * 'js', 255 on 'wasm', whose regions cost more to compile): compiling costs far more than
+   * interpreting a block a few times.
    */
   translateThreshold?: number;
   /** Value of mhartid (default 0). */
@@ -95,7 +96,7 @@ export class RiscvHart implements Hart {
     readonly memory: PagedMemory,
     options: RiscvHartOptions = {},
   ) {
-    const threshold = options.translateThreshold ?? 64;
+    const threshold = options.translateThreshold ?? (options.engine === 'wasm' ? 255 : 64);
     if (!Number.isInteger(threshold) || threshold < 0 || threshold > 255) {
       throw new RangeError(`translateThreshold must be an integer in 0..255, got ${threshold}`);
     }

@@ -91,12 +91,11 @@ const L_BLOCK = 1;
 const L_A = 2;
 const L_T = 3;
 const L_U = 4;
-const L_S = 5;
-const L_I = 6;
+const L_I = 5;
 /** The next pc, on the way to the exit (f64). */
-const L_NPC = 7;
+const L_NPC = 6;
 /** The first register local: the region's registers get consecutive locals from here. */
-const FIRST_REG_LOCAL = 8;
+const FIRST_REG_LOCAL = 7;
 /** Instructions that read rs2 (the others' rs2 field is part of an immediate, or unused). */
 const READS_RS2 = new Set([
   'add', 'sub', 'sll', 'slt', 'sltu', 'xor', 'srl', 'sra', 'or', 'and', 'addw', 'subw', 'sllw', 'srlw', 'sraw',
@@ -430,9 +429,8 @@ class Emitter {
       c.i32(insn.pc);
       this.leftAt(k);
       c.call(F_LD[size]!);
-      c.i32(0).mem(Op.i32Load, 2, this.base + STOP_OFFSET).if();
-      this.nested(() => this.exitTo(insn.pc));
-      c.op(Op.end);
+      // (the next pc does not matter after a fault: the caller takes the faulting one)
+      c.i32(0).mem(Op.i32Load, 2, this.base + STOP_OFFSET).brIf(this.exitDepth());
       if (size === 8) {
         c.i32(0).mem(Op.i64Load, 3, this.base + VALUE_OFFSET);
       } else {
@@ -467,15 +465,11 @@ class Emitter {
       c.i32(insn.pc);
       this.leftAt(k);
       c.call(F_ST[size]!);
-      // 1: a hook asked to stop after this store; 2: the store left the fast path (it may
-      // have written code); 3: it faulted. Leave the region right after it in any case.
-      c.tee(L_S).if();
-      this.nested(() => {
-        c.get(L_S).i32(1).op(Op.i32Eq).if();
-        this.setStop(StopReason.Stop);
-        c.op(Op.end);
-        this.exitTo(insn.pc + insn.len, this.n - k - 1);
-      });
+      // Nonzero: the store left the fast path (it may have written code), a hook asked to
+      // stop after it, or it faulted (the import has set STOP for the last two). Leave the
+      // region right after it in any case.
+      c.if();
+      this.nested(() => this.exitTo(insn.pc + insn.len, this.n - k - 1));
       c.op(Op.end);
     });
     c.op(Op.end);
@@ -728,7 +722,7 @@ export function mulhuFunction(): ModuleFunction {
 export function regionModule(blocks: readonly RegionBlock[], base: number): Uint8Array {
   const emitter = new Emitter(blocks, base);
   const code = emitter.emit();
-  const locals = [I32, I64, I64, I64, I32, I32, F64, ...new Array<number>(emitter.registerLocals).fill(I64)];
+  const locals = [I32, I64, I64, I64, I32, F64, ...new Array<number>(emitter.registerLocals).fill(I64)];
   return encodeModule(
     MEMORY_PAGES,
     [...IMPORTS.map((name, i) => ({ name, type: IMPORT_TYPES[i]! })), { name: 'mulhu', type: MULHU_TYPE }],

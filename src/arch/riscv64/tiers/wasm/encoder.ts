@@ -197,6 +197,12 @@ export class Code {
     return this;
   }
 
+  brIf(depth: number): this {
+    this.bytes.push(Op.brIf);
+    uleb(this.bytes, depth);
+    return this;
+  }
+
   /** `call_indirect` through table 0 with type index `type`. */
   callIndirect(type: number): this {
     this.bytes.push(Op.callIndirect);

@@ -24,6 +24,7 @@ import type { InstructionObserver } from '../../observer.js';
 import { type InterpretFn, interpreterFor } from '../interpreter.js';
 import { type BlockStore, JsTier, type JsTierOptions } from '../js-blocks.js';
 import type { ExecutionTier, MachineContext } from '../types.js';
+import { StopReason } from '../../types.js';
 import { Wasm, type WasmImports, type WasmModule, type WasmTable } from './api.js';
 import { TLB_SIZE } from '../../memory-port.js';
 import { type WasmMemory } from './api.js';
@@ -130,13 +131,13 @@ class Shared {
       words[STOP] = FAULT_STOP;
       return 3;
     };
-    /** After a slow-path store: 1 to stop after it (a hook asked), else 2 (leave the region). */
+    /** After a slow-path store: the region leaves, and stops the run if a hook asked. */
     const after = (): number => {
       if (port.stopRequested) {
         port.stopRequested = false;
-        return 1;
+        words[STOP] = StopReason.Stop;
       }
-      return 2;
+      return 1;
     };
     // Frames outside linear memory (the shared zero frame, or past the arena) still hit the
     // port's own TLBs here; the rest is the port's slow path.
