@@ -1,3 +1,4 @@
+import { RUN_ADDONS, type RunAddonContext, type RunAddonSession } from './addons/index.js';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -209,21 +210,43 @@ async function runCommand(elfPath: string, guestArgs: string[], options: RunOpti
     },
   });
   if (options.trace) traceSyscalls(zeroos);
+  const sessions: RunAddonSession[] = [];
+  const context: RunAddonContext = { zeroos, elfPath, executable, stderr: (text) => writeDiagnostic(2, encode(text)) };
+  for (const addon of RUN_ADDONS) {
+    const session = await addon.start(options as unknown as Record<string, unknown>, context);
+    if (session !== undefined) sessions.push(session);
+  }
   const path = guestExecutablePath(elfPath);
   zeroos.load({ executable, path, argv: [options.argv0 ?? path, ...guestArgs], env: options.env });
   process.on('SIGINT', onSigint);
   const started = performance.now();
-  let result: RunResult;
+  let result: RunResult | undefined;
+  let failure: unknown;
   try {
     result = await zeroos.runAsync({
       slice: options.slice ?? adaptiveSlices(),
       pause: () => new Promise((resolve) => setImmediate(resolve)),
       signal: interrupt.signal,
     });
+  } catch (error) {
+    failure = error;
+    throw error;
   } finally {
     process.off('SIGINT', onSigint);
-    if (options.stats) printStats(zeroos, performance.now() - started, options);
+    const wallMs = performance.now() - started;
+    // Every add-on finishes, whatever the others do; the first error is reported after.
+    let finishError: unknown;
+    for (const session of sessions) {
+      try {
+        await session.finish?.(result, failure);
+      } catch (error) {
+        finishError ??= error;
+      }
+    }
+    if (options.stats) printStats(zeroos, wallMs, options, sessions.flatMap((s) => s.statsLines?.() ?? []));
+    if (finishError !== undefined && failure === undefined) throw finishError;
   }
+  if (result === undefined) throw failure;
   if (result.signal !== undefined) {
     writeDiagnostic(2, encode(`zeroos: the guest was killed by ${signalName(result.signal)} (exit status ${result.exitCode})\n`));
   }
@@ -293,7 +316,7 @@ function traceSyscalls(zeroos: ZeroOS): void {
   });
 }
 
-function printStats(zeroos: ZeroOS, wallMs: number, options: RunOptions): void {
+function printStats(zeroos: ZeroOS, wallMs: number, options: RunOptions, addonLines: readonly string[] = []): void {
   const stats = zeroos.stats();
   const mips = stats.instructions / 1e6 / (wallMs / 1000);
   const lines = [
@@ -331,6 +354,7 @@ function printStats(zeroos: ZeroOS, wallMs: number, options: RunOptions): void {
   }
   const out = zeroos.result().output;
   if (out) lines.push(`output          ${out.guest} -> ${out.host}: ${out.files} files, ${out.bytes} bytes`);
+  lines.push(...addonLines);
   writeDiagnostic(2, encode(lines.join('\n') + '\n'));
 }
 
@@ -415,7 +439,9 @@ export function buildProgram(registry: IntegrationRegistry = builtinIntegrations
     .action(async (elf: string, args: string[], options: RunOptions) => {
       process.exitCode = await runCommand(elf, args, options, registry);
     });
-  addIntegrationOptions(program.commands.find((c) => c.name() === 'run')!, registry.list(), 'run');
+  const run = program.commands.find((c) => c.name() === 'run')!;
+  for (const addon of RUN_ADDONS) addon.addOptions(run);
+  addIntegrationOptions(run, registry.list(), 'run');
 
   program
     .command('platforms')
@@ -483,7 +509,7 @@ function adapterPathIn(argv: readonly string[]): string | undefined {
 const ADAPTER_COMMANDS = new Set(['run', 'layout', 'linker-script', 'check', 'platforms']);
 
 /** The run options that take no value (the scan above must not skip an argument after them). */
-const RUN_SWITCHES = new Set(['--stats', '--trace', '--tty', '--json', '--run', '-h', '--help']);
+const RUN_SWITCHES = new Set(['--stats', '--trace', '--tty', '--json', '--run', '-h', '--help', ...RUN_ADDONS.flatMap((a) => a.switches ?? [])]);
 
 export async function main(argv: readonly string[]): Promise<number> {
   try {

@@ -24,7 +24,7 @@ export class CostAccounting implements BootContribution, InstructionObserver {
   }
 
   onBoot(): void {
-    if (this.model) this.arch.hart.observe(this);
+    if (this.model) this.arch.hart.addObserver(this);
   }
 
   instruction(pc: number, _bits: number, info: number, imm: number): void {

@@ -531,3 +531,28 @@ describe('reservationRule', () => {
     });
   }
 });
+
+describe('several observers at once (addObserver)', () => {
+  // 30 passes of a 3-instruction loop after one setup instruction, then ebreak.
+  const program = [A.addi(A0, 0, 30), A.addi(A1, A1, 2), A.addi(A0, A0, -1), A.bne(A0, 0, -8), A.ebreak()];
+  for (const options of ENGINES) {
+    it(`should show every retired instruction to each observer, and stop showing a removed one (${engineName(options)})`, () => {
+      const { hart } = machine(program, options);
+      const pcs: number[] = [];
+      const counter = new BlockCounter();
+      const both = { seen: 0, counted: 0, instruction: () => void both.seen++, block: (_s: number, n: number) => void (both.counted += n) };
+      hart.addObserver({ instruction: (pc) => void pcs.push(pc) });
+      const removeCounter = hart.addObserver(counter);
+      hart.addObserver(both);
+      expect(hart.run(50)).toBe(StopReason.Budget);
+      expect(pcs).toHaveLength(50);
+      expect(pcs.slice(0, 5)).toEqual([CODE, CODE + 4, CODE + 8, CODE + 12, CODE + 4]);
+      expect([counter.total, both.seen, both.counted]).toEqual([50, 50, 50]);
+      removeCounter();
+      expect(hart.run(1000)).toBe(StopReason.Ebreak);
+      expect(counter.total).toBe(50);
+      expect(pcs).toHaveLength(hart.instret);
+      expect([both.seen, both.counted]).toEqual([hart.instret, hart.instret]);
+    });
+  }
+});

@@ -194,10 +194,33 @@ export class RiscvHart implements Hart {
     return this.port.addWindow(window);
   }
 
-  /** Observes every retired instruction (undefined: stop observing). */
+  /**
+   * Observes every retired instruction with `observer` alone (undefined: stop observing);
+   * replaces every observer added with `addObserver`.
+   */
   observe(observer: InstructionObserver | undefined): void {
+    this.observers.length = 0;
+    if (observer !== undefined) this.observers.push(observer);
     this.tier.observe(observer);
   }
+
+  /**
+   * Adds an observer of every retired instruction beside the others (a cost meter, a
+   * tracer, a profiler each see every instruction, in the order they were added); returns a
+   * function that removes it.
+   */
+  addObserver(observer: InstructionObserver): () => void {
+    this.observers.push(observer);
+    this.tier.observe(fanOut(this.observers));
+    return () => {
+      const at = this.observers.indexOf(observer);
+      if (at < 0) return;
+      this.observers.splice(at, 1);
+      this.tier.observe(fanOut(this.observers));
+    };
+  }
+
+  private readonly observers: InstructionObserver[] = [];
 
   /** See `Hart.requestStop`. */
   requestStop(): void {
@@ -263,4 +286,34 @@ export class RiscvHart implements Hart {
     }
     return StopReason.Budget;
   }
+}
+
+/** One observer that calls each of `observers` (undefined for none; the observer itself for one). */
+function fanOut(observers: readonly InstructionObserver[]): InstructionObserver | undefined {
+  if (observers.length <= 1) return observers[0];
+  const all = [...observers];
+  const withInstruction = all.filter((o) => o.instruction !== undefined);
+  const withBlock = all.filter((o) => o.block !== undefined);
+  const fan: InstructionObserver = {};
+  if (withInstruction.length > 0) {
+    fan.instruction = (pc, bits, info, imm) => {
+      for (const o of withInstruction) o.instruction!(pc, bits, info, imm);
+    };
+  }
+  // When some observer needs `instruction`, the tier calls that alone: the `block` hooks
+  // then see each instruction as a block of one.
+  if (withBlock.length > 0) {
+    if (withInstruction.length > 0) {
+      const each = fan.instruction!;
+      fan.instruction = (pc, bits, info, imm) => {
+        each(pc, bits, info, imm);
+        for (const o of withBlock) o.block!(pc, 1);
+      };
+    } else {
+      fan.block = (start, count) => {
+        for (const o of withBlock) o.block!(start, count);
+      };
+    }
+  }
+  return fan;
 }

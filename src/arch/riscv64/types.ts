@@ -98,6 +98,11 @@ export interface Hart {
    * nobody observes.
    */
   observe(observer: InstructionObserver | undefined): void;
+  /**
+   * Adds an observer beside the others (a cost meter, a tracer and a profiler at once);
+   * returns a function that removes it. `observe` replaces them all.
+   */
+  addObserver(observer: InstructionObserver): () => void;
 
   /**
    * Ends the current `run` right after the instruction under way retires: `run` returns

@@ -1,0 +1,6 @@
+/** The run add-ons, in the order their options are listed and their sessions start and finish. */
+import type { RunAddon } from './types.js';
+
+export type { RunAddon, RunAddonContext, RunAddonSession } from './types.js';
+
+export const RUN_ADDONS: readonly RunAddon[] = [];
