@@ -33,6 +33,11 @@
 #   SKIP_APT=1     never call apt-get (fail if a package is missing)
 #   RUN=0          build only; leave guests/expected/ untouched
 #   RUST=0         skip the Rust guests (their bin/ and expected/ files are left alone)
+#   ONLY="a b"     build only these guests (C or Rust names); the others are left alone
+#   SYMBOLS="a b"  guests also installed unstripped, symbol table kept, into bin/symbols/
+#                  for profiles and instruction traces (default: cpubench rust_collections
+#                  pthread_join rust_threads); refresh just those with
+#                  ONLY="$SYMBOLS" RUN=0 ZKVM=0 EXAMPLES=0 bash guests/build.sh
 set -euo pipefail
 
 GUESTS=$(cd "$(dirname "$0")" && pwd)
@@ -42,6 +47,8 @@ EXP=$GUESTS/expected
 CACHE=${GUESTS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/zeroos-guests}
 RUN=${RUN:-1}
 RUST=${RUST:-1}
+ONLY=${ONLY:-}
+SYMBOLS=${SYMBOLS:-cpubench rust_collections pthread_join rust_threads}
 MUSL_DEB_VERSION=1.2.3-1          # Debian bookworm's musl source package
 MARCH=rv64imac
 MABI=lp64
@@ -74,6 +81,11 @@ shopt -s nullglob
 cfiles=("$SRC"/*.c)
 rsfiles=("$SRC"/*.rs)
 [ "$RUST" = 1 ] || rsfiles=()
+if [ -n "$ONLY" ]; then # keep the sources named in $ONLY
+  only() { local f keep=(); for f in "$@"; do [[ " $ONLY " == *" $(basename "${f%.*}") "* ]] && keep+=("$f"); done; [ ${#keep[@]} -eq 0 ] || printf '%s\n' "${keep[@]}"; }
+  mapfile -t cfiles < <(only ${cfiles[@]+"${cfiles[@]}"})
+  mapfile -t rsfiles < <(only ${rsfiles[@]+"${rsfiles[@]}"})
+fi
 
 # ----------------------------------------------------------- 1. packages
 pkgs=(qemu-user gcc-riscv64-unknown-elf binutils-riscv64-linux-gnu dpkg-dev make perl)
@@ -203,6 +215,12 @@ install_guest() { # install_guest NAME ELF: strip into bin/ and check the result
   local n=$1 elf=$2 hdr phdrs fp
   riscv64-linux-gnu-strip -o "$BIN/$n" "$elf"
   chmod 755 "$BIN/$n"
+  # the unstripped copy (symbol table kept, debug sections dropped) for profiling
+  if [[ " $SYMBOLS " == *" $n "* ]]; then
+    mkdir -p "$BIN/symbols"
+    riscv64-linux-gnu-strip --strip-debug -o "$BIN/symbols/$n" "$elf"
+    chmod 755 "$BIN/symbols/$n"
+  fi
   # checks: RVC + soft-float ABI flags, static (no PT_INTERP), not PIE, no FP instructions
   hdr=$(riscv64-linux-gnu-readelf -h "$BIN/$n")
   grep -q 'Flags:.*RVC, soft-float ABI' <<<"$hdr" || { log "$n: unexpected ELF flags"; fail=1; }
@@ -215,7 +233,7 @@ install_guest() { # install_guest NAME ELF: strip into bin/ and check the result
 }
 
 # ------------------------------------------------------------- 4. compile C
-[ ${#cfiles[@]} -gt 0 ] || { log "no sources in $SRC"; exit 1; }
+[ ${#cfiles[@]} -gt 0 ] || [ -n "$ONLY" ] || { log "no sources in $SRC"; exit 1; }
 log "compiling ${#cfiles[@]} C guests"
 for f in "${cfiles[@]}"; do
   n=$(basename "$f" .c)
