@@ -13,7 +13,9 @@ export interface InstructionObserver {
   /**
    * One retired instruction: its pc, its bits as fetched (16 or 32 of them), and its
    * decoded form: `info` packs the op id and registers (see `decodedForm`), `imm` is the
-   * immediate. Called after the instruction's effects.
+   * immediate. Called after the instruction's effects: registers read through the hart
+   * during the call (`getX`, the state's pairs) hold the values after this instruction,
+   * on every tier (a compiled block writes its results through when observed).
    */
   instruction?(pc: number, bits: number, info: number, imm: number): void;
   /**

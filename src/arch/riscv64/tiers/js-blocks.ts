@@ -126,6 +126,9 @@ export function generate(insns: readonly Insn[], start: number, variant: number)
       used.add(insn.rd);
       written.add(insn.rd);
       body.push(`l${insn.rd} = v | 0; h${insn.rd} = w | 0;`);
+      // An instruction observer reads the registers through the hart: in the observing
+      // variant each result is also written through, so R is current at every call.
+      if ((variant & 1) !== 0) body.push(`R[${2 * insn.rd}] = l${insn.rd}; R[${2 * insn.rd + 1}] = h${insn.rd};`);
     }
     if ((variant & 1) !== 0) body.push(observeInstruction(insn));
   }
