@@ -223,6 +223,7 @@ export class ZeroOS {
     } catch (error) {
       throw this.finishAfterFailure(error);
     }
+    this.endOfRun(undefined);
     return this.finish();
   }
 
@@ -249,12 +250,41 @@ export class ZeroOS {
     } catch (error) {
       throw this.finishAfterFailure(error);
     }
+    this.endOfRun(undefined);
     return this.finish();
   }
 
-  /** Runs at most `instructions` more; 'running' means it can be resumed. Call `finish()` when done. */
+  /**
+   * Runs at most `instructions` more; 'running' means it can be resumed. Call `finish()` when done.
+   * When the run ends here (exit, or an error thrown) `process-exit` is emitted.
+   */
   runFor(instructions: number): RunState {
-    return this.kernel.runFor(instructions);
+    let state: RunState;
+    try {
+      state = this.kernel.runFor(instructions);
+    } catch (error) {
+      this.endOfRun(error);
+      throw error;
+    }
+    if (state === 'exited') this.endOfRun(undefined);
+    return state;
+  }
+
+  /**
+   * The run is over: the kernel emits \`process-exit\` (once), with the integration's outcome
+   * when it has one. A run finished while the guest still runs was stopped by its driver:
+   * it ends as interrupted.
+   */
+  private endOfRun(error: unknown): void {
+    if (this.events.ended) return;
+    if (error === undefined && !this.process.exited) error = this.interrupted();
+    let outcome: RunOutcome | undefined;
+    try {
+      outcome = this.reports().find((r) => r.outcome !== undefined)?.outcome;
+    } catch {
+      outcome = undefined; // a report that fails says nothing about how the run ended
+    }
+    this.kernel.endOfRun(error, outcome);
   }
 
   /**
@@ -265,6 +295,7 @@ export class ZeroOS {
   finish(): RunResult {
     if (!this.#finished) {
       this.#finished = true;
+      this.endOfRun(undefined);
       const vfs = this.container.get(Vfs);
       try {
         this.#output = vfs.copyOut();
@@ -340,6 +371,7 @@ export class ZeroOS {
 
   /** The run failed with `error`: finish anyway; the run's error is what the caller gets. */
   private finishAfterFailure(error: unknown): unknown {
+    this.endOfRun(error);
     try {
       this.finish();
     } catch {

@@ -34,6 +34,11 @@ export interface IntegrationMachine {
    * Returns what write(2) returns: bytes taken, or -EBADF / -EAGAIN (a full pipe).
    */
   writeFd(fd: number, bytes: Uint8Array): number;
+  /**
+   * Emits an `integration` event (e.g. a cycle-tracking span) in the kernel's stream, at
+   * this instruction and thread: `source` names the integration, `data` must be JSON-safe.
+   */
+  emitEvent(source: string, name: string, data: Readonly<Record<string, unknown>>): void;
 }
 
 /** The parts `integrationModule` binds; each is optional. */
@@ -80,6 +85,11 @@ export function integrationModule(parts: IntegrationParts): ContainerModule {
             endRun: (code, reason) => kernel().endRun(code, reason),
             cost: () => context.get(CostAccounting).total,
             writeFd: (fd, bytes) => writeGuestFd(context.get(PROCESS), arch, context.get(KERNEL_EVENTS), fd, bytes),
+            emitEvent: (source, name, data) => {
+              const live = context.get(PROCESS).liveThreads();
+              const tid = (live.find((t) => t.runningSince !== undefined) ?? live[0])?.tid ?? 0;
+              context.get(KERNEL_EVENTS).emitIntegration({ instret: arch.hart.instret, tid, source, name, data });
+            },
           });
         },
       }));

@@ -1,7 +1,7 @@
 import { inject, injectable, multiInject, optional } from 'inversify';
 import { MemoryFault } from '../arch/memory/types.js';
 import { IllegalInstruction, MisalignedAccess, StopReason } from '../arch/riscv64/types.js';
-import { ZeroOSError } from '../errors.js';
+import { EXIT_CODES, ZeroOSError } from '../errors.js';
 import type { Arch } from './contracts/arch.js';
 import type { BootContribution } from './contracts/boot.js';
 import type { BootContext, BootInfo, EntropySource, Platform } from './contracts/platform.js';
@@ -11,7 +11,7 @@ import type { TrapHandler } from './contracts/trap-handler.js';
 import { Deadlock, GuestFault, GuestHang, InstructionBudgetExhausted, KernelPanic, KernelStateError } from './errors.js';
 import { VirtualClock } from './clock.js';
 import { ThreadWaits } from './waits.js';
-import type { KernelEvents } from './events.js';
+import type { KernelEvents, ProcessExitEvent, ProcessExitReason } from './events.js';
 import { ProcessLifecycle } from './lifecycle.js';
 import type { Process, Thread } from './process.js';
 import {
@@ -27,6 +27,33 @@ import {
   TRAP_HANDLER,
   type KernelConfig,
 } from './tokens.js';
+
+/** How a run ended, from what stopped it (see ProcessExitEvent.reason). */
+function runEndReason(error: unknown, signal: number | undefined, halted: boolean): ProcessExitReason {
+  if (error === undefined) return signal !== undefined ? 'signal' : halted ? 'halt' : 'exit';
+  if (error instanceof GuestFault || error instanceof MemoryFault || error instanceof IllegalInstruction || error instanceof MisalignedAccess) return 'fault';
+  if (error instanceof Deadlock || error instanceof GuestHang) return 'deadlock';
+  if (error instanceof InstructionBudgetExhausted) return 'budget';
+  if (error instanceof ZeroOSError && error.exitCode === EXIT_CODES.interrupted) return 'interrupted';
+  if (error instanceof ZeroOSError && error.exitCode === EXIT_CODES.zkvmRejected) return 'fault';
+  return 'error';
+}
+
+/** The outcome of a run in the exit-status table's terms, when the integration gives none. */
+function tableOutcome(
+  reason: ProcessExitReason,
+  code: number,
+  signal: number | undefined,
+  error: unknown,
+  endReason: string | undefined,
+): NonNullable<ProcessExitEvent['outcome']> {
+  if (reason === 'exit') return { name: 'exited', exitCode: code, detail: endReason ?? `the guest exited with status ${code}` };
+  if (reason === 'halt') return { name: 'halted', exitCode: code, detail: `the guest halted; the platform ended the run with status ${code}` };
+  if (reason === 'signal') return { name: 'killed', exitCode: code, detail: `a signal (${signal}) ended the guest` };
+  const name = error instanceof Error ? error.name : 'Error';
+  const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+  return { name, exitCode: code, detail: message };
+}
 
 export const SIGTRAP = 5;
 export const SIGILL = 4;
@@ -62,6 +89,8 @@ export class Kernel {
   #quantumLeft = Infinity;
   /** An exit an integration asked for from inside the hart (an I/O window's hook): taken when the hart stops. */
   #requestedExit: { code: number; reason: string } | undefined;
+  /** The run ended at a halt the platform took as the end (a zkVM's `j .`). */
+  #halted = false;
 
   constructor(
     @inject(ARCH) readonly arch: Arch,
@@ -170,6 +199,7 @@ export class Kernel {
         reason = hart.run(slice);
       } catch (error) {
         const fault = this.faultSignal(error);
+        if (fault) this.emitFault(thread, error);
         if (fault && this.signals?.deliverFault(thread, fault)) continue;
         throw this.guestFault(error, thread);
       }
@@ -182,6 +212,7 @@ export class Kernel {
           if (thread.state === 'runnable' && !this.process.exited) this.signals?.beforeResume(thread);
           break;
         case StopReason.Ebreak: {
+          this.events.emitFault({ instret: hart.instret, tid: thread.tid, pc: hart.pc, address: BigInt(hart.pc), access: 'execute', reason: 'breakpoint' });
           if (this.signals?.deliverFault(thread, { signal: SIGTRAP, code: TRAP_BRKPT, address: BigInt(hart.pc) })) break;
           const fault = new GuestFault(thread.tid, SIGTRAP, hart.pc, new Error(`breakpoint (ebreak) at pc 0x${hart.pc.toString(16)}`));
           this.lifecycle.exitProcess(0, thread, SIGTRAP);
@@ -237,8 +268,47 @@ export class Kernel {
     if (next.pendingResult !== undefined) {
       hart.setX(10, BigInt(next.pendingResult));
       next.pendingResult = undefined;
+      // Its blocked call completes now, before a signal handler takes a0.
+      this.trapHandler.onResume?.(next);
     }
     this.signals?.beforeResume(next);
+  }
+
+  /** The fault event for a fault of the hart (before any signal it raises). */
+  private emitFault(thread: Thread, error: unknown): void {
+    const hart = this.arch.hart;
+    if (error instanceof MemoryFault) {
+      this.events.emitFault({ instret: hart.instret, tid: thread.tid, pc: error.pc ?? hart.pc, address: error.address, access: error.access, reason: error.reason });
+    } else if (error instanceof IllegalInstruction) {
+      this.events.emitFault({ instret: hart.instret, tid: thread.tid, pc: error.pc, address: BigInt(error.pc), access: 'execute', reason: 'illegal-instruction' });
+    } else if (error instanceof MisalignedAccess) {
+      this.events.emitFault({ instret: hart.instret, tid: thread.tid, pc: error.pc, address: error.address, access: error.instruction, reason: 'misaligned' });
+    }
+  }
+
+  /**
+   * The run is over, however it ended: `error` is what stopped it (undefined when the
+   * process exited). Calls still blocked get their syscall-exit, then `process-exit` is
+   * emitted, once, as the last event, with the reason and the outcome (`outcome` when the
+   * integration has its own, else one from the exit-status table). Idempotent.
+   */
+  endOfRun(error: unknown, outcome?: ProcessExitEvent['outcome']): void {
+    if (this.events.ended) return;
+    this.trapHandler.endUnfinished?.();
+    const exit = this.process.exit;
+    const reason = runEndReason(error, exit?.signal, this.#halted);
+    const errorCode = error instanceof ZeroOSError ? error.exitCode : EXIT_CODES.internal;
+    const code = error === undefined || reason === 'fault' ? (exit?.code ?? errorCode) : errorCode;
+    const signal = exit?.signal;
+    const tid = exit?.tid ?? (error as { tid?: unknown } | undefined)?.tid ?? this.#current?.tid ?? 0;
+    this.events.emitProcessExit({
+      instret: this.arch.hart.instret,
+      tid: typeof tid === 'number' ? tid : 0,
+      code,
+      ...(signal === undefined ? {} : { signal }),
+      reason,
+      outcome: outcome ?? tableOutcome(reason, code, signal, error, this.#requestedExit?.reason),
+    });
   }
 
   /** The signal Linux would raise for a fault of the hart, if it is one. */
@@ -266,10 +336,12 @@ export class Kernel {
     const hart = this.arch.hart;
     const code = this.platform.onHalt?.({ pc: hart.pc, tid: thread.tid, instructions: hart.instret });
     if (code !== undefined) {
+      this.#halted = true;
       this.lifecycle.exitProcess(code, thread);
       return true;
     }
     if (this.platform.haltEndsRun) {
+      this.#halted = true;
       this.lifecycle.exitProcess(0, thread);
       return true;
     }

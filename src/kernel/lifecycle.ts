@@ -46,10 +46,12 @@ export class ProcessLifecycle {
 
   /**
    * Ends the process (exit_group, a fatal signal): every thread stops, the platform is told.
+   * A fatal signal is also a `signal` event (delivered, no handler).
    * The status is the one table's (EXIT_CODES): the guest's code & 0xff, or 128 + signal.
    */
   exitProcess(code: number, thread: Thread, signal?: number): void {
     if (this.process.exited) return;
+    if (signal !== undefined) this.events.emitSignal({ instret: this.arch.hart.instret, tid: thread.tid, phase: 'delivered', signal });
     let status: ExitStatus = signal === undefined ? { code: code & 0xff } : { code: signalExitCode(signal), signal };
     // The platform may restate how the process ended (Jolt: an abort is a panic).
     if (this.#bootContext) status = this.platform.onExit?.(status, this.#bootContext) ?? status;
@@ -60,7 +62,7 @@ export class ProcessLifecycle {
       t.state = 'exited';
       this.scheduler.remove(t);
     }
-    this.events.emitProcessExit({ instret: this.arch.hart.instret, tid: thread.tid, ...status });
+    // process-exit comes when the run is over (Kernel.endOfRun): it is the run's last event.
   }
 
   /**

@@ -4,7 +4,9 @@ import { CostAccounting } from '../../kernel/cost.js';
 import { ARCH, BOOT_CONTRIBUTION, COST_MODEL, KERNEL_EVENTS, MEMORY_BUDGET, PROCESS, RUN_REPORTER } from '../../kernel/tokens.js';
 import { writeGuestFd } from '../module.js';
 import { joltCostReport, type JoltCostModel } from './cost-model.js';
-import type { JoltHostServices } from './instructions.js';
+import type { JoltHostEvent, JoltHostServices } from './instructions.js';
+import type { KernelEvents } from '../../kernel/events.js';
+import type { Process } from '../../kernel/process.js';
 import type { JoltPlatform } from './platform.js';
 
 /** The parts of one Jolt run the container wires. */
@@ -35,6 +37,7 @@ export function joltModule(parts: JoltRunParts): ContainerModule {
         const accounting = context.get(CostAccounting);
         const budget = context.get(MEMORY_BUDGET);
         const arch = context.get(ARCH);
+        forwardHostEvents(host, context.get(KERNEL_EVENTS), () => arch.hart.instret, () => runningTid(context.get(PROCESS)));
         host.attach({
           // Jolt's print and eprint share one channel: the guest's stdout, written as its own
           // write(2) would be (a closed pipe is EPIPE and SIGPIPE for the guest, not our error).
@@ -63,4 +66,37 @@ export function joltModule(parts: JoltRunParts): ContainerModule {
       },
     }));
   });
+}
+
+/** The thread on the hart (the kernel marks it with runningSince). */
+function runningTid(process: Process): number {
+  const live = process.liveThreads();
+  return (live.find((t) => t.runningSince !== undefined) ?? live[0])?.tid ?? 0;
+}
+
+/**
+ * Jolt's cycle-tracking spans, warnings and advice writes become `integration` events
+ * (source 'jolt'), so traces and digests show them where they happened. Prints are not
+ * repeated: they are the guest's stdout.
+ */
+function forwardHostEvents(host: JoltHostServices, events: KernelEvents, instret: () => number, tid: () => number): void {
+  host.events$.subscribe((event: JoltHostEvent) => {
+    const data = integrationData(event);
+    if (data !== undefined) events.emitIntegration({ instret: instret(), tid: tid(), source: 'jolt', name: event.kind, data });
+  });
+}
+
+function integrationData(event: JoltHostEvent): Record<string, unknown> | undefined {
+  switch (event.kind) {
+    case 'span-start':
+      return { label: event.label, pointer: event.pointer, rows: event.at.rows, instructions: event.at.instructions, pc: event.at.pc };
+    case 'span-end':
+      return { ...event.span };
+    case 'warning':
+      return { message: event.message, pc: event.pc };
+    case 'advice-write':
+      return { length: event.length };
+    default:
+      return undefined;
+  }
 }

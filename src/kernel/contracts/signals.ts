@@ -31,4 +31,10 @@ export interface SignalDelivery {
    * signals on the way back to user mode.
    */
   post(thread: Thread, signal: number, code: number): void;
+  /**
+   * The a0 saved in the last handler frame pushed for `thread` since the previous ask, and
+   * forgets it: the result of a syscall interrupted by the handler it started (kill to
+   * itself, rt_sigsuspend), for its syscall-exit event.
+   */
+  takeFrameResult?(thread: Thread): bigint | undefined;
 }

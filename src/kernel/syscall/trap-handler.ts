@@ -1,4 +1,4 @@
-import { inject, injectable } from 'inversify';
+import { inject, injectable, optional } from 'inversify';
 import { MemoryFault } from '../../arch/memory/types.js';
 import { ZeroOSError } from '../../errors.js';
 import type { Arch } from '../contracts/arch.js';
@@ -8,16 +8,31 @@ import { Errno } from '../errno.js';
 import { KernelPanic, UnknownSyscall, hostErrno } from '../errors.js';
 import type { KernelEvents } from '../events.js';
 import type { Process, Thread } from '../process.js';
-import { ARCH, KERNEL_CONFIG, KERNEL_EVENTS, PROCESS, SYSCALL_TABLE, type KernelConfig } from '../tokens.js';
+import { ARCH, KERNEL_CONFIG, KERNEL_EVENTS, PROCESS, SIGNAL_DELIVERY, SYSCALL_TABLE, type KernelConfig } from '../tokens.js';
+import { CostAccounting } from '../cost.js';
+import type { SignalDelivery } from '../contracts/signals.js';
 import { syscallName } from './numbers.js';
 
 const A0 = 10;
 const A7 = 17;
 
+/** A call that blocked and has not completed: what its syscall-exit will say. */
+interface PendingCall {
+  readonly nr: number;
+  readonly name: string;
+  readonly pc: number;
+  readonly args: readonly bigint[];
+  /** instret and cost-model units at its enter. */
+  readonly instret: number;
+  readonly cost: number;
+  /** The wait ends by running the call again from its ecall (a pipe read, a lock). */
+  restart: boolean;
+}
+
 /** One remembered syscall, for the "last syscalls" part of an UnknownSyscall report. */
 interface RecentCall {
   nr: number;
-  args: bigint[];
+  args: readonly bigint[];
   result: bigint | undefined;
 }
 
@@ -34,6 +49,8 @@ export class SyscallTrapHandler implements TrapHandler {
   readonly counts = new Map<string, number>();
   #total = 0;
   readonly #recent: RecentCall[] = [];
+  /** Calls that blocked, by thread (at most one each). */
+  readonly #unfinished = new Map<Thread, PendingCall>();
 
   constructor(
     @inject(ARCH) private readonly arch: Arch,
@@ -41,6 +58,8 @@ export class SyscallTrapHandler implements TrapHandler {
     @inject(KERNEL_EVENTS) private readonly events: KernelEvents,
     @inject(PROCESS) private readonly process: Process,
     @inject(KERNEL_CONFIG) private readonly config: KernelConfig,
+    @inject(CostAccounting) private readonly cost: CostAccounting,
+    @inject(SIGNAL_DELIVERY) @optional() private readonly signals: SignalDelivery | undefined,
   ) {}
 
   get totalSyscalls(): number {
@@ -55,8 +74,17 @@ export class SyscallTrapHandler implements TrapHandler {
     const entry = this.table.lookup(nr);
     const definition = entry?.definition;
     const name = entry?.name ?? syscallName(nr) ?? `syscall_${nr}`;
-    this.#total++;
-    this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
+
+    // A call restarted after its wait (a read of a pipe that now has data): the same call
+    // going on, not a new one. It was counted and announced when it first came.
+    let call = this.#unfinished.get(thread);
+    if (call !== undefined && call.restart && call.pc === pc && call.nr === nr) {
+      call.restart = false;
+    } else {
+      call = undefined;
+      this.#total++;
+      this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
+    }
 
     if (!definition) {
       if (this.config.unknownSyscall === 'fail') {
@@ -70,27 +98,106 @@ export class SyscallTrapHandler implements TrapHandler {
 
     const args = definition.args.map((spec, i) => spec.decode(raw[i] ?? 0n));
     const tracing = this.events.tracingSyscalls;
-    if (tracing) {
-      this.events.emitSyscallEnter({
-        instret: hart.instret,
-        tid: thread.tid,
-        nr,
-        name,
-        pc,
-        args: raw,
-        formatted: formatCall(definition, args),
-      });
+    if (call === undefined) {
+      if (tracing) {
+        this.events.emitSyscallEnter({
+          instret: hart.instret,
+          tid: thread.tid,
+          nr,
+          name,
+          pc,
+          args: raw,
+          formatted: formatCall(definition, args),
+        });
+      } else {
+        this.events.skip();
+      }
     }
+    const enteredAt = call?.instret ?? hart.instret;
+    const costAtEnter = call?.cost ?? this.cost.total;
+    this.signals?.takeFrameResult?.(thread);
     // Step over the ecall before the handler runs, so a handler that switches threads or
     // redirects the pc (signal delivery, sigreturn) sees the resume point.
     hart.pc = pc + 4;
     const result = this.invoke(definition, thread, args);
-    const value = result === NO_RETURN ? undefined : BigInt(result);
-    if (value !== undefined) hart.setX(A0, value);
-    this.remember(nr, raw, value);
-    if (tracing) {
-      this.events.emitSyscallExit({ instret: hart.instret, tid: thread.tid, nr, name, result: value });
+    if (result !== NO_RETURN) {
+      const value = BigInt(result);
+      hart.setX(A0, value);
+      if (call) this.#unfinished.delete(thread);
+      this.remember(nr, raw, value);
+      this.exit(thread, { nr, name, pc, args: raw, instret: enteredAt, cost: costAtEnter }, value, call !== undefined, tracing);
+      return;
     }
+    if (thread.state === 'blocked') {
+      // The handler parked the thread: the call completes when it is woken (its result
+      // then in a0), or, when the handler moved the pc back to the ecall, when the call
+      // runs again and returns.
+      const restart = hart.pc === pc;
+      if (call) {
+        call.restart = restart;
+        return;
+      }
+      this.#unfinished.set(thread, { nr, name, pc, args: raw, instret: enteredAt, cost: costAtEnter, restart });
+      if (tracing) this.events.emitSyscallUnfinished({ instret: hart.instret, tid: thread.tid, nr, name, pc, args: raw });
+      else this.events.skip();
+      return;
+    }
+    if (call) this.#unfinished.delete(thread);
+    // No result to write: the thread or the process ended (exit, exit_group, a fatal
+    // signal), or the handler set the registers itself (rt_sigreturn, a signal whose
+    // handler frame now holds the call's result).
+    const ended = thread.state === 'exited' || this.process.exited;
+    const value = ended ? undefined : (this.signals?.takeFrameResult?.(thread) ?? hart.getXSigned(A0));
+    this.remember(nr, raw, value);
+    this.exit(thread, { nr, name, pc, args: raw, instret: enteredAt, cost: costAtEnter }, value, call !== undefined, tracing);
+  }
+
+  /**
+   * The thread gets the hart back after a wait, with its result already in a0: a call that
+   * blocked and is not restarted completes now (its syscall-exit). Called by the run loop
+   * before pending signals are delivered (which would change a0).
+   */
+  onResume(thread: Thread): void {
+    const call = this.#unfinished.get(thread);
+    if (call === undefined || call.restart) return;
+    this.#unfinished.delete(thread);
+    const value = this.arch.hart.getXSigned(A0);
+    this.remember(call.nr, call.args, value);
+    this.exit(thread, call, value, true, this.events.tracingSyscalls);
+  }
+
+  /**
+   * The process ended with calls still blocked (another thread's exit_group, a deadlock,
+   * a budget): each gets its syscall-exit, without a result, before process-exit.
+   */
+  endUnfinished(): void {
+    const tracing = this.events.tracingSyscalls;
+    for (const [thread, call] of [...this.#unfinished].sort((a, b) => a[0].tid - b[0].tid)) {
+      this.exit(thread, call, undefined, true, tracing);
+    }
+    this.#unfinished.clear();
+  }
+
+  private exit(thread: Thread, call: Omit<PendingCall, 'restart'>, value: bigint | undefined, resumed: boolean, tracing: boolean): void {
+    if (!tracing) {
+      this.events.skip();
+      return;
+    }
+    const hart = this.arch.hart;
+    const errno = value !== undefined && value < 0n && value >= -4095n ? ERRNO_NAMES.get(Number(-value)) : undefined;
+    this.events.emitSyscallExit({
+      instret: hart.instret,
+      tid: thread.tid,
+      nr: call.nr,
+      name: call.name,
+      pc: call.pc,
+      args: call.args,
+      result: value,
+      ...(errno === undefined ? {} : { errno }),
+      instructions: hart.instret - call.instret,
+      ...(this.cost.model ? { cost: this.cost.total - call.cost } : {}),
+      resumed,
+    });
   }
 
   private invoke(definition: SyscallDefinition, thread: Thread, args: unknown[]) {
@@ -124,7 +231,7 @@ export class SyscallTrapHandler implements TrapHandler {
     hart.pc += 4;
   }
 
-  private remember(nr: number, args: bigint[], result: bigint | undefined): void {
+  private remember(nr: number, args: readonly bigint[], result: bigint | undefined): void {
     if (this.config.recentSyscalls <= 0) return;
     if (this.#recent.length >= this.config.recentSyscalls) this.#recent.shift();
     this.#recent.push({ nr, args, result });

@@ -143,6 +143,11 @@ export class AddressSpace implements BootContribution {
     return mapsOf(this.#memory);
   }
 
+  /** The program break now. */
+  get currentBreak(): number {
+    return this.#brk;
+  }
+
   /** brk(2): moves the break when it can; always returns the (possibly unchanged) break. */
   brk(requested: number): number {
     const current = this.#brk;

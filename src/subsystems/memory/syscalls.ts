@@ -1,11 +1,25 @@
 import { inject, injectable } from 'inversify';
-import { defineSyscall, type SyscallDefinition, type SyscallProvider } from '../../kernel/contracts/syscall.js';
+import { defineSyscall, type SyscallContext, type SyscallDefinition, type SyscallProvider } from '../../kernel/contracts/syscall.js';
+import type { MemoryMapEvent } from '../../kernel/events.js';
 import { Errno } from '../../kernel/errno.js';
 import { fd, int, long, ptr, size, uint } from '../../kernel/syscall/args.js';
 import { SYSCALL_NUMBERS as NR } from '../../kernel/syscall/numbers.js';
 import { AddressSpace, MAP_ANONYMOUS, MAP_PRIVATE, MAP_TYPE, PROT_WRITE } from './address-space.js';
 
-/** brk, mmap, munmap, mprotect, madvise, mremap over the AddressSpace. */
+const PAGE = 4096;
+/** A length as the page-rounded range it covers. */
+const pages = (length: number): bigint => (BigInt(length) + BigInt(PAGE - 1)) & ~BigInt(PAGE - 1);
+/** A successful result: not -4095..-1. */
+const succeeded = (result: number): boolean => !(result < 0 && result >= -4095);
+
+/** A memory-map event for a change that took place (built only when someone listens; counted always). */
+function mapped(context: SyscallContext, event: Omit<MemoryMapEvent, 'kind' | 'seq' | 'instret' | 'tid'>): void {
+  const events = context.events;
+  if (events.tracingMemoryMaps) events.emitMemoryMap({ instret: context.hart.instret, tid: context.thread.tid, ...event });
+  else events.skip();
+}
+
+/** brk, mmap, munmap, mprotect, madvise, mremap over the AddressSpace; each change is a memory-map event. */
 @injectable()
 export class MemorySyscalls implements SyscallProvider {
   readonly subsystem = 'memory';
@@ -21,7 +35,14 @@ export class MemorySyscalls implements SyscallProvider {
         args: [ptr('addr')],
         support: 'full',
         note: 'a real program break in the heap region; returns the unchanged break when it cannot move',
-        handler: (_context, address) => space.brk(address),
+        handler: (context, address) => {
+          const old = space.currentBreak;
+          const result = space.brk(address);
+          if (result !== old) {
+            mapped(context, { op: 'brk', start: BigInt(Math.min(old, result)), length: BigInt(Math.abs(result - old)), oldStart: BigInt(old) });
+          }
+          return result;
+        },
       }),
       defineSyscall({
         name: 'mmap',
@@ -30,18 +51,9 @@ export class MemorySyscalls implements SyscallProvider {
         support: 'partial',
         note: 'anonymous private/shared, MAP_FIXED, MAP_FIXED_NOREPLACE, hints, PROT_NONE; files: a private copy of their bytes (MAP_SHARED only read-only: a writable shared file mapping is -ENODEV, nothing is written back)',
         handler(context, address, length, prot, flags, descriptor, offset) {
-          if (flags & MAP_ANONYMOUS) return space.mmap(address, length, prot, flags, offset);
-          const file = context.process.files.get(descriptor);
-          if (!file) return -Errno.EBADF;
-          // Files that cannot be mapped at all (consoles, pipes, directories) say so first.
-          if (!file.mapContents) return space.mmap(address, length, prot, flags, offset, true);
-          if ((flags & MAP_TYPE) !== MAP_PRIVATE && prot & PROT_WRITE) return file.writable ? -Errno.ENODEV : -Errno.EACCES;
-          if (!file.readable) return -Errno.EACCES;
-          const mapContents = file.mapContents.bind(file);
-          return space.mmap(address, length, prot, flags, offset, {
-            name: file.path,
-            contents: (size) => (offset < 0n || offset > BigInt(Number.MAX_SAFE_INTEGER) ? -Errno.EINVAL : mapContents(context, Number(offset), size)),
-          });
+          const result = mmapFile(space, context, address, length, prot, flags, descriptor, offset);
+          if (succeeded(result)) mapped(context, { op: 'mmap', start: BigInt(result), length: pages(length), prot, flags });
+          return result;
         },
       }),
       defineSyscall({
@@ -49,7 +61,11 @@ export class MemorySyscalls implements SyscallProvider {
         nr: NR.munmap,
         args: [ptr('addr'), size('length')],
         support: 'full',
-        handler: (_context, address, length) => space.munmap(address, length),
+        handler: (context, address, length) => {
+          const result = space.munmap(address, length);
+          if (result === 0) mapped(context, { op: 'munmap', start: BigInt(address), length: pages(length) });
+          return result;
+        },
       }),
       defineSyscall({
         name: 'mprotect',
@@ -57,7 +73,11 @@ export class MemorySyscalls implements SyscallProvider {
         args: [ptr('addr'), size('length'), uint('prot')],
         support: 'full',
         note: 'enforced: writes to read-only pages and any access to PROT_NONE pages fault',
-        handler: (_context, address, length, prot) => space.mprotect(address, length, prot),
+        handler: (context, address, length, prot) => {
+          const result = space.mprotect(address, length, prot);
+          if (result === 0 && length > 0) mapped(context, { op: 'mprotect', start: BigInt(address), length: pages(length), prot });
+          return result;
+        },
       }),
       defineSyscall({
         name: 'madvise',
@@ -65,15 +85,39 @@ export class MemorySyscalls implements SyscallProvider {
         args: [ptr('addr'), size('length'), int('advice')],
         support: 'full',
         note: 'MADV_DONTNEED/FREE/REMOVE zero the range; the advisory kinds are accepted',
-        handler: (_context, address, length, advice) => space.madvise(address, length, advice),
+        handler: (context, address, length, advice) => {
+          const result = space.madvise(address, length, advice);
+          if (result === 0 && length > 0) mapped(context, { op: 'madvise', start: BigInt(address), length: pages(length), flags: advice });
+          return result;
+        },
       }),
       defineSyscall({
         name: 'mremap',
         nr: NR.mremap,
         args: [ptr('old_address'), size('old_size'), size('new_size'), uint('flags'), ptr('new_address')],
         support: 'full',
-        handler: (_context, old, oldSize, newSize, flags, newAddress) => space.mremap(old, oldSize, newSize, flags, newAddress),
+        handler: (context, old, oldSize, newSize, flags, newAddress) => {
+          const result = space.mremap(old, oldSize, newSize, flags, newAddress);
+          if (succeeded(result)) mapped(context, { op: 'mremap', start: BigInt(result), length: pages(newSize), flags, oldStart: BigInt(old) });
+          return result;
+        },
       }),
     ];
   }
+}
+
+/** mmap's work: an anonymous mapping, or a private copy of a file's bytes. */
+function mmapFile(space: AddressSpace, context: SyscallContext, address: number, length: number, prot: number, flags: number, descriptor: number, offset: bigint): number {
+  if (flags & MAP_ANONYMOUS) return space.mmap(address, length, prot, flags, offset);
+  const file = context.process.files.get(descriptor);
+  if (!file) return -Errno.EBADF;
+  // Files that cannot be mapped at all (consoles, pipes, directories) say so first.
+  if (!file.mapContents) return space.mmap(address, length, prot, flags, offset, true);
+  if ((flags & MAP_TYPE) !== MAP_PRIVATE && prot & PROT_WRITE) return file.writable ? -Errno.ENODEV : -Errno.EACCES;
+  if (!file.readable) return -Errno.EACCES;
+  const mapContents = file.mapContents.bind(file);
+  return space.mmap(address, length, prot, flags, offset, {
+    name: file.path,
+    contents: (size) => (offset < 0n || offset > BigInt(Number.MAX_SAFE_INTEGER) ? -Errno.EINVAL : mapContents(context, Number(offset), size)),
+  });
 }

@@ -6,7 +6,8 @@ import type { FaultSignal, SignalDelivery } from '../../kernel/contracts/signals
 import { UnsupportedFeature } from '../../kernel/errors.js';
 import { ProcessLifecycle } from '../../kernel/lifecycle.js';
 import type { Thread } from '../../kernel/process.js';
-import { ALLOCATOR, ARCH } from '../../kernel/tokens.js';
+import type { KernelEvents } from '../../kernel/events.js';
+import { ALLOCATOR, ARCH, KERNEL_EVENTS } from '../../kernel/tokens.js';
 import { ThreadWaits } from '../../kernel/waits.js';
 
 export const NSIG = 64;
@@ -83,15 +84,26 @@ export class SignalState implements SignalDelivery {
   /** si_code of each pending signal (SI_TKILL for tkill/tgkill, SI_USER for kill). */
   readonly #codes = new Map<Thread, Map<number, number>>();
   #trampoline: number | undefined;
+  /** The a0 the last pushed frame saved, for takeFrameResult. */
+  #frameResult: { thread: Thread; a0: bigint } | undefined;
 
   constructor(
     @inject(ProcessLifecycle) private readonly lifecycle: ProcessLifecycle,
     @inject(ARCH) private readonly arch: Arch,
     @inject(ALLOCATOR) private readonly allocator: Allocator,
     @inject(ThreadWaits) private readonly waits: ThreadWaits,
+    @inject(KERNEL_EVENTS) private readonly events: KernelEvents,
   ) {}
 
+  takeFrameResult(thread: Thread): bigint | undefined {
+    const saved = this.#frameResult;
+    if (saved === undefined) return undefined;
+    this.#frameResult = undefined;
+    return saved.thread === thread ? saved.a0 : undefined;
+  }
+
   deliverFault(thread: Thread, fault: FaultSignal): boolean {
+    this.events.emitSignal({ instret: this.arch.hart.instret, tid: thread.tid, phase: 'generated', signal: fault.signal });
     const action = this.#actions[fault.signal]!;
     const blocked = (thread.signalMask & bit(fault.signal)) !== 0n;
     // Linux forces the default action for a fault the thread blocks or ignores.
@@ -147,6 +159,8 @@ export class SignalState implements SignalDelivery {
     view.setBigUint64(UC_MCONTEXT, BigInt(hart.pc), true);
     for (let r = 1; r < 32; r++) view.setBigUint64(UC_MCONTEXT + r * 8, hart.getX(r), true);
     memory.write(frame, bytes);
+    this.#frameResult = { thread, a0: hart.getXSigned(10) };
+    this.events.emitSignal({ instret: hart.instret, tid: thread.tid, phase: 'delivered', signal, handler: action.handler });
 
     thread.signalMask |= (action.mask | (action.flags & SA_NODEFER ? 0n : bit(signal))) & ~UNBLOCKABLE;
     if (action.flags & SA_RESETHAND) this.#actions[signal] = { handler: SIG_DFL, flags: 0n, restorer: 0n, mask: 0n };
@@ -166,6 +180,7 @@ export class SignalState implements SignalDelivery {
     const frame = Number(hart.getX(2));
     const saved = memory.read(frame, FRAME_SIZE);
     const view = new DataView(saved.buffer);
+    this.events.emitSignal({ instret: hart.instret, tid: thread.tid, phase: 'handler-return', signal: view.getInt32(0, true) });
     thread.signalMask = view.getBigUint64(UC_SIGMASK, true) & ~UNBLOCKABLE;
     for (let r = 1; r < 32; r++) hart.setX(r, view.getBigUint64(UC_MCONTEXT + r * 8, true));
     hart.pc = Number(view.getBigUint64(UC_MCONTEXT, true));
@@ -219,6 +234,7 @@ export class SignalState implements SignalDelivery {
 
   /** Marks `signal` pending for `thread` with its si_code; false when it is discarded (ignored). */
   private queue(thread: Thread, signal: number, code: number): boolean {
+    this.events.emitSignal({ instret: this.arch.hart.instret, tid: thread.tid, phase: 'generated', signal });
     const action = this.#actions[signal]!;
     if (action.handler === SIG_IGN || (action.handler === SIG_DFL && DEFAULT_IGNORED.has(signal))) return false;
     this.#pending.set(thread, this.pending(thread) | bit(signal));
