@@ -27,6 +27,7 @@ import { hostStdin, writeAllSync, writeDiagnostic } from './host-io.js';
 import { addIntegrationOptions, addLayoutCommands, integrationValues } from './commands/layout.js';
 import { addPostcardCommand } from './commands/postcard.js';
 import { addCheckCommand } from './commands/check.js';
+import { addItraceCommand } from './commands/itrace.js';
 
 /** A user mistake on the command line: message and EXIT_CODES.usage, no stack. */
 class UsageError extends ZeroOSError {
@@ -464,6 +465,7 @@ export function buildProgram(registry: IntegrationRegistry = builtinIntegrations
   addLayoutCommands(program, registry);
   addCheckCommand(program, registry);
   addPostcardCommand(program);
+  addItraceCommand(program);
   return program;
 }
 
