@@ -4,7 +4,6 @@ import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT_CODES, ZeroOSError } from '../errors.js';
-import { formatResult } from '../kernel/syscall/trap-handler.js';
 import { SYSCALL_TABLE } from '../kernel/tokens.js';
 import { MAX_CODE_PAGES } from '../arch/riscv64/code-cache.js';
 import { DEFAULT_ENGINE, ENGINE_NAMES, type EngineName } from '../kernel/modules/arch-module.js';
@@ -143,7 +142,6 @@ interface RunOptions {
   seed: bigint;
   maxInstructions?: number;
   stats?: boolean;
-  trace?: boolean;
   stdin?: string;
   mount: HostMount[];
   file: HostMount[];
@@ -210,7 +208,6 @@ async function runCommand(elfPath: string, guestArgs: string[], options: RunOpti
       terminal: options.tty ?? false,
     },
   });
-  if (options.trace) traceSyscalls(zeroos);
   const sessions: RunAddonSession[] = [];
   const context: RunAddonContext = { zeroos, elfPath, executable, stderr: (text) => writeDiagnostic(2, encode(text)) };
   for (const addon of RUN_ADDONS) {
@@ -294,27 +291,6 @@ function defaultSigintWhileReading(source: InputSource, onSigint: () => void): I
       }
     },
   };
-}
-
-/** strace-style lines on stderr: one per syscall, written when it returns (or the process ends). */
-function traceSyscalls(zeroos: ZeroOS): void {
-  let pending: string | undefined;
-  const flush = (result: string) => {
-    if (pending !== undefined) writeDiagnostic(2, encode(`${pending} = ${result}\n`));
-    pending = undefined;
-  };
-  zeroos.events.syscallEnter$.subscribe((e) => {
-    flush('?');
-    pending = `[${e.tid}] ${e.formatted}`;
-  });
-  zeroos.events.syscallExit$.subscribe((e) => flush(e.result === undefined ? '?' : formatResult(e.result)));
-  zeroos.events.unsupportedSyscall$.subscribe((e) =>
-    writeDiagnostic(2, encode(`[${e.tid}] ${e.name}(${e.args.map((a) => '0x' + a.toString(16)).join(', ')}) = -1 ENOSYS (not served)\n`)),
-  );
-  zeroos.events.processExit$.subscribe((e) => {
-    flush('?');
-    writeDiagnostic(2, encode(`[${e.tid}] +++ ${e.signal ? `killed by signal ${e.signal}` : `exited with ${e.code}`} +++\n`));
-  });
 }
 
 function printStats(zeroos: ZeroOS, wallMs: number, options: RunOptions, addonLines: readonly string[] = []): void {
@@ -419,7 +395,6 @@ export function buildProgram(registry: IntegrationRegistry = builtinIntegrations
     .option('--epoch <seconds>', 'CLOCK_REALTIME at start, in seconds since 1970 (default 1704067200 = 2024-01-01)', parseCount)
     .option('--clock-rate <ns>', 'virtual nanoseconds per instruction (default 1)', parsePositive)
     .option('--stats', 'print the engine, instructions, syscalls, wall time, MIPS, the scheduler, quantum, allocator and limits that ran to stderr')
-    .option('--trace', 'print every syscall to stderr, strace style')
     .option('--stdin <file>', 'the guest\'s stdin is this file, hashed as an input (default: the host\'s stdin)')
     .option('--mount <HOST:GUEST[:MODE]>', 'show a host directory at GUEST; MODE ro (default), rw (writes reach the host) or cow (the guest writes, the host never changes) (repeatable)', parseMount, [])
     .option('--file <HOST:GUEST[:MODE]>', 'show one host file at GUEST; MODE ro (default), rw or cow (repeatable)', parseMount, [])
