@@ -4,6 +4,7 @@ import type { SyscallContext, SyscallResult } from '../../kernel/contracts/sysca
 import { Errno } from '../../kernel/errno.js';
 import { hostErrno } from '../../kernel/errors.js';
 import { EXIT_CODES, ZeroOSError } from '../../errors.js';
+import { Subject, type Observable } from 'rxjs';
 
 /** Where the guest's stdin comes from. `read` returns at most `length` bytes; empty means end of input. */
 export interface InputSource {
@@ -159,6 +160,12 @@ export class Console implements Device {
   readonly #failures = new Map<string, HostOutputFailure>();
   #termios: Uint8Array = defaultTermios();
   #winsize: Uint8Array = new Uint8Array([24, 0, 80, 0, 0, 0, 0, 0]);
+  readonly #output = new Subject<{ readonly stream: 'stdout' | 'stderr'; readonly data: Uint8Array }>();
+  /**
+   * The bytes the guest wrote to stdout and stderr that the host took, as they are written
+   * (captured or sunk alike): for digests and tees. Hot; `data` is only valid during the call.
+   */
+  readonly output$: Observable<{ readonly stream: 'stdout' | 'stderr'; readonly data: Uint8Array }> = this.#output.asObservable();
 
   constructor(
     options: ConsoleOptions = {},
@@ -222,6 +229,7 @@ export class Console implements Device {
         } catch (error) {
           return this.refused(context, stream, error);
         }
+        if (this.#output.observed) this.#output.next({ stream, data });
         return data.length;
       },
       ioctl: (context, request, argument) => this.ioctl(context, request, argument),
