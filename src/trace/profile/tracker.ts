@@ -349,10 +349,10 @@ export class CallStackTracker implements InstructionObserver {
     const top = t.nodes.length - 1;
     const f = this.func[t.nodes[top]!]!;
     if (this.contains(f, target)) return;
+    // Inside code without symbols, jumps stay in the same made-up function.
+    if (this.fnEnd[f]! < 0 && this.table.lookup(target) === undefined) return;
     const g = this.functionAt(target);
     if (g === f) return;
-    // Inside code without symbols, jumps stay in the same made-up function.
-    if (this.fnEnd[f]! < 0 && this.fnEnd[g]! < 0 && this.fnStart[g] !== target) return;
     if (this.fnStart[g] !== target && this.unwindInto(target, 1)) return;
     this.replaceTop(g);
   }
