@@ -160,9 +160,9 @@ export function pointer(raw: bigint): string {
   return v === 0n ? 'NULL' : `0x${v.toString(16)}`;
 }
 
-/** Octal as strace prints modes: 0644, 000. */
+/** Octal as strace prints modes (C's %#03o): 0644, 022, 000. */
 export function octal(value: number): string {
-  return `0${value.toString(8).padStart(3, '0')}`;
+  return (value === 0 ? '0' : `0${value.toString(8)}`).padStart(3, '0');
 }
 
 /**
