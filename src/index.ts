@@ -171,3 +171,6 @@ export { buildInitialStack } from './platform/initial-stack.js';
 export { PERM_R, PERM_W, PERM_X, PERM_RW, PERM_RX, PERM_RWX } from './arch/memory/types.js';
 export type { IoWindow } from './arch/riscv64/memory-port.js';
 export { StopReason, type Hart } from './arch/riscv64/types.js';
+
+// Instruction traces (docs/itrace.md): a `zeroos run --itrace` file read record by record.
+export { ItraceReader, readItrace, ItraceFormatError, type ItraceHeader, type ItraceRecord, type ItraceStop, type ItraceTrailer } from './trace/itrace/index.js';

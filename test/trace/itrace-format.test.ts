@@ -148,7 +148,7 @@ describe('a file that is not a good trace', () => {
   it('should find a changed byte anywhere after the header, and bytes after the trailer', () => {
     for (let at = 80; at < good.length; at += 53) {
       const bad = good.slice();
-      bad[at] ^= 0x10;
+      bad[at] = bad[at]! ^ 0x10;
       expect(read(bad), `flipped at ${at}`).toThrow(ItraceFormatError);
     }
     expect(read(Buffer.concat([good, new Uint8Array([0])]))).toThrow('bytes follow its trailer');

@@ -4,6 +4,7 @@ export { TLB_SIZE, MemoryPort, type IoWindow, type MisalignedHook, type Reservat
 export { MAX_BLOCK } from './tiers/js-blocks.js';
 export type { EngineName, ExecutionTier, MachineContext } from './tiers/types.js';
 export { CostMeter, type CostModel, type DecodedForm, type InstructionObserver, decodedForm } from './observer.js';
+export { ABI_REGISTER_NAMES, CSR_NAMES, Disassembler, type DisassemblerOptions, disassemble } from './disasm.js';
 export * from './csr/index.js';
 export * from './isa/index.js';
 import { isaRegistry } from './isa/index.js';
