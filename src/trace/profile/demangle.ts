@@ -10,14 +10,21 @@
 
 /** The demangled form of `name` when it is a Rust symbol, else `name` itself. */
 export function demangle(name: string): string {
-  // LLVM and the linker may append suffixes (`.llvm.1234`, `.cold`, `.isra.0`): keep them apart.
-  const dot = name.indexOf('.', 2);
-  const base = dot > 0 ? name.slice(0, dot) : name;
-  const suffix = dot > 0 ? name.slice(dot) : '';
-  let out: string | undefined;
-  if (base.startsWith('_R')) out = demangleV0(base.slice(2));
-  else if (base.startsWith('_ZN')) out = demangleLegacy(base.slice(3));
-  return out === undefined ? name : out + suffix;
+  if (name.startsWith('_R')) {
+    // A v0 name has no dots: LLVM and the linker append suffixes (`.llvm.1234`, `.cold`, `.0`).
+    const dot = name.indexOf('.');
+    const out = demangleV0(dot < 0 ? name.slice(2) : name.slice(2, dot));
+    return out === undefined ? name : out + (dot < 0 ? '' : name.slice(dot));
+  }
+  if (name.startsWith('_ZN')) {
+    // Legacy names use `..` themselves: a suffix can only start after the closing `E`.
+    for (let end = name.length; end > 3; end = name.lastIndexOf('.', end - 1)) {
+      if (end < name.length && name[end - 1] !== 'E') continue;
+      const out = demangleLegacy(name.slice(3, end));
+      if (out !== undefined) return out + name.slice(end);
+    }
+  }
+  return name;
 }
 
 // ------------------------------------------------------------------------- legacy
