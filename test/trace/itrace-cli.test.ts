@@ -107,6 +107,21 @@ describe('zeroos run --itrace', () => {
     expect(unwritable.stderr).toMatch(/^zeroos: HostFileError: cannot create the instruction trace .*dir\.itrace: ENOENT\n$/);
   });
 
+  it('should print the itrace digest after the run\'s digest with --digest: the same for two runs on two engines', () => {
+    const lines = (engine: string) => {
+      const file = join(scratch, `digest-${engine}.itrace`);
+      const run = zeroos(['run', '--engine', engine, '--digest', '--itrace', file, '--platform', 'jolt', 'guests/bin/jolt/jolt_hash']);
+      expect(run.code).toBe(0);
+      const show = zeroos(['itrace', 'show', file]).stdout;
+      const sha = /trace sha256 ([0-9a-f]{64})$/m.exec(show)![1];
+      expect(run.stderr).toMatch(new RegExp(`^digest sha256:[0-9a-f]{64}\nitrace digest sha256:${sha}\n$`));
+      return run.stderr;
+    };
+    const wasm = lines('wasm');
+    expect(lines('interpreter')).toBe(wasm);
+    expect(lines('wasm')).toBe(wasm);
+  });
+
   it('should end quietly when the reader of the listing goes away', () => {
     const file = join(scratch, 'pipe.itrace');
     expect(zeroos(['run', '--itrace', file, 'guests/bin/hello']).code).toBe(0);

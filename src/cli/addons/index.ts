@@ -10,8 +10,9 @@ export type { RunAddon, RunAddonContext, RunAddonSession } from './types.js';
 
 export const RUN_ADDONS: readonly RunAddon[] = [
   straceAddon,
-  itraceAddon,
   profileAddon,
   traceJsonAddon,
   digestAddon,
+  // After the run's digest: its `itrace digest` line is the second one.
+  itraceAddon,
 ];
