@@ -165,7 +165,9 @@ export function replayTrace(source: string): Observable<KernelEvent> {
       stream.destroy();
       subscriber.error(error);
     };
-    stream.on('error', (error) => fail(new HostFileError(source, 'read the trace', error)));
+    const readError = (error: unknown) => fail(new HostFileError(source, 'read the trace', error));
+    stream.on('error', readError);
+    lines.on('error', readError);
     lines.on('line', (line) => {
       number++;
       if (failed || line.trim() === '') return;
