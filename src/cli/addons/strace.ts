@@ -8,10 +8,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { ARCH } from '../../kernel/tokens.js';
 import { HostFileError } from '../../subsystems/vfs/index.js';
-import { memoryView } from '../../trace/strace/decode.js';
 import { parseTraceFilter, TraceFilterError, type SyscallFilter } from '../../trace/strace/filter.js';
-import { StracePrinter } from '../../trace/strace/printer.js';
-import { SyscallSummary } from '../../trace/strace/summary.js';
 import type { RunAddon, RunAddonContext, RunAddonSession } from './types.js';
 
 interface StraceOptions {
@@ -96,11 +93,13 @@ export const straceAddon: RunAddon = {
       )
       .option('-c, --summary', 'count calls, errors and instructions per syscall and print a table at the end (instead of the lines unless --trace)');
   },
-  start(raw, context: RunAddonContext): RunAddonSession | undefined {
+  async start(raw, context: RunAddonContext): Promise<RunAddonSession | undefined> {
     const options = raw as StraceOptions;
     const summary = options.summary === true;
     const perCall = options.trace === true || (!summary && (options.traceFile !== undefined || options.traceFilter !== undefined));
     if (!perCall && !summary) return undefined;
+    // The decoders load only for a traced run.
+    const { memoryView, StracePrinter, SyscallSummary } = await import('../../trace/strace/index.js');
     const file = options.traceFile === undefined ? undefined : new TraceFile(options.traceFile);
     const write = file ? (text: string) => file.write(text) : context.stderr;
     const { hart, memory } = context.zeroos.container.get(ARCH);
