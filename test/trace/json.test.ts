@@ -19,7 +19,7 @@ describe('eventToJson', () => {
     const json = eventToJson(exit);
     expect(json).toMatchObject({ kind: 'syscall-exit', result: '-110', errno: 'ETIMEDOUT', resumed: true });
     expect((json['args'] as string[]).every((a) => /^\d+$/.test(a))).toBe(true);
-    const groupExit = run.events.findLast((e) => e.kind === 'syscall-exit')!;
+    const groupExit = run.events.filter((e) => e.kind === 'syscall-exit').at(-1)!;
     expect(eventToJson(groupExit)['result']).toBeNull();
   });
 
