@@ -174,3 +174,21 @@ export { StopReason, type Hart } from './arch/riscv64/types.js';
 
 // Instruction traces (docs/itrace.md): a `zeroos run --itrace` file read record by record.
 export { ItraceReader, readItrace, ItraceFormatError, type ItraceHeader, type ItraceRecord, type ItraceStop, type ItraceTrailer } from './trace/itrace/index.js';
+
+// Cycle profiles by guest function (docs/profiling.md): the call-stack tracker and the writers.
+export { FunctionTable, SymbolTableError, type FunctionSymbol } from './elf/symbols.js';
+export {
+  CallStackTracker,
+  CallTreeProfile,
+  PROFILE_FORMATS,
+  demangle,
+  folded as foldedProfile,
+  pprof as pprofProfile,
+  speedscope as speedscopeProfile,
+  writeProfile,
+  type CallStackTrackerOptions,
+  type FunctionShare,
+  type ProfileFormat,
+  type ProfileStack,
+  type SpeedscopeFile,
+} from './trace/profile/index.js';
