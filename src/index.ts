@@ -149,17 +149,39 @@ export type { AddressSpaceStats } from './subsystems/memory/address-space.js';
 
 // Events (RxJS, hot).
 export type {
+  FaultEvent,
   InputReadEvent,
+  IntegrationEvent,
   KernelEvent,
   KernelEvents,
+  MemoryMapEvent,
   ProcessExitEvent,
+  ProcessExitReason,
+  SignalEvent,
   SyscallEnterEvent,
   SyscallExitEvent,
+  SyscallUnfinishedEvent,
   ThreadExitEvent,
   ThreadStartEvent,
   ThreadSwitchEvent,
   UnsupportedSyscallEvent,
 } from './kernel/events.js';
+export { EVENT_KINDS } from './kernel/events.js';
+
+// Events as JSON lines and run digests (docs/trace-events.md).
+export {
+  JsonLinesTraceWriter,
+  TRACE_JSON_VERSION,
+  TraceFormatError,
+  eventFromJson,
+  eventToJson,
+  eventToJsonLine,
+  readTrace,
+  replayTrace,
+  type JsonEvent,
+  type JsonValue,
+} from './trace/json.js';
+export { DIGEST_VERSION, RunDigest, canonicalJson, digestEventView } from './trace/digest.js';
 
 // Writing an integration (src/integrations/types.ts, docs/platform-adapters.md): the
 // building blocks a platform's bootstrap and an adapter loaded by path use.
