@@ -125,6 +125,30 @@ describe('--profile on threaded programs', () => {
   });
 });
 
+describe('--profile on a program with signal handlers (signals with symbols)', () => {
+  it('should put each handler on top of the code it interrupted and drop it at rt_sigreturn', () => {
+    const run = profiledRun('symbols/signals', 'folded');
+    expect(run.result?.exitCode).toBe(0);
+    const stacks = text(run.file).trimEnd().split('\n').map((l) => l.slice(0, l.lastIndexOf(' ')).split(';'));
+    // A signal is delivered on the way out of the syscall that sent or unblocked it: raise()
+    // unblocks it in __restore_sigs, kill() sends it, sigprocmask() unblocks it, sigsuspend() waits.
+    const handled = stacks.filter((s) => s[s.length - 1] === 'info_handler').map((s) => s.join(';'));
+    expect(handled.sort()).toEqual([
+      'libc_start_main_stage2;main;kill;info_handler',
+      'libc_start_main_stage2;main;raise;__restore_sigs;info_handler',
+      'libc_start_main_stage2;main;sigprocmask;pthread_sigmask;info_handler',
+      'libc_start_main_stage2;main;sigsuspend;sccp;info_handler',
+    ]);
+    // A handler that raises again nests one level per signal, not more.
+    expect(stacks.some((s) => s.join(';').endsWith('nesting_handler;raise;__restore_sigs;nesting_handler'))).toBe(true);
+    // The handler returns to the restorer (musl's __restore_rt), which is shown in its place.
+    expect(stacks.some((s) => s.join(';') === 'libc_start_main_stage2;main;raise;__restore_sigs;__restore_rt')).toBe(true);
+    // After the handlers main goes on at its own level: no stack grows without bound.
+    expect(Math.max(...stacks.map((s) => s.length))).toBeLessThan(12);
+    expect(stacks.filter((s) => s.join(';') === 'libc_start_main_stage2;main').length).toBe(1);
+  });
+});
+
 describe('--profile with a cost model (--platform jolt)', () => {
   it('should attribute Jolt cycles (trace rows) to functions beside the instructions', () => {
     const run = profiledRun('jolt/jolt_hash', 'speedscope', { kernel: { platform: 'jolt' }, elfPath: join(ROOT, 'guests/bin/jolt/jolt_hash') });
