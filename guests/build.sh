@@ -35,7 +35,7 @@
 #   RUST=0         skip the Rust guests (their bin/ and expected/ files are left alone)
 #   ONLY="a b"     build only these guests (C or Rust names); the others are left alone
 #   SYMBOLS="a b"  guests also installed unstripped, symbol table kept, into bin/symbols/
-#                  for profiles and instruction traces (default: cpubench rust_collections
+#                  for profiles and instruction traces (default: cpubench rust_collections rust_bignum
 #                  pthread_join rust_threads signals); refresh just those with
 #                  ONLY="$SYMBOLS" RUN=0 ZKVM=0 EXAMPLES=0 bash guests/build.sh
 set -euo pipefail
@@ -48,7 +48,7 @@ CACHE=${GUESTS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/zeroos-guests}
 RUN=${RUN:-1}
 RUST=${RUST:-1}
 ONLY=${ONLY:-}
-SYMBOLS=${SYMBOLS:-cpubench rust_collections pthread_join rust_threads signals}
+SYMBOLS=${SYMBOLS:-cpubench rust_collections rust_bignum pthread_join rust_threads signals}
 MUSL_DEB_VERSION=1.2.3-1          # Debian bookworm's musl source package
 MARCH=rv64imac
 MABI=lp64

@@ -97,6 +97,20 @@ describe('--profile on a Rust program (rust_collections with symbols)', () => {
   });
 });
 
+describe('--profile on a Rust bignum program (rust_bignum with symbols)', () => {
+  it('should name the bignum multiply as the hot function, with its share', () => {
+    const run = profiledRun('symbols/rust_bignum', 'speedscope');
+    expect(run.result?.exitCode).toBe(0);
+    const file = json(run.file);
+    const instructions = run.zeroos.stats().instructions;
+    expect(sum(file.profiles[0]!.weights)).toBe(instructions);
+    const share = selfOf(file, 0, 'rust_bignum::bignum_mul') / instructions;
+    expect(share).toBeGreaterThan(0.3);
+    expect(run.stats[1]).toMatch(/^profile top +\d+\.\d% self +\d+, +\d+\.\d% total +\d+ +rust_bignum::bignum_mul$/);
+    expect(run.stats[1]).toContain(`${(100 * share).toFixed(1)}% self`);
+  });
+});
+
 describe('--profile on threaded programs', () => {
   it('should give one speedscope profile per thread (pthread_join: 50 threads)', () => {
     const run = profiledRun('symbols/pthread_join', 'speedscope');
