@@ -6,7 +6,8 @@
  * docs/trace-events.md ("The run digest"); it is computed as the run goes, in constant
  * memory.
  */
-import { createHash, type Hash } from 'node:crypto';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import type { Subscription } from 'rxjs';
 import type { KernelEvent, KernelEvents } from '../kernel/events.js';
 import type { Console } from '../subsystems/console/index.js';
@@ -51,14 +52,14 @@ export function canonicalJson(value: JsonValue): string {
 
 /** One part of the digest: a running hash and how much went into it. */
 class Part {
-  readonly hash: Hash = createHash('sha256');
+  readonly hash = sha256.create();
   count = 0;
   update(data: string | Uint8Array, count: number): void {
-    this.hash.update(data);
+    this.hash.update(typeof data === 'string' ? utf8ToBytes(data) : data);
     this.count += count;
   }
   line(label: string): string {
-    return `${label} ${this.count} ${this.hash.digest('hex')}\n`;
+    return `${label} ${this.count} ${bytesToHex(this.hash.digest())}\n`;
   }
 }
 
@@ -99,7 +100,7 @@ export class RunDigest {
       for (const s of this.#subscriptions) s.unsubscribe();
       const text =
         `zeroos-run-digest ${DIGEST_VERSION}\n` + this.#events.line('events') + this.#stdout.line('stdout') + this.#stderr.line('stderr');
-      this.#result = `sha256:${createHash('sha256').update(text).digest('hex')}`;
+      this.#result = `sha256:${bytesToHex(sha256(utf8ToBytes(text)))}`;
     }
     return this.#result;
   }
