@@ -178,6 +178,16 @@ describe('--profile with a cost model (--platform jolt)', () => {
     expect(run.stats.find((l) => l.endsWith('  compress'))).toMatch(/; cycles \d+\.\d% self, \d+\.\d% total {2}compress$/);
   });
 
+  it("should enter the guest's own trap handler and leave it at mret (--trap machine)", () => {
+    const run = profiledRun('jolt/jolt_trap', 'folded', { kernel: { platform: 'jolt', trapMode: 'machine' }, elfPath: join(ROOT, 'guests/bin/jolt/jolt_trap') });
+    expect(run.result?.exitCode).toBe(0);
+    // An assembly program with one symbol: each ecall enters the handler (a frame under
+    // _start) and each mret leaves it, so the stack never grows past two frames.
+    const lines = text(run.file).trimEnd().split('\n');
+    expect(lines.map((l) => l.slice(0, l.lastIndexOf(' ')))).toEqual(['_start', '_start;_start']);
+    expect(sum(lines.map((l) => Number(l.slice(l.lastIndexOf(' ') + 1))))).toBe(run.zeroos.stats().instructions);
+  });
+
   it('should carry the cycles as a second pprof sample type', () => {
     const run = profiledRun('jolt/jolt_hash', 'pprof', { kernel: { platform: 'jolt' }, elfPath: join(ROOT, 'guests/bin/jolt/jolt_hash') });
     const profile = Profile.decode(gunzipSync(run.file));
