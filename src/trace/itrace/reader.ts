@@ -10,7 +10,8 @@
  *   for (const r of trace) console.log(r.index, r.pc.toString(16));
  *   trace.trailer; // { stop: 'end', count, sha256 }
  */
-import { createHash, type Hash } from 'node:crypto';
+import { sha256 as sha256Hash } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { HostFileError } from '../../subsystems/vfs/errors.js';
 import {
@@ -85,7 +86,7 @@ export class ItraceReader implements Iterable<ItraceRecord> {
   readonly #name: string;
   readonly #source: ItraceSource;
   readonly #buffer = new Uint8Array(WINDOW);
-  readonly #hash: Hash = createHash('sha256');
+  readonly #hash = sha256Hash.create();
   #pos = 0;
   #end = 0;
   #hashed = 0;
@@ -216,7 +217,7 @@ export class ItraceReader implements Iterable<ItraceRecord> {
     const count = this.#varint(records, 8);
     if (count !== records) throw this.#error(`its trailer counts ${count} records, but it holds ${records}`);
     this.#hashUpTo(this.#pos);
-    const sha256 = this.#hash.digest('hex');
+    const sha256 = bytesToHex(this.#hash.digest());
     if (this.#end - this.#pos < 32) throw this.#error('its checksum is truncated');
     const stored = Buffer.from(this.#buffer.subarray(this.#pos, this.#pos + 32)).toString('hex');
     this.#pos += 32;

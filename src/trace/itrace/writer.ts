@@ -9,7 +9,8 @@
  * change observers in the middle of a run), so the rest of the run goes at the speed of an
  * observed run.
  */
-import { createHash, type Hash } from 'node:crypto';
+import { sha256 as sha256Hash } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { INFO_COMPRESSED, type IsaRegistry, SINK } from '../../arch/riscv64/isa/registry.js';
 import type { Format } from '../../arch/riscv64/isa/types.js';
@@ -132,7 +133,7 @@ export class ItraceWriter implements InstructionObserver {
   readonly limit: number;
 
   readonly #sink: ItraceSink;
-  readonly #hash: Hash = createHash('sha256');
+  readonly #hash = sha256Hash.create();
   readonly #buffer: Uint8Array;
   readonly #flushAt: number;
   readonly #kinds: Uint8Array;
@@ -284,7 +285,7 @@ export class ItraceWriter implements InstructionObserver {
     if (!this.#flush()) return;
     if (!this.#emit(trailer.subarray(0, length))) return;
     const digest = this.#hash.digest();
-    this.sha256 = digest.toString('hex');
+    this.sha256 = bytesToHex(digest);
     try {
       this.#sink.write(digest);
       this.bytes += digest.length;
