@@ -168,21 +168,6 @@ export type {
 } from './kernel/events.js';
 export { EVENT_KINDS } from './kernel/events.js';
 
-// Events as JSON lines and run digests (docs/trace-events.md).
-export {
-  JsonLinesTraceWriter,
-  TRACE_JSON_VERSION,
-  TraceFormatError,
-  eventFromJson,
-  eventToJson,
-  eventToJsonLine,
-  readTrace,
-  replayTrace,
-  type JsonEvent,
-  type JsonValue,
-} from './trace/json.js';
-export { DIGEST_VERSION, RunDigest, canonicalJson, digestEventView } from './trace/digest.js';
-
 // Writing an integration (src/integrations/types.ts, docs/platform-adapters.md): the
 // building blocks a platform's bootstrap and an adapter loaded by path use.
 export { ContainerModule } from 'inversify';
@@ -193,24 +178,3 @@ export { buildInitialStack } from './platform/initial-stack.js';
 export { PERM_R, PERM_W, PERM_X, PERM_RW, PERM_RX, PERM_RWX } from './arch/memory/types.js';
 export type { IoWindow } from './arch/riscv64/memory-port.js';
 export { StopReason, type Hart } from './arch/riscv64/types.js';
-
-// Instruction traces (docs/itrace.md): a `zeroos run --itrace` file read record by record.
-export { ItraceReader, readItrace, ItraceFormatError, type ItraceHeader, type ItraceRecord, type ItraceStop, type ItraceTrailer } from './trace/itrace/index.js';
-
-// Cycle profiles by guest function (docs/profiling.md): the call-stack tracker and the writers.
-export { FunctionTable, SymbolTableError, type FunctionSymbol } from './elf/symbols.js';
-export {
-  CallStackTracker,
-  CallTreeProfile,
-  PROFILE_FORMATS,
-  demangle,
-  folded as foldedProfile,
-  pprof as pprofProfile,
-  speedscope as speedscopeProfile,
-  writeProfile,
-  type CallStackTrackerOptions,
-  type FunctionShare,
-  type ProfileFormat,
-  type ProfileStack,
-  type SpeedscopeFile,
-} from './trace/profile/index.js';

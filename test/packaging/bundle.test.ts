@@ -41,8 +41,10 @@ describe('the bundled CLI', () => {
     expect(node([join(alone, 'main.js'), '--version'], scratch).stdout.trim()).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
   });
   it('should be a few files, not one per source file', () => {
+    // About 230 source files; each command and run add-on loaded on demand (check, postcard,
+    // itrace show, --trace, --itrace, --profile...) brings a chunk or two of its own.
     const files = readdirSync(join(ROOT, 'dist', 'cli'), { recursive: true }).filter((name) => String(name).endsWith('.js'));
-    expect(files.length).toBeLessThan(20);
+    expect(files.length).toBeLessThan(40);
   });
   it('should load the commands a run does not need only when they run', () => {
     // The check command's and postcard's code sit in chunks of their own.

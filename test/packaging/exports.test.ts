@@ -88,7 +88,7 @@ describe('the package root', () => {
 
 describe('package.json', () => {
   it('should map each documented subpath to an entry built from src', () => {
-    expect(Object.keys(manifest.exports).sort()).toEqual(['.', './arch', './check', './integrations', './kernel', './package.json', './platform', './subsystems']);
+    expect(Object.keys(manifest.exports).sort()).toEqual(['.', './arch', './check', './integrations', './kernel', './package.json', './platform', './subsystems', './trace']);
     for (const [subpath, entry] of Object.entries(manifest.exports)) {
       if (typeof entry === 'string') continue;
       const source = entry.default.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts');

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { ARCH, CallStackTracker, FunctionTable, createKernel } from '../../src/index.js';
+import { ARCH, createKernel } from '../../src/index.js';
+import { CallStackTracker, FunctionTable } from '../../src/trace/index.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
