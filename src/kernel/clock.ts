@@ -11,7 +11,7 @@ import { ARCH, KERNEL_CONFIG, type KernelConfig } from './tokens.js';
 @injectable()
 export class VirtualClock {
   /** Time skipped forward while all threads waited (ns). */
-  #skipped = 0;
+  private _skipped = 0;
   readonly nsPerInstruction: number;
 
   constructor(
@@ -49,7 +49,7 @@ export class VirtualClock {
 
   /** Monotonic nanoseconds since boot (exact below 2^53 ns, about 104 days). */
   now(): number {
-    return this.arch.hart.instret * this.nsPerInstruction + this.#skipped;
+    return this.arch.hart.instret * this.nsPerInstruction + this._skipped;
   }
 
   /** CPU time of the whole process: every instruction retired. */
@@ -66,6 +66,6 @@ export class VirtualClock {
   /** Jumps forward to `ns` (never backward): what happens when every thread sleeps. */
   advanceTo(ns: number): void {
     const now = this.now();
-    if (ns > now) this.#skipped += ns - now;
+    if (ns > now) this._skipped += ns - now;
   }
 }

@@ -14,13 +14,13 @@ import { ARCH, COST_MODEL } from './tokens.js';
 export class CostAccounting implements BootContribution, InstructionObserver {
   /** Units so far (Jolt: rows). */
   total = 0;
-  readonly #limit: number;
+  private readonly _limit: number;
 
   constructor(
     @inject(ARCH) private readonly arch: Arch,
     @inject(COST_MODEL) @optional() readonly model: NamedCostModel | undefined,
   ) {
-    this.#limit = model?.limit ?? Infinity;
+    this._limit = model?.limit ?? Infinity;
   }
 
   onBoot(): void {
@@ -30,8 +30,8 @@ export class CostAccounting implements BootContribution, InstructionObserver {
   instruction(pc: number, _bits: number, info: number, imm: number): void {
     this.total += this.model!.cost(info & 0x7f, info, imm, pc);
     // The error ends the run (a named one from the model, else a KernelPanic naming the limit).
-    if (this.total > this.#limit) {
-      throw this.model!.limitError?.(this.total, pc) ?? new RangeError(`the run's ${this.model!.unit} passed ${this.#limit}`);
+    if (this.total > this._limit) {
+      throw this.model!.limitError?.(this.total, pc) ?? new RangeError(`the run's ${this.model!.unit} passed ${this._limit}`);
     }
   }
 }

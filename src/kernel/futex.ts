@@ -20,7 +20,7 @@ interface Waiter {
  */
 @injectable()
 export class FutexTable {
-  readonly #queues = new Map<number, Waiter[]>();
+  private readonly _queues = new Map<number, Waiter[]>();
 
   constructor(@inject(ThreadWaits) private readonly waits: ThreadWaits) {}
 
@@ -37,7 +37,7 @@ export class FutexTable {
 
   /** Wakes up to `count` waiters on `address` whose bitset intersects `bitset`; returns how many. */
   wake(address: number, count: number, bitset = FUTEX_BITSET_MATCH_ANY): number {
-    const queue = this.#queues.get(address);
+    const queue = this._queues.get(address);
     if (!queue || count <= 0) return 0;
     let woken = 0;
     for (const waiter of [...queue]) {
@@ -52,10 +52,10 @@ export class FutexTable {
   /** Wakes `wakeCount` waiters on `from` and moves up to `requeueCount` more to `to`; returns woken + moved. */
   requeue(from: number, to: number, wakeCount: number, requeueCount: number): number {
     const woken = this.wake(from, wakeCount);
-    const queue = this.#queues.get(from);
+    const queue = this._queues.get(from);
     if (!queue || requeueCount <= 0 || from === to) return woken;
     const moved = queue.splice(0, requeueCount);
-    if (queue.length === 0) this.#queues.delete(from);
+    if (queue.length === 0) this._queues.delete(from);
     for (const waiter of moved) {
       waiter.address = to;
       waiter.thread.blockedOn = `futex ${hex(to)} (requeued)`;
@@ -66,20 +66,20 @@ export class FutexTable {
 
   /** Waiters queued on `address`. */
   waiting(address: number): number {
-    return this.#queues.get(address)?.length ?? 0;
+    return this._queues.get(address)?.length ?? 0;
   }
 
   private queue(address: number): Waiter[] {
-    let queue = this.#queues.get(address);
-    if (!queue) this.#queues.set(address, (queue = []));
+    let queue = this._queues.get(address);
+    if (!queue) this._queues.set(address, (queue = []));
     return queue;
   }
 
   private remove(waiter: Waiter): void {
-    const queue = this.#queues.get(waiter.address);
+    const queue = this._queues.get(waiter.address);
     if (!queue) return;
     const index = queue.indexOf(waiter);
     if (index >= 0) queue.splice(index, 1);
-    if (queue.length === 0) this.#queues.delete(waiter.address);
+    if (queue.length === 0) this._queues.delete(waiter.address);
   }
 }

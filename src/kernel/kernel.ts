@@ -84,13 +84,13 @@ export type RunState = 'exited' | 'running';
  */
 @injectable()
 export class Kernel {
-  #boot: { context: BootContext; info: BootInfo } | undefined;
-  #current: Thread | undefined;
-  #quantumLeft = Infinity;
+  private _boot: { context: BootContext; info: BootInfo } | undefined;
+  private _current: Thread | undefined;
+  private _quantumLeft = Infinity;
   /** An exit an integration asked for from inside the hart (an I/O window's hook): taken when the hart stops. */
-  #requestedExit: { code: number; reason: string } | undefined;
+  private _requestedExit: { code: number; reason: string } | undefined;
   /** The run ended at a halt the platform took as the end (a zkVM's `j .`). */
-  #halted = false;
+  private _halted = false;
 
   constructor(
     @inject(ARCH) readonly arch: Arch,
@@ -109,7 +109,7 @@ export class Kernel {
   ) {}
 
   get bootInfo(): BootInfo | undefined {
-    return this.#boot?.info;
+    return this._boot?.info;
   }
 
   get instructions(): number {
@@ -118,7 +118,7 @@ export class Kernel {
 
   /** Loads the program through the platform's bootstrap hook and creates the main thread. */
   load(image: ProgramImage): BootInfo {
-    if (this.#boot) throw new KernelStateError('a program is already loaded: create a new kernel per run');
+    if (this._boot) throw new KernelStateError('a program is already loaded: create a new kernel per run');
     const path = image.path ?? '/prog';
     const context: BootContext = {
       memory: this.arch.memory,
@@ -131,13 +131,13 @@ export class Kernel {
       ...(this.entropy ? { random: (length: number) => this.entropy!.bytes(length) } : {}),
     };
     const info = this.platform.bootstrap(context);
-    this.#boot = { context, info };
+    this._boot = { context, info };
     this.lifecycle.booted(context);
     const main = this.process.createThread();
     this.scheduler.add(main);
-    this.#current = main;
+    this._current = main;
     main.runningSince = this.arch.hart.instret;
-    this.#quantumLeft = this.scheduler.quantum ?? Infinity;
+    this._quantumLeft = this.scheduler.quantum ?? Infinity;
     for (const contribution of this.bootContributions) contribution.onBoot(this.process, info);
     return info;
   }
@@ -148,13 +148,13 @@ export class Kernel {
    * with `code` as if by exit_group.
    */
   endRun(code: number, reason: string): void {
-    this.#requestedExit ??= { code, reason };
+    this._requestedExit ??= { code, reason };
     this.arch.hart.requestStop();
   }
 
   /** Why the run ended when an integration ended it (`endRun`). */
   get endReason(): string | undefined {
-    return this.#requestedExit?.reason;
+    return this._requestedExit?.reason;
   }
 
   /** Runs to completion; throws InstructionBudgetExhausted when the configured budget runs out. */
@@ -167,13 +167,13 @@ export class Kernel {
         runnable > 1 && this.scheduler.quantum === undefined
           ? `${runnable} threads are runnable but only blocking switches threads: a thread may be spin-waiting (try --quantum)`
           : undefined;
-      throw new InstructionBudgetExhausted(budget, this.arch.hart.pc, this.#current?.tid ?? 0, hint);
+      throw new InstructionBudgetExhausted(budget, this.arch.hart.pc, this._current?.tid ?? 0, hint);
     }
   }
 
   /** Runs at most `instructions` more instructions; resumable. */
   runFor(instructions: number): RunState {
-    if (!this.#boot) throw new KernelStateError('no program loaded: call load() first');
+    if (!this._boot) throw new KernelStateError('no program loaded: call load() first');
     try {
       return this.runSlice(instructions);
     } catch (error) {
@@ -188,11 +188,11 @@ export class Kernel {
     const hart = this.arch.hart;
     const end = hart.instret + Math.max(0, instructions);
     while (!this.process.exited) {
-      const thread = this.#current;
+      const thread = this._current;
       if (!thread) throw new KernelPanic('no thread to run', undefined);
       const left = end - hart.instret;
       if (left <= 0) return 'running';
-      const slice = Math.min(left, this.#quantumLeft, 2 ** 40);
+      const slice = Math.min(left, this._quantumLeft, 2 ** 40);
       const before = hart.instret;
       let reason: StopReason;
       try {
@@ -203,7 +203,7 @@ export class Kernel {
         if (fault && this.signals?.deliverFault(thread, fault)) continue;
         throw this.guestFault(error, thread);
       }
-      this.#quantumLeft -= hart.instret - before;
+      this._quantumLeft -= hart.instret - before;
       switch (reason) {
         case StopReason.Ecall:
           this.trapHandler.onEcall(thread);
@@ -225,13 +225,13 @@ export class Kernel {
           break;
         default:
           // StopReason.Stop: an integration asked for it (endRun).
-          if (this.#requestedExit) {
-            this.lifecycle.exitProcess(this.#requestedExit.code, thread);
+          if (this._requestedExit) {
+            this.lifecycle.exitProcess(this._requestedExit.code, thread);
             return 'exited';
           }
       }
       if (this.process.exited) break;
-      if (thread.state !== 'runnable' || this.#quantumLeft <= 0 || thread.yielded) {
+      if (thread.state !== 'runnable' || this._quantumLeft <= 0 || thread.yielded) {
         thread.yielded = false;
         this.switchThread(thread);
       }
@@ -254,7 +254,7 @@ export class Kernel {
       this.waits.expire();
       next = this.scheduler.pickNext(from);
     }
-    this.#quantumLeft = this.scheduler.quantum ?? Infinity;
+    this._quantumLeft = this.scheduler.quantum ?? Infinity;
     const hart = this.arch.hart;
     if (next !== from) {
       from.cpuInstructions += hart.instret - (from.runningSince ?? hart.instret);
@@ -262,7 +262,7 @@ export class Kernel {
       next.runningSince = hart.instret;
       if (from.state !== 'exited') from.context = hart.saveContext();
       if (next.context) hart.restoreContext(next.context);
-      this.#current = next;
+      this._current = next;
       this.events.emitThreadSwitch({ instret: hart.instret, tid: next.tid, from: from.tid, to: next.tid });
     }
     if (next.pendingResult !== undefined) {
@@ -296,18 +296,18 @@ export class Kernel {
     if (this.events.ended) return;
     this.trapHandler.endUnfinished?.();
     const exit = this.process.exit;
-    const reason = runEndReason(error, exit?.signal, this.#halted);
+    const reason = runEndReason(error, exit?.signal, this._halted);
     const errorCode = error instanceof ZeroOSError ? error.exitCode : EXIT_CODES.internal;
     const code = error === undefined || reason === 'fault' ? (exit?.code ?? errorCode) : errorCode;
     const signal = exit?.signal;
-    const tid = exit?.tid ?? (error as { tid?: unknown } | undefined)?.tid ?? this.#current?.tid ?? 0;
+    const tid = exit?.tid ?? (error as { tid?: unknown } | undefined)?.tid ?? this._current?.tid ?? 0;
     this.events.emitProcessExit({
       instret: this.arch.hart.instret,
       tid: typeof tid === 'number' ? tid : 0,
       code,
       ...(signal === undefined ? {} : { signal }),
       reason,
-      outcome: outcome ?? tableOutcome(reason, code, signal, error, this.#requestedExit?.reason),
+      outcome: outcome ?? tableOutcome(reason, code, signal, error, this._requestedExit?.reason),
     });
   }
 
@@ -336,17 +336,17 @@ export class Kernel {
     const hart = this.arch.hart;
     const code = this.platform.onHalt?.({ pc: hart.pc, tid: thread.tid, instructions: hart.instret });
     if (code !== undefined) {
-      this.#halted = true;
+      this._halted = true;
       this.lifecycle.exitProcess(code, thread);
       return true;
     }
     if (this.platform.haltEndsRun) {
-      this.#halted = true;
+      this._halted = true;
       this.lifecycle.exitProcess(0, thread);
       return true;
     }
     if (this.process.liveThreads().length > 1) {
-      this.#quantumLeft = 0;
+      this._quantumLeft = 0;
       return false;
     }
     throw new GuestHang(this.arch.hart.pc, thread.tid);

@@ -22,7 +22,7 @@ const ROBUST_LIST_LIMIT = 2048;
  */
 @injectable()
 export class ProcessLifecycle {
-  #bootContext: BootContext | undefined;
+  private _bootContext: BootContext | undefined;
 
   constructor(
     @inject(ARCH) private readonly arch: Arch,
@@ -36,12 +36,12 @@ export class ProcessLifecycle {
 
   /** The platform's exit hook needs what bootstrap saw. */
   booted(context: BootContext): void {
-    this.#bootContext = context;
+    this._bootContext = context;
   }
 
   /** What bootstrap saw (the executable and the path the guest knows it by), once a program is loaded. */
   get bootContext(): BootContext | undefined {
-    return this.#bootContext;
+    return this._bootContext;
   }
 
   /**
@@ -54,7 +54,7 @@ export class ProcessLifecycle {
     if (signal !== undefined) this.events.emitSignal({ instret: this.arch.hart.instret, tid: thread.tid, phase: 'delivered', signal });
     let status: ExitStatus = signal === undefined ? { code: code & 0xff } : { code: signalExitCode(signal), signal };
     // The platform may restate how the process ended (Jolt: an abort is a panic).
-    if (this.#bootContext) status = this.platform.onExit?.(status, this.#bootContext) ?? status;
+    if (this._bootContext) status = this.platform.onExit?.(status, this._bootContext) ?? status;
     this.process.exit = { ...status, tid: thread.tid };
     for (const t of this.process.threads.values()) {
       if (t.state === 'exited') continue;

@@ -98,10 +98,10 @@ export class OutOfMemory extends ZeroOSError {
 @injectable()
 export class MemoryBudget {
   readonly limit: number;
-  #used = 0;
-  #peak = 0;
-  readonly #bytes: Record<MemoryCategory, number> = { addressSpace: 0, files: 0, pipes: 0, entries: 0, devices: 0 };
-  readonly #peaks: Record<MemoryCategory, number> = { addressSpace: 0, files: 0, pipes: 0, entries: 0, devices: 0 };
+  private _used = 0;
+  private _peak = 0;
+  private readonly _bytes: Record<MemoryCategory, number> = { addressSpace: 0, files: 0, pipes: 0, entries: 0, devices: 0 };
+  private readonly _peaks: Record<MemoryCategory, number> = { addressSpace: 0, files: 0, pipes: 0, entries: 0, devices: 0 };
 
   constructor(@inject(KERNEL_CONFIG) config: KernelConfig) {
     this.limit = config.memoryLimit;
@@ -109,17 +109,17 @@ export class MemoryBudget {
 
   /** Bytes held now, all categories together. */
   get used(): number {
-    return this.#used;
+    return this._used;
   }
 
   /** Bytes still free under the limit. */
   get available(): number {
-    return Math.max(0, this.limit - this.#used);
+    return Math.max(0, this.limit - this._used);
   }
 
   /** Whether `bytes` more would fit. */
   fits(bytes: number): boolean {
-    return this.#used + bytes <= this.limit;
+    return this._used + bytes <= this.limit;
   }
 
   /** Takes `bytes` when they fit; false (and nothing taken) when they do not. */
@@ -135,41 +135,41 @@ export class MemoryBudget {
 
   /** Takes `bytes`, or stops the run with OutOfMemory naming `what` when they do not fit. */
   charge(category: MemoryCategory, bytes: number, what: string): void {
-    if (!this.tryCharge(category, bytes)) throw new OutOfMemory(what, bytes, this.#used, this.limit);
+    if (!this.tryCharge(category, bytes)) throw new OutOfMemory(what, bytes, this._used, this.limit);
   }
 
   /** Gives back `bytes` taken earlier. */
   release(category: MemoryCategory, bytes: number): void {
     if (bytes <= 0) return;
-    const given = Math.min(bytes, this.#bytes[category]);
-    this.#bytes[category] -= given;
-    this.#used -= given;
+    const given = Math.min(bytes, this._bytes[category]);
+    this._bytes[category] -= given;
+    this._used -= given;
   }
 
   /** Bytes held now in one category. */
   usedBy(category: MemoryCategory): number {
-    return this.#bytes[category];
+    return this._bytes[category];
   }
 
   stats(): MemoryBudgetStats {
     const byCategory = {} as Record<MemoryCategory, MemoryUse>;
     for (const category of MEMORY_CATEGORIES) {
-      byCategory[category] = { bytes: this.#bytes[category], peakBytes: this.#peaks[category] };
+      byCategory[category] = { bytes: this._bytes[category], peakBytes: this._peaks[category] };
     }
-    return { limit: this.limit, total: { bytes: this.#used, peakBytes: this.#peak }, byCategory };
+    return { limit: this.limit, total: { bytes: this._used, peakBytes: this._peak }, byCategory };
   }
 
   /** One line per category for --stats: "address space 8.1 MiB (peak 9.0 MiB)". */
   describe(): string[] {
     return MEMORY_CATEGORIES.map(
-      (c) => `${MEMORY_LABELS[c]} ${formatBytes(this.#bytes[c])} (peak ${formatBytes(this.#peaks[c])})`,
+      (c) => `${MEMORY_LABELS[c]} ${formatBytes(this._bytes[c])} (peak ${formatBytes(this._peaks[c])})`,
     );
   }
 
   private add(category: MemoryCategory, bytes: number): void {
-    this.#bytes[category] += bytes;
-    this.#used += bytes;
-    if (this.#bytes[category] > this.#peaks[category]) this.#peaks[category] = this.#bytes[category];
-    if (this.#used > this.#peak) this.#peak = this.#used;
+    this._bytes[category] += bytes;
+    this._used += bytes;
+    if (this._bytes[category] > this._peaks[category]) this._peaks[category] = this._bytes[category];
+    if (this._used > this._peak) this._peak = this._used;
   }
 }

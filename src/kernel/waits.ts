@@ -20,7 +20,7 @@ interface Wait {
  */
 @injectable()
 export class ThreadWaits {
-  readonly #waits = new Map<Thread, Wait>();
+  private readonly _waits = new Map<Thread, Wait>();
 
   constructor(@inject(VirtualClock) private readonly clock: VirtualClock) {}
 
@@ -32,7 +32,7 @@ export class ThreadWaits {
   ): void {
     thread.state = 'blocked';
     thread.blockedOn = reason;
-    this.#waits.set(thread, {
+    this._waits.set(thread, {
       thread,
       deadline: options.deadline,
       timeoutResult: options.timeoutResult ?? 0,
@@ -42,9 +42,9 @@ export class ThreadWaits {
 
   /** Ends `thread`'s wait with `result` as its syscall's return value. */
   wake(thread: Thread, result: number): void {
-    const wait = this.#waits.get(thread);
+    const wait = this._waits.get(thread);
     if (!wait) return;
-    this.#waits.delete(thread);
+    this._waits.delete(thread);
     wait.onEnd?.();
     thread.state = 'runnable';
     thread.blockedOn = undefined;
@@ -53,21 +53,21 @@ export class ThreadWaits {
 
   /** Forgets a thread that exits while blocked (exit_group from another thread). */
   forget(thread: Thread): void {
-    const wait = this.#waits.get(thread);
+    const wait = this._waits.get(thread);
     if (!wait) return;
-    this.#waits.delete(thread);
+    this._waits.delete(thread);
     wait.onEnd?.();
   }
 
   isWaiting(thread: Thread): boolean {
-    return this.#waits.has(thread);
+    return this._waits.has(thread);
   }
 
   /** Wakes every wait whose deadline has passed; returns how many. */
   expire(): number {
     const now = this.clock.now();
     let woken = 0;
-    for (const wait of [...this.#waits.values()]) {
+    for (const wait of [...this._waits.values()]) {
       if (wait.deadline !== undefined && wait.deadline <= now) {
         this.wake(wait.thread, wait.timeoutResult);
         woken++;
@@ -79,7 +79,7 @@ export class ThreadWaits {
   /** The earliest pending deadline, if any thread waits with one. */
   earliestDeadline(): number | undefined {
     let earliest: number | undefined;
-    for (const wait of this.#waits.values()) {
+    for (const wait of this._waits.values()) {
       if (wait.deadline !== undefined && (earliest === undefined || wait.deadline < earliest)) earliest = wait.deadline;
     }
     return earliest;

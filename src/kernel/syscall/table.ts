@@ -11,22 +11,22 @@ import { SYSCALL_NUMBERS } from './numbers.js';
  */
 @injectable()
 export class DataSyscallTable implements SyscallTable {
-  readonly #byNumber: (SyscallEntry | undefined)[] = [];
-  readonly #entries: SyscallEntry[];
+  private readonly _byNumber: (SyscallEntry | undefined)[] = [];
+  private readonly _entries: SyscallEntry[];
 
   constructor(@multiInject(SYSCALL_PROVIDER) providers: SyscallProvider[]) {
     for (const [name, nr] of Object.entries(SYSCALL_NUMBERS)) {
-      this.#byNumber[nr] = { nr, name, support: 'missing' };
+      this._byNumber[nr] = { nr, name, support: 'missing' };
     }
     for (const provider of providers) {
       for (const definition of provider.syscalls()) {
-        const existing = this.#byNumber[definition.nr];
+        const existing = this._byNumber[definition.nr];
         if (existing?.definition) {
           throw new KernelStateError(
             `syscall ${definition.name} (${definition.nr}) is provided by both ${existing.subsystem} and ${provider.subsystem}`,
           );
         }
-        this.#byNumber[definition.nr] = {
+        this._byNumber[definition.nr] = {
           nr: definition.nr,
           name: definition.name,
           support: definition.support,
@@ -36,15 +36,15 @@ export class DataSyscallTable implements SyscallTable {
         };
       }
     }
-    this.#entries = this.#byNumber.filter((e): e is SyscallEntry => e !== undefined);
+    this._entries = this._byNumber.filter((e): e is SyscallEntry => e !== undefined);
   }
 
   lookup(nr: number): SyscallEntry | undefined {
-    return this.#byNumber[nr];
+    return this._byNumber[nr];
   }
 
   entries(): readonly SyscallEntry[] {
-    return this.#entries;
+    return this._entries;
   }
 }
 

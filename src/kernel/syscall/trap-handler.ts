@@ -47,10 +47,10 @@ interface RecentCall {
 export class SyscallTrapHandler implements TrapHandler {
   /** Calls per syscall name, for --stats and "which syscalls does it need". */
   readonly counts = new Map<string, number>();
-  #total = 0;
-  readonly #recent: RecentCall[] = [];
+  private _total = 0;
+  private readonly _recent: RecentCall[] = [];
   /** Calls that blocked, by thread (at most one each). */
-  readonly #unfinished = new Map<Thread, PendingCall>();
+  private readonly _unfinished = new Map<Thread, PendingCall>();
 
   constructor(
     @inject(ARCH) private readonly arch: Arch,
@@ -63,7 +63,7 @@ export class SyscallTrapHandler implements TrapHandler {
   ) {}
 
   get totalSyscalls(): number {
-    return this.#total;
+    return this._total;
   }
 
   onEcall(thread: Thread): void {
@@ -77,12 +77,12 @@ export class SyscallTrapHandler implements TrapHandler {
 
     // A call restarted after its wait (a read of a pipe that now has data): the same call
     // going on, not a new one. It was counted and announced when it first came.
-    let call = this.#unfinished.get(thread);
+    let call = this._unfinished.get(thread);
     if (call !== undefined && call.restart && call.pc === pc && call.nr === nr) {
       call.restart = false;
     } else {
       call = undefined;
-      this.#total++;
+      this._total++;
       this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
     }
 
@@ -123,7 +123,7 @@ export class SyscallTrapHandler implements TrapHandler {
     if (result !== NO_RETURN) {
       const value = BigInt(result);
       hart.setX(A0, value);
-      if (call) this.#unfinished.delete(thread);
+      if (call) this._unfinished.delete(thread);
       this.remember(nr, raw, value);
       this.exit(thread, { nr, name, pc, args: raw, instret: enteredAt, cost: costAtEnter }, value, call !== undefined, tracing);
       return;
@@ -137,12 +137,12 @@ export class SyscallTrapHandler implements TrapHandler {
         call.restart = restart;
         return;
       }
-      this.#unfinished.set(thread, { nr, name, pc, args: raw, instret: enteredAt, cost: costAtEnter, restart });
+      this._unfinished.set(thread, { nr, name, pc, args: raw, instret: enteredAt, cost: costAtEnter, restart });
       if (tracing) this.events.emitSyscallUnfinished({ instret: hart.instret, tid: thread.tid, nr, name, pc, args: raw });
       else this.events.skip();
       return;
     }
-    if (call) this.#unfinished.delete(thread);
+    if (call) this._unfinished.delete(thread);
     // No result to write: the thread or the process ended (exit, exit_group, a fatal
     // signal), or the handler set the registers itself (rt_sigreturn, a signal whose
     // handler frame now holds the call's result).
@@ -158,9 +158,9 @@ export class SyscallTrapHandler implements TrapHandler {
    * before pending signals are delivered (which would change a0).
    */
   onResume(thread: Thread): void {
-    const call = this.#unfinished.get(thread);
+    const call = this._unfinished.get(thread);
     if (call === undefined || call.restart) return;
-    this.#unfinished.delete(thread);
+    this._unfinished.delete(thread);
     const value = this.arch.hart.getXSigned(A0);
     this.remember(call.nr, call.args, value);
     this.exit(thread, call, value, true, this.events.tracingSyscalls);
@@ -172,10 +172,10 @@ export class SyscallTrapHandler implements TrapHandler {
    */
   endUnfinished(): void {
     const tracing = this.events.tracingSyscalls;
-    for (const [thread, call] of [...this.#unfinished].sort((a, b) => a[0].tid - b[0].tid)) {
+    for (const [thread, call] of [...this._unfinished].sort((a, b) => a[0].tid - b[0].tid)) {
       this.exit(thread, call, undefined, true, tracing);
     }
-    this.#unfinished.clear();
+    this._unfinished.clear();
   }
 
   private exit(thread: Thread, call: Omit<PendingCall, 'restart'>, value: bigint | undefined, resumed: boolean, tracing: boolean): void {
@@ -233,12 +233,12 @@ export class SyscallTrapHandler implements TrapHandler {
 
   private remember(nr: number, args: readonly bigint[], result: bigint | undefined): void {
     if (this.config.recentSyscalls <= 0) return;
-    if (this.#recent.length >= this.config.recentSyscalls) this.#recent.shift();
-    this.#recent.push({ nr, args, result });
+    if (this._recent.length >= this.config.recentSyscalls) this._recent.shift();
+    this._recent.push({ nr, args, result });
   }
 
   private recentCalls(): string[] {
-    return this.#recent.map(({ nr, args, result }) => {
+    return this._recent.map(({ nr, args, result }) => {
       const definition = this.table.lookup(nr)?.definition;
       const name = syscallName(nr) ?? `syscall_${nr}`;
       const shown = definition

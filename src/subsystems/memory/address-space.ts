@@ -97,14 +97,14 @@ export interface AddressSpaceStats {
  */
 @injectable()
 export class AddressSpace implements BootContribution {
-  #memory: GuestMemory;
-  #mmapRegion: LayoutRegion | undefined;
-  #heapRegion: LayoutRegion | undefined;
-  #brkStart = 0;
-  #brk = 0;
+  private _memory: GuestMemory;
+  private _mmapRegion: LayoutRegion | undefined;
+  private _heapRegion: LayoutRegion | undefined;
+  private _brkStart = 0;
+  private _brk = 0;
   /** Bytes of the address space the guest holds (image, stack, brk heap, mappings), charged to the budget. */
-  #mapped = 0;
-  #peak = 0;
+  private _mapped = 0;
+  private _peak = 0;
 
   constructor(
     @inject(ARCH) private readonly arch: Arch,
@@ -112,60 +112,60 @@ export class AddressSpace implements BootContribution {
     @inject(ALLOCATOR) private readonly allocator: Allocator,
     @inject(MEMORY_BUDGET) private readonly budget: MemoryBudget,
   ) {
-    this.#memory = arch.memory;
+    this._memory = arch.memory;
   }
 
   onBoot(_process: unknown, info: BootInfo): void {
-    this.#memory = this.arch.memory;
-    this.#heapRegion = this.platform.layout.find('heap');
-    this.#mmapRegion = this.platform.layout.find('mmap');
-    if (this.#mmapRegion) this.allocator.init(this.#mmapRegion.start, this.#mmapRegion.end, PAGE_SIZE);
-    this.#brkStart = this.#brk = pageUp(info.imageEnd);
+    this._memory = this.arch.memory;
+    this._heapRegion = this.platform.layout.find('heap');
+    this._mmapRegion = this.platform.layout.find('mmap');
+    if (this._mmapRegion) this.allocator.init(this._mmapRegion.start, this._mmapRegion.end, PAGE_SIZE);
+    this._brkStart = this._brk = pageUp(info.imageEnd);
     // The limit caps the whole address space, like RLIMIT_AS: what the platform mapped at
     // load (image, stack, ...) counts too, and a program that does not fit does not start.
-    const loaded = this.#memory.mappings().reduce((n, m) => n + (m.end - m.start), 0);
+    const loaded = this._memory.mappings().reduce((n, m) => n + (m.end - m.start), 0);
     this.budget.charge('addressSpace', loaded, 'loading the program (its image and stack)');
-    this.#mapped = this.#peak = loaded;
+    this._mapped = this._peak = loaded;
   }
 
   stats(): AddressSpaceStats {
     return {
-      mappedBytes: this.#mapped,
-      peakMappedBytes: this.#peak,
-      brkStart: this.#brkStart,
-      brk: this.#brk,
+      mappedBytes: this._mapped,
+      peakMappedBytes: this._peak,
+      brkStart: this._brkStart,
+      brk: this._brk,
       memoryLimit: this.budget.limit,
     };
   }
 
   /** The address space as /proc/self/maps shows it. */
   maps(): MapsEntry[] {
-    return mapsOf(this.#memory);
+    return mapsOf(this._memory);
   }
 
   /** The program break now. */
   get currentBreak(): number {
-    return this.#brk;
+    return this._brk;
   }
 
   /** brk(2): moves the break when it can; always returns the (possibly unchanged) break. */
   brk(requested: number): number {
-    const current = this.#brk;
-    const heapEnd = this.#heapRegion?.end ?? this.#brkStart;
-    if (requested < this.#brkStart || requested > heapEnd) return current;
+    const current = this._brk;
+    const heapEnd = this._heapRegion?.end ?? this._brkStart;
+    if (requested < this._brkStart || requested > heapEnd) return current;
     const oldTop = pageUp(current);
     const newTop = pageUp(requested);
     if (newTop > oldTop) {
       const grow = newTop - oldTop;
       if (!this.withinLimit(grow)) return current;
       if (!this.isUnmapped(oldTop, grow)) return current;
-      this.#memory.map(oldTop, grow, PERM_RW, '[heap]');
+      this._memory.map(oldTop, grow, PERM_RW, '[heap]');
       this.account(grow);
     } else if (newTop < oldTop) {
-      this.#memory.unmap(newTop, oldTop - newTop);
+      this._memory.unmap(newTop, oldTop - newTop);
       this.account(newTop - oldTop);
     }
-    this.#brk = requested;
+    this._brk = requested;
     return requested;
   }
 
@@ -205,13 +205,13 @@ export class AddressSpace implements BootContribution {
       if (replaced > 0 && flags & MAP_FIXED_NOREPLACE) return -Errno.EEXIST;
       if (!this.withinLimit(size - replaced)) return -Errno.ENOMEM;
       if (!this.replace(address, size)) return -Errno.ENOMEM;
-      this.#memory.map(address, size, perms, name);
-      if (contents?.length) this.#memory.poke(address, contents);
+      this._memory.map(address, size, perms, name);
+      if (contents?.length) this._memory.poke(address, contents);
       this.account(size);
       return address;
     }
 
-    if (!this.#mmapRegion || !this.withinLimit(size)) return -Errno.ENOMEM;
+    if (!this._mmapRegion || !this.withinLimit(size)) return -Errno.ENOMEM;
     let placed: number | undefined;
     if (address !== 0 && aligned(address) && this.inMmapRegion(address, size) && this.allocator.allocateAt(address, size)) {
       placed = address;
@@ -219,8 +219,8 @@ export class AddressSpace implements BootContribution {
       placed = this.allocator.allocate(size, PAGE_SIZE);
     }
     if (placed === undefined) return -Errno.ENOMEM;
-    this.#memory.map(placed, size, perms, name);
-    if (contents?.length) this.#memory.poke(placed, contents);
+    this._memory.map(placed, size, perms, name);
+    if (contents?.length) this._memory.poke(placed, contents);
     this.account(size);
     return placed;
   }
@@ -230,8 +230,8 @@ export class AddressSpace implements BootContribution {
     const size = pageUp(length);
     if (!(address + size <= this.taskSize())) return -Errno.EINVAL;
     // Only unmapping the middle of a mapping adds one (it splits in two).
-    const around = this.#memory.mappingAt(address);
-    if (around && around.start < address && around.end > address + size && this.#memory.mappingCount >= MAX_MAP_COUNT) {
+    const around = this._memory.mappingAt(address);
+    if (around && around.start < address && around.end > address + size && this._memory.mappingCount >= MAX_MAP_COUNT) {
       return -Errno.ENOMEM;
     }
     this.release(address, size);
@@ -246,7 +246,7 @@ export class AddressSpace implements BootContribution {
     if (!(address + size <= this.taskSize())) return -Errno.ENOMEM;
     if (this.mappedBytesIn(address, size) !== size) return -Errno.ENOMEM;
     if (!this.roomForMappings()) return -Errno.ENOMEM;
-    this.#memory.protect(address, size, permsOfProt(prot));
+    this._memory.protect(address, size, permsOfProt(prot));
     return 0;
   }
 
@@ -257,7 +257,7 @@ export class AddressSpace implements BootContribution {
     if (!(address + size <= this.taskSize())) return -Errno.EINVAL;
     const pieces = this.mappedPieces(address, size);
     if (MADV_DISCARDS.has(advice)) {
-      for (const piece of pieces) this.#memory.zero(piece.start, piece.end - piece.start);
+      for (const piece of pieces) this._memory.zero(piece.start, piece.end - piece.start);
     }
     const covered = pieces.reduce((n, p) => n + (p.end - p.start), 0);
     return covered === size ? 0 : -Errno.ENOMEM;
@@ -271,7 +271,7 @@ export class AddressSpace implements BootContribution {
     const oldSize = pageUp(oldLength);
     const newSize = pageUp(newLength);
     if (!(newSize < 2 ** 53)) return -Errno.ENOMEM;
-    const source = this.#memory.mappingAt(oldAddress);
+    const source = this._memory.mappingAt(oldAddress);
     if (!source || source.end < oldAddress + oldSize) return -Errno.EFAULT;
     if (!this.roomForMappings()) return -Errno.ENOMEM;
 
@@ -292,12 +292,12 @@ export class AddressSpace implements BootContribution {
     if (!this.withinLimit(extra) && !(flags & MREMAP_MAYMOVE && this.withinLimit(newSize))) return -Errno.ENOMEM;
     const tail = oldAddress + oldSize;
     if (this.withinLimit(extra) && this.canGrowInPlace(tail, extra) && this.replace(tail, extra)) {
-      this.#memory.map(tail, extra, source.perms, source.name);
+      this._memory.map(tail, extra, source.perms, source.name);
       this.account(extra);
       return oldAddress;
     }
     if (!(flags & MREMAP_MAYMOVE)) return -Errno.ENOMEM;
-    if (!this.#mmapRegion || !this.withinLimit(newSize)) return -Errno.ENOMEM;
+    if (!this._mmapRegion || !this.withinLimit(newSize)) return -Errno.ENOMEM;
     const target = this.allocator.allocate(newSize, PAGE_SIZE);
     if (target === undefined) return -Errno.ENOMEM;
     return this.move(source, oldAddress, oldSize, target, newSize, flags);
@@ -306,10 +306,10 @@ export class AddressSpace implements BootContribution {
   /** Moves [old, old+oldSize) to `target` (already claimed, unmapped), extending to newSize with zeros. */
   private move(source: Mapping, old: number, oldSize: number, target: number, newSize: number, flags: number): number {
     const kept = Math.min(oldSize, newSize);
-    this.#memory.map(target, newSize, source.perms, source.name);
+    this._memory.map(target, newSize, source.perms, source.name);
     this.account(newSize);
-    this.#memory.copyPages(old, target, kept);
-    if (flags & MREMAP_DONTUNMAP) this.#memory.zero(old, oldSize);
+    this._memory.copyPages(old, target, kept);
+    if (flags & MREMAP_DONTUNMAP) this._memory.zero(old, oldSize);
     else this.release(old, oldSize);
     return target;
   }
@@ -324,14 +324,14 @@ export class AddressSpace implements BootContribution {
   private release(address: number, size: number): void {
     for (const piece of this.mappedPieces(address, size)) {
       const length = piece.end - piece.start;
-      if (this.#mmapRegion) {
-        const start = Math.max(piece.start, this.#mmapRegion.start);
-        const end = Math.min(piece.end, this.#mmapRegion.end);
+      if (this._mmapRegion) {
+        const start = Math.max(piece.start, this._mmapRegion.start);
+        const end = Math.min(piece.end, this._mmapRegion.end);
         if (end > start) this.allocator.free(start, end - start);
       }
       this.account(-length);
     }
-    this.#memory.unmap(address, size);
+    this._memory.unmap(address, size);
   }
 
   /**
@@ -343,8 +343,8 @@ export class AddressSpace implements BootContribution {
   private replace(address: number, size: number): boolean {
     const claimed: { start: number; end: number }[] = [];
     for (const hole of this.unmappedPieces(address, size)) {
-      const start = Math.max(hole.start, this.#mmapRegion?.start ?? hole.end);
-      const end = Math.min(hole.end, this.#mmapRegion?.end ?? hole.start);
+      const start = Math.max(hole.start, this._mmapRegion?.start ?? hole.end);
+      const end = Math.min(hole.end, this._mmapRegion?.end ?? hole.start);
       if (end <= start) continue;
       if (!this.allocator.allocateAt(start, end - start)) {
         for (const piece of claimed) this.allocator.free(piece.start, piece.end - piece.start);
@@ -353,7 +353,7 @@ export class AddressSpace implements BootContribution {
       claimed.push({ start, end });
     }
     for (const piece of this.mappedPieces(address, size)) this.account(-(piece.end - piece.start));
-    this.#memory.unmap(address, size);
+    this._memory.unmap(address, size);
     return true;
   }
 
@@ -372,7 +372,7 @@ export class AddressSpace implements BootContribution {
   /** The mapped parts of [address, address+size), clipped to it. */
   private mappedPieces(address: number, size: number): { start: number; end: number }[] {
     const end = address + size;
-    return this.#memory
+    return this._memory
       .mappingsIn(address, end)
       .map((m) => ({ start: Math.max(m.start, address), end: Math.min(m.end, end) }));
   }
@@ -387,7 +387,7 @@ export class AddressSpace implements BootContribution {
    * we, which also bounds the host work each of these calls does.
    */
   private roomForMappings(): boolean {
-    return this.#memory.mappingCount + 2 <= MAX_MAP_COUNT;
+    return this._memory.mappingCount + 2 <= MAX_MAP_COUNT;
   }
 
   private isUnmapped(address: number, size: number): boolean {
@@ -409,12 +409,12 @@ export class AddressSpace implements BootContribution {
   }
 
   private inMmapRegion(address: number, size: number): boolean {
-    const r = this.#mmapRegion;
+    const r = this._mmapRegion;
     return r !== undefined && address >= r.start && address + size <= r.end;
   }
 
   private overlapsMmapRegion(address: number, size: number): boolean {
-    const r = this.#mmapRegion;
+    const r = this._mmapRegion;
     return r !== undefined && address < r.end && address + size > r.start;
   }
 
@@ -434,8 +434,8 @@ export class AddressSpace implements BootContribution {
   private account(delta: number): void {
     if (delta > 0) this.budget.charge('addressSpace', delta, 'a mapping');
     else this.budget.release('addressSpace', -delta);
-    this.#mapped += delta;
-    if (this.#mapped > this.#peak) this.#peak = this.#mapped;
+    this._mapped += delta;
+    if (this._mapped > this._peak) this._peak = this._mapped;
   }
 }
 

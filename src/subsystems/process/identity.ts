@@ -83,7 +83,7 @@ const MEMBARRIER_SUPPORTED = 0b1_1111_1011;
 @injectable()
 export class IdentitySyscalls implements SyscallProvider {
   readonly subsystem = 'process';
-  readonly #limits = new Map<number, [bigint, bigint]>();
+  private readonly _limits = new Map<number, [bigint, bigint]>();
 
   constructor(
     @inject(PLATFORM) private readonly platform: Platform,
@@ -93,7 +93,7 @@ export class IdentitySyscalls implements SyscallProvider {
 
   /** The run's real limits: the stack region, the fd table, the memory limit. */
   private limit(resource: number, files: { limit: number }): [bigint, bigint] {
-    const set = this.#limits.get(resource);
+    const set = this._limits.get(resource);
     if (set) return set;
     switch (resource) {
       case RLIMIT_STACK: {
@@ -179,7 +179,7 @@ export class IdentitySyscalls implements SyscallProvider {
             context.memory.writeU64(oldLimit, soft);
             context.memory.writeU64(oldLimit + 8, hard);
           }
-          if (next) this.#limits.set(resource, next);
+          if (next) this._limits.set(resource, next);
           return 0;
         },
       }),

@@ -10,21 +10,21 @@ import type { Thread } from '../../kernel/process.js';
 @injectable()
 export class CooperativeScheduler implements Scheduler {
   readonly name: string = 'cooperative';
-  readonly #threads: Thread[] = [];
+  private readonly _threads: Thread[] = [];
 
   constructor(readonly quantum: number | undefined = undefined) {}
 
   add(thread: Thread): void {
-    if (!this.#threads.includes(thread)) this.#threads.push(thread);
+    if (!this._threads.includes(thread)) this._threads.push(thread);
   }
 
   remove(thread: Thread): void {
-    const index = this.#threads.indexOf(thread);
-    if (index >= 0) this.#threads.splice(index, 1);
+    const index = this._threads.indexOf(thread);
+    if (index >= 0) this._threads.splice(index, 1);
   }
 
   pickNext(current: Thread | undefined): Thread | undefined {
-    const threads = this.#threads;
+    const threads = this._threads;
     const start = current ? threads.indexOf(current) : -1;
     for (let step = 1; step <= threads.length; step++) {
       const candidate = threads[(start + step + threads.length) % threads.length];

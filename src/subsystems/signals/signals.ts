@@ -79,13 +79,13 @@ export interface SignalAction {
  */
 @injectable()
 export class SignalState implements SignalDelivery {
-  readonly #actions: SignalAction[] = Array.from({ length: NSIG + 1 }, () => ({ handler: SIG_DFL, flags: 0n, restorer: 0n, mask: 0n }));
-  readonly #pending = new Map<Thread, bigint>();
+  private readonly _actions: SignalAction[] = Array.from({ length: NSIG + 1 }, () => ({ handler: SIG_DFL, flags: 0n, restorer: 0n, mask: 0n }));
+  private readonly _pending = new Map<Thread, bigint>();
   /** si_code of each pending signal (SI_TKILL for tkill/tgkill, SI_USER for kill). */
-  readonly #codes = new Map<Thread, Map<number, number>>();
-  #trampoline: number | undefined;
+  private readonly _codes = new Map<Thread, Map<number, number>>();
+  private _trampoline: number | undefined;
   /** The a0 the last pushed frame saved, for takeFrameResult. */
-  #frameResult: { thread: Thread; a0: bigint } | undefined;
+  private _frameResult: { thread: Thread; a0: bigint } | undefined;
 
   constructor(
     @inject(ProcessLifecycle) private readonly lifecycle: ProcessLifecycle,
@@ -96,15 +96,15 @@ export class SignalState implements SignalDelivery {
   ) {}
 
   takeFrameResult(thread: Thread): bigint | undefined {
-    const saved = this.#frameResult;
+    const saved = this._frameResult;
     if (saved === undefined) return undefined;
-    this.#frameResult = undefined;
+    this._frameResult = undefined;
     return saved.thread === thread ? saved.a0 : undefined;
   }
 
   deliverFault(thread: Thread, fault: FaultSignal): boolean {
     this.events.emitSignal({ instret: this.arch.hart.instret, tid: thread.tid, phase: 'generated', signal: fault.signal });
-    const action = this.#actions[fault.signal]!;
+    const action = this._actions[fault.signal]!;
     const blocked = (thread.signalMask & bit(fault.signal)) !== 0n;
     // Linux forces the default action for a fault the thread blocks or ignores.
     if (action.handler === SIG_DFL || action.handler === SIG_IGN || blocked) return false;
@@ -128,7 +128,7 @@ export class SignalState implements SignalDelivery {
   private pushFrame(thread: Thread, signal: number, code: number, address: bigint): boolean {
     const hart = this.arch.hart;
     const memory = this.arch.memory;
-    const action = this.#actions[signal]!;
+    const action = this._actions[signal]!;
     const sp = Number(hart.getX(2));
     const alt = thread.altStack;
     const onAlt = alt !== undefined && sp >= Number(alt.sp) && sp < Number(alt.sp + alt.size);
@@ -159,11 +159,11 @@ export class SignalState implements SignalDelivery {
     view.setBigUint64(UC_MCONTEXT, BigInt(hart.pc), true);
     for (let r = 1; r < 32; r++) view.setBigUint64(UC_MCONTEXT + r * 8, hart.getX(r), true);
     memory.write(frame, bytes);
-    this.#frameResult = { thread, a0: hart.getXSigned(10) };
+    this._frameResult = { thread, a0: hart.getXSigned(10) };
     this.events.emitSignal({ instret: hart.instret, tid: thread.tid, phase: 'delivered', signal, handler: action.handler });
 
     thread.signalMask |= (action.mask | (action.flags & SA_NODEFER ? 0n : bit(signal))) & ~UNBLOCKABLE;
-    if (action.flags & SA_RESETHAND) this.#actions[signal] = { handler: SIG_DFL, flags: 0n, restorer: 0n, mask: 0n };
+    if (action.flags & SA_RESETHAND) this._actions[signal] = { handler: SIG_DFL, flags: 0n, restorer: 0n, mask: 0n };
     hart.setX(10, BigInt(signal));
     hart.setX(11, BigInt(frame));
     hart.setX(12, BigInt(frame + UCONTEXT));
@@ -189,7 +189,7 @@ export class SignalState implements SignalDelivery {
 
   /** The return trampoline, mapped once in the mmap region. */
   private trampoline(): number | undefined {
-    if (this.#trampoline !== undefined) return this.#trampoline;
+    if (this._trampoline !== undefined) return this._trampoline;
     let address: number | undefined;
     try {
       address = this.allocator.allocate(PAGE_SIZE, PAGE_SIZE);
@@ -199,20 +199,20 @@ export class SignalState implements SignalDelivery {
     if (address === undefined) return undefined;
     this.arch.memory.map(address, PAGE_SIZE, PERM_RX, '[vdso]');
     this.arch.memory.poke(address, TRAMPOLINE);
-    this.#trampoline = address;
+    this._trampoline = address;
     return address;
   }
 
   action(signal: number): SignalAction {
-    return { ...this.#actions[signal]! };
+    return { ...this._actions[signal]! };
   }
 
   setAction(signal: number, action: SignalAction): void {
-    this.#actions[signal] = { ...action };
+    this._actions[signal] = { ...action };
   }
 
   pending(thread: Thread): bigint {
-    return this.#pending.get(thread) ?? 0n;
+    return this._pending.get(thread) ?? 0n;
   }
 
   /**
@@ -235,11 +235,11 @@ export class SignalState implements SignalDelivery {
   /** Marks `signal` pending for `thread` with its si_code; false when it is discarded (ignored). */
   private queue(thread: Thread, signal: number, code: number): boolean {
     this.events.emitSignal({ instret: this.arch.hart.instret, tid: thread.tid, phase: 'generated', signal });
-    const action = this.#actions[signal]!;
+    const action = this._actions[signal]!;
     if (action.handler === SIG_IGN || (action.handler === SIG_DFL && DEFAULT_IGNORED.has(signal))) return false;
-    this.#pending.set(thread, this.pending(thread) | bit(signal));
-    let codes = this.#codes.get(thread);
-    if (!codes) this.#codes.set(thread, (codes = new Map()));
+    this._pending.set(thread, this.pending(thread) | bit(signal));
+    let codes = this._codes.get(thread);
+    if (!codes) this._codes.set(thread, (codes = new Map()));
     codes.set(signal, code);
     return true;
   }
@@ -253,15 +253,15 @@ export class SignalState implements SignalDelivery {
     let pushed = false;
     for (;;) {
       // The common case (after every syscall): nothing pending, no BigInt arithmetic.
-      const pending = this.#pending.get(thread);
+      const pending = this._pending.get(thread);
       if (!pending) return pushed;
       const deliverable = pending & ~(thread.signalMask & ~UNBLOCKABLE);
       if (deliverable === 0n || thread.process.exited) return pushed;
       let signal = 1;
       while (!(deliverable & bit(signal))) signal++;
-      const action = this.#actions[signal]!;
+      const action = this._actions[signal]!;
       if (action.handler === SIG_DFL) {
-        this.#pending.set(thread, this.pending(thread) & ~bit(signal));
+        this._pending.set(thread, this.pending(thread) & ~bit(signal));
         if (DEFAULT_STOP.has(signal)) {
           throw new UnsupportedFeature(`${signalName(signal)} would stop the process; job control is not supported`, pc, thread.tid);
         }
@@ -269,12 +269,12 @@ export class SignalState implements SignalDelivery {
         return pushed;
       }
       if (action.handler === SIG_IGN) {
-        this.#pending.set(thread, this.pending(thread) & ~bit(signal));
+        this._pending.set(thread, this.pending(thread) & ~bit(signal));
         continue;
       }
       if (running !== thread) return pushed;
-      this.#pending.set(thread, this.pending(thread) & ~bit(signal));
-      const code = this.#codes.get(thread)?.get(signal) ?? SI_TKILL;
+      this._pending.set(thread, this.pending(thread) & ~bit(signal));
+      const code = this._codes.get(thread)?.get(signal) ?? SI_TKILL;
       if (!this.pushFrame(thread, signal, code, 0n)) {
         // No room for the frame: Linux kills the process with SIGSEGV.
         this.lifecycle.exitProcess(0, thread, 11);

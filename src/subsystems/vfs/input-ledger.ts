@@ -23,13 +23,13 @@ export interface InputRecord {
  */
 @injectable()
 export class InputLedger {
-  readonly #records = new Map<RegularInode, { -readonly [K in keyof InputRecord]: InputRecord[K] }>();
+  private readonly _records = new Map<RegularInode, { -readonly [K in keyof InputRecord]: InputRecord[K] }>();
 
   /** The guest read `bytes` bytes of `file` (whose contents are loaded) through `path`. */
   read(context: SyscallContext, file: RegularInode, path: string, bytes: number): void {
     const origin = file.input;
     if (!origin) return;
-    let record = this.#records.get(file);
+    let record = this._records.get(file);
     if (!record) {
       record = {
         path: toDisplay(path),
@@ -38,7 +38,7 @@ export class InputLedger {
         sha256: origin.sha256 ?? '',
         bytesRead: 0,
       };
-      this.#records.set(file, record);
+      this._records.set(file, record);
       context.events.emitInputRead({
         instret: context.hart.instret,
         tid: context.thread.tid,
@@ -52,6 +52,6 @@ export class InputLedger {
   }
 
   inputs(): readonly InputRecord[] {
-    return [...this.#records.values()].map((record) => ({ ...record }));
+    return [...this._records.values()].map((record) => ({ ...record }));
   }
 }

@@ -67,7 +67,7 @@ const single = (base: number, length: number): IoVec[] => [{ base, length: Math.
 @injectable()
 export class IoSyscalls implements SyscallProvider {
   readonly subsystem = 'vfs';
-  readonly #progress = new WriteProgress();
+  private readonly _progress = new WriteProgress();
 
   constructor(
     @inject(LockTable) private readonly locks: LockTable,
@@ -76,7 +76,7 @@ export class IoSyscalls implements SyscallProvider {
   ) {}
 
   syscalls(): readonly SyscallDefinition[] {
-    const progress = this.#progress;
+    const progress = this._progress;
     const broken = this.broken;
     const close = (context: SyscallContext, descriptor: number) => closeDescriptor(context, descriptor, this.locks, this.queue);
     const positioned = (context: SyscallContext, descriptor: number, write: boolean): OpenFile | number => {

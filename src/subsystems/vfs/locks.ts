@@ -40,13 +40,13 @@ export const MAX_RECORD_LOCKS = 4096;
  */
 @injectable()
 export class LockTable {
-  readonly #byInode = new Map<Inode, InodeLocks>();
+  private readonly _byInode = new Map<Inode, InodeLocks>();
   /** Record locks held on every inode together. */
-  #records = 0;
+  private _records = 0;
 
   /** The first lock of another owner that overlaps [start, end] and conflicts with `type`, if any. */
   conflict(inode: Inode, owner: LockOwner, type: number, start: number, end: number): RecordLock | undefined {
-    for (const lock of this.#byInode.get(inode)?.records ?? []) {
+    for (const lock of this._byInode.get(inode)?.records ?? []) {
       if (lock.owner === owner || lock.end < start || lock.start > end) continue;
       if (type === F_WRLCK || lock.type === F_WRLCK) return lock;
     }
@@ -81,12 +81,12 @@ export class LockTable {
       }
     }
     const records = [...locks.records.filter((lock) => lock.owner !== owner), ...merged];
-    const total = this.#records - locks.records.length + records.length;
-    if (total > MAX_RECORD_LOCKS && total > this.#records) {
+    const total = this._records - locks.records.length + records.length;
+    if (total > MAX_RECORD_LOCKS && total > this._records) {
       this.prune(inode, locks);
       return false;
     }
-    this.#records = total;
+    this._records = total;
     locks.records = records;
     this.prune(inode, locks);
     return true;
@@ -94,24 +94,24 @@ export class LockTable {
 
   /** `owner`'s record locks on `inode`, in range order (for tests and F_GETLK). */
   held(inode: Inode, owner?: LockOwner): readonly RecordLock[] {
-    const records = this.#byInode.get(inode)?.records ?? [];
+    const records = this._byInode.get(inode)?.records ?? [];
     return records.filter((lock) => owner === undefined || lock.owner === owner).sort((a, b) => a.start - b.start);
   }
 
   /** Drops every record lock `owner` holds on `inode` (a POSIX lock holder closed a descriptor of the file). */
   releaseRecords(inode: Inode, owner: LockOwner): boolean {
-    const locks = this.#byInode.get(inode);
+    const locks = this._byInode.get(inode);
     if (!locks) return false;
     const before = locks.records.length;
     locks.records = locks.records.filter((lock) => lock.owner !== owner);
-    this.#records -= before - locks.records.length;
+    this._records -= before - locks.records.length;
     this.prune(inode, locks);
     return locks.records.length !== before;
   }
 
   /** Whether `owner` could take a flock of `mode` now. */
   flockConflict(inode: Inode, owner: LockOwner, mode: FlockMode): boolean {
-    for (const [holder, held] of this.#byInode.get(inode)?.flocks ?? []) {
+    for (const [holder, held] of this._byInode.get(inode)?.flocks ?? []) {
       if (holder !== owner && (mode === 'exclusive' || held === 'exclusive')) return true;
     }
     return false;
@@ -126,22 +126,22 @@ export class LockTable {
 
   /** Everything an open file description held (it was released): OFD record locks and its flock. */
   releaseOwner(inode: Inode, owner: LockOwner): boolean {
-    const locks = this.#byInode.get(inode);
+    const locks = this._byInode.get(inode);
     if (!locks) return false;
     const hadFlock = locks.flocks.delete(owner);
     return this.releaseRecords(inode, owner) || hadFlock;
   }
 
   private locksOf(inode: Inode): InodeLocks {
-    let locks = this.#byInode.get(inode);
+    let locks = this._byInode.get(inode);
     if (!locks) {
       locks = { records: [], flocks: new Map() };
-      this.#byInode.set(inode, locks);
+      this._byInode.set(inode, locks);
     }
     return locks;
   }
 
   private prune(inode: Inode, locks: InodeLocks): void {
-    if (locks.records.length === 0 && locks.flocks.size === 0) this.#byInode.delete(inode);
+    if (locks.records.length === 0 && locks.flocks.size === 0) this._byInode.delete(inode);
   }
 }

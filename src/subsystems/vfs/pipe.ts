@@ -40,19 +40,19 @@ const SIGPIPE = 13;
  */
 @injectable()
 export class BrokenPipes {
-  readonly #writers = new WeakSet<Thread>();
+  private readonly _writers = new WeakSet<Thread>();
 
   constructor(@inject(SIGNAL_DELIVERY) @optional() private readonly signals: SignalDelivery | undefined) {}
 
   /** The thread's write found no reader. */
   mark(thread: Thread): void {
-    this.#writers.add(thread);
+    this._writers.add(thread);
   }
 
   /** Ends a write-like syscall: raises the SIGPIPE it earned, if any. */
   finish(context: SyscallContext, result: SyscallResult): SyscallResult {
-    if (result === NO_RETURN || !this.#writers.has(context.thread)) return result;
-    this.#writers.delete(context.thread);
+    if (result === NO_RETURN || !this._writers.has(context.thread)) return result;
+    this._writers.delete(context.thread);
     if (!this.signals) return result;
     context.hart.setX(10, BigInt(result));
     const pushed = this.signals.raise(context.thread, SIGPIPE, SI_USER, context.hart.pc - 4);
@@ -65,13 +65,13 @@ export class PipeFileSystem implements FileSystem {
   readonly type = 'pipefs';
   readonly magic = PIPEFS_MAGIC;
   readonly readOnly = false;
-  #ino = 1;
+  private _ino = 1;
   constructor(
     readonly dev: number,
     readonly budget?: MemoryBudget,
   ) {}
   nextIno(): number {
-    return this.#ino++;
+    return this._ino++;
   }
   charge(): boolean {
     return true;
@@ -91,25 +91,25 @@ const NO_BUFFER = new Uint8Array(0);
  * is ENOMEM, as Linux's pipe_write when it cannot allocate a page.
  */
 export class Pipe {
-  #buffer: Uint8Array = NO_BUFFER;
-  #capacity = PIPE_CAPACITY;
-  #head = 0;
-  #length = 0;
+  private _buffer: Uint8Array = NO_BUFFER;
+  private _capacity = PIPE_CAPACITY;
+  private _head = 0;
+  private _length = 0;
   readers = 0;
   writers = 0;
 
   constructor(readonly inode: PipeInode) {}
 
   get buffered(): number {
-    return this.#length;
+    return this._length;
   }
 
   get capacity(): number {
-    return this.#capacity;
+    return this._capacity;
   }
 
   get room(): number {
-    return this.#capacity - this.#length;
+    return this._capacity - this._length;
   }
 
   private get budget(): MemoryBudget | undefined {
@@ -118,30 +118,30 @@ export class Pipe {
 
   /** Allocates the buffer (charged) before the first put; false when the budget cannot hold it. */
   allocate(): boolean {
-    if (this.#buffer.length === this.#capacity) return true;
-    if (this.budget && !this.budget.tryCharge('pipes', this.#capacity)) return false;
-    this.#buffer = new Uint8Array(this.#capacity);
+    if (this._buffer.length === this._capacity) return true;
+    if (this.budget && !this.budget.tryCharge('pipes', this._capacity)) return false;
+    this._buffer = new Uint8Array(this._capacity);
     return true;
   }
 
   /** Both ends are closed: the buffer and its charge go. */
   close(): void {
-    if (this.readers > 0 || this.writers > 0 || this.#buffer === NO_BUFFER) return;
-    this.budget?.release('pipes', this.#buffer.length);
-    this.#buffer = NO_BUFFER;
-    this.#head = this.#length = 0;
+    if (this.readers > 0 || this.writers > 0 || this._buffer === NO_BUFFER) return;
+    this.budget?.release('pipes', this._buffer.length);
+    this._buffer = NO_BUFFER;
+    this._head = this._length = 0;
   }
 
   /** Removes and returns up to `length` bytes. */
   take(length: number): Uint8Array {
-    const n = Math.min(length, this.#length);
+    const n = Math.min(length, this._length);
     if (n <= 0) return new Uint8Array(0);
     const out = new Uint8Array(n);
-    const first = Math.min(n, this.#buffer.length - this.#head);
-    out.set(this.#buffer.subarray(this.#head, this.#head + first));
-    if (n > first) out.set(this.#buffer.subarray(0, n - first), first);
-    this.#head = (this.#head + n) % this.#buffer.length;
-    this.#length -= n;
+    const first = Math.min(n, this._buffer.length - this._head);
+    out.set(this._buffer.subarray(this._head, this._head + first));
+    if (n > first) out.set(this._buffer.subarray(0, n - first), first);
+    this._head = (this._head + n) % this._buffer.length;
+    this._length -= n;
     return out;
   }
 
@@ -149,27 +149,27 @@ export class Pipe {
   put(data: Uint8Array): number {
     if (data.length === 0 || !this.allocate()) return 0;
     const n = Math.min(data.length, this.room);
-    const tail = (this.#head + this.#length) % this.#buffer.length;
-    const first = Math.min(n, this.#buffer.length - tail);
-    this.#buffer.set(data.subarray(0, first), tail);
-    if (n > first) this.#buffer.set(data.subarray(first, n), 0);
-    this.#length += n;
+    const tail = (this._head + this._length) % this._buffer.length;
+    const first = Math.min(n, this._buffer.length - tail);
+    this._buffer.set(data.subarray(0, first), tail);
+    if (n > first) this._buffer.set(data.subarray(first, n), 0);
+    this._length += n;
     return n;
   }
 
   /** F_SETPIPE_SZ: the new capacity, or -EBUSY when the buffered bytes would not fit. */
   resize(size: number): number {
-    if (size < this.#length) return -Errno.EBUSY;
-    if (this.#buffer === NO_BUFFER) {
-      this.#capacity = size;
+    if (size < this._length) return -Errno.EBUSY;
+    if (this._buffer === NO_BUFFER) {
+      this._capacity = size;
       return size;
     }
     const budget = this.budget;
-    if (budget && !budget.tryCharge('pipes', size - this.#buffer.length)) return -Errno.ENOMEM;
-    const contents = this.take(this.#length);
-    this.#buffer = new Uint8Array(size);
-    this.#capacity = size;
-    this.#head = 0;
+    if (budget && !budget.tryCharge('pipes', size - this._buffer.length)) return -Errno.ENOMEM;
+    const contents = this.take(this._length);
+    this._buffer = new Uint8Array(size);
+    this._capacity = size;
+    this._head = 0;
     this.put(contents);
     return size;
   }

@@ -113,17 +113,17 @@ export class Vfs implements BootContribution {
   /** The working directory. */
   cwd: DirectoryInode;
   umask = 0o022;
-  readonly #rootFs: MemoryFileSystem;
-  readonly #bootTime: bigint;
-  #nextDev = 1;
-  #executable: { path: string; inode: Inode } | undefined;
-  #out:
+  private readonly _rootFs: MemoryFileSystem;
+  private readonly _bootTime: bigint;
+  private _nextDev = 1;
+  private _executable: { path: string; inode: Inode } | undefined;
+  private _out:
     | { fs: MemoryFileSystem; directory: HostOutputDirectory; guest: string; done?: { summary: OutputSummary } | { error: HostFileError } }
     | undefined;
-  #stdin: RegularInode | undefined;
+  private _stdin: RegularInode | undefined;
   /** The host descriptors of every host file system of this run (release() closes them). */
-  readonly #hostDescriptors = new HostDescriptorPool();
-  #pendingOut: MemoryFileSystem | undefined;
+  private readonly _hostDescriptors = new HostDescriptorPool();
+  private _pendingOut: MemoryFileSystem | undefined;
 
   constructor(
     @inject(FILES_OPTIONS) private readonly options: FilesOptions,
@@ -138,19 +138,19 @@ export class Vfs implements BootContribution {
     @inject(MEMORY_BUDGET) private readonly budget: MemoryBudget,
   ) {
     this.services = { now: () => clock.realtime(), ledger, locks, queue };
-    this.#bootTime = BigInt(clock.epochSeconds) * 1_000_000_000n;
+    this._bootTime = BigInt(clock.epochSeconds) * 1_000_000_000n;
     const capacity = options.tmpfsCapacity;
-    this.#rootFs = new MemoryFileSystem(this.nextDev(), this.#bootTime, 'tmpfs', capacity, this.budget);
-    this.tree = new MountTree(this.#rootFs.root);
+    this._rootFs = new MemoryFileSystem(this.nextDev(), this._bootTime, 'tmpfs', capacity, this.budget);
+    this.tree = new MountTree(this._rootFs.root);
     this.cwd = this.tree.root;
     this.pipes = new PipeFileSystem(this.nextDev(), this.budget);
 
-    const root = this.#rootFs.root;
+    const root = this._rootFs.root;
     this.addDirectory(root, 'tmp', 0o1777);
     this.mountDevices(devices, capacity);
     if (options.proc !== false) this.mountProc();
     this.configure();
-    if (options.stdin !== undefined) this.#stdin = this.hostFile('--stdin', options.stdin, realHostPath('--stdin', options.stdin), 'ro');
+    if (options.stdin !== undefined) this._stdin = this.hostFile('--stdin', options.stdin, realHostPath('--stdin', options.stdin), 'ro');
   }
 
   // --- setup -------------------------------------------------------------------------
@@ -163,33 +163,33 @@ export class Vfs implements BootContribution {
     const path = normalize(given.startsWith('/') ? given : `${this.getcwd() ?? '/'}/${given}`);
     const existing = this.tree.lookup(this.tree.root, path, true);
     if (isInode(existing) && existing instanceof RegularInode) {
-      this.#executable = { path, inode: existing };
+      this._executable = { path, inode: existing };
       existing.opened(); // /proc/self/exe keeps the bytes even if the guest unlinks it
       return;
     }
-    const inode = new RegularInode(this.#rootFs, this.#rootFs.nextIno(), 0o755, this.#bootTime, new FileData(context.executable.slice()));
-    this.#executable = { path, inode };
+    const inode = new RegularInode(this._rootFs, this._rootFs.nextIno(), 0o755, this._bootTime, new FileData(context.executable.slice()));
+    this._executable = { path, inode };
     inode.opened(); // /proc/self/exe keeps the bytes even if the guest unlinks it
     const names = path.split('/').filter(Boolean);
     let dir = this.tree.root;
     for (const name of names.slice(0, -1)) {
       const child = dir.lookup(name);
       if (child instanceof DirectoryInode) dir = this.tree.enter(child);
-      else if (child === undefined && dir.fs === this.#rootFs) dir = this.addDirectory(dir, name, 0o755);
+      else if (child === undefined && dir.fs === this._rootFs) dir = this.addDirectory(dir, name, 0o755);
       else return; // the path is taken or read-only: the executable stays reachable through /proc/self/exe only
     }
     const name = names[names.length - 1]!;
-    if (dir.fs === this.#rootFs && !dir.lookup(name)) dir.attach(name, inode);
+    if (dir.fs === this._rootFs && !dir.lookup(name)) dir.attach(name, inode);
   }
 
   /** The executable as the guest sees it, once loaded. */
   get executable(): { readonly path: string; readonly inode: Inode } | undefined {
-    return this.#executable;
+    return this._executable;
   }
 
   /** The --stdin file as fd 0 (a read-only regular file, as `< FILE` makes it), if one was given. */
   openStdin(): OpenFile | undefined {
-    return this.#stdin ? new RegularFile(this.#stdin, 'stdin', O_RDONLY, this.services) : undefined;
+    return this._stdin ? new RegularFile(this._stdin, 'stdin', O_RDONLY, this.services) : undefined;
   }
 
   /**
@@ -199,7 +199,7 @@ export class Vfs implements BootContribution {
    * the same HostFileError; any failure is a HostFileError (exit 77).
    */
   copyOut(): OutputSummary | undefined {
-    const out = this.#out;
+    const out = this._out;
     if (!out) return undefined;
     if (out.done) {
       if ('error' in out.done) throw out.done.error;
@@ -222,55 +222,55 @@ export class Vfs implements BootContribution {
    * it needs.
    */
   release(): void {
-    this.#hostDescriptors.close();
+    this._hostDescriptors.close();
   }
 
   /** Host descriptors open now (at most 64). */
   get openHostDescriptors(): number {
-    return this.#hostDescriptors.size;
+    return this._hostDescriptors.size;
   }
 
   private nextDev(): number {
-    return makedev(0, this.#nextDev++);
+    return makedev(0, this._nextDev++);
   }
 
   private addDirectory(parent: DirectoryInode, name: string, mode: number): DirectoryInode {
-    const dir = new DirectoryInode(parent.fs, parent.fs.nextIno(), mode, this.#bootTime, parent, name);
+    const dir = new DirectoryInode(parent.fs, parent.fs.nextIno(), mode, this._bootTime, parent, name);
     parent.attach(name, dir);
     return dir;
   }
 
   private mountDevices(devices: readonly Device[], capacity: number | undefined): void {
-    const devfs = new MemoryFileSystem(this.nextDev(), this.#bootTime, 'devtmpfs', capacity, this.budget);
+    const devfs = new MemoryFileSystem(this.nextDev(), this._bootTime, 'devtmpfs', capacity, this.budget);
     for (const device of devices) {
       if (!device.node || devfs.root.lookup(device.name)) continue;
-      devfs.root.attach(device.name, new DeviceInode(devfs, devfs.nextIno(), 0o666, this.#bootTime, device));
+      devfs.root.attach(device.name, new DeviceInode(devfs, devfs.nextIno(), 0o666, this._bootTime, device));
     }
     if (this.options.proc !== false) {
       const link = (name: string, target: string) =>
-        devfs.root.attach(name, new SymlinkInode(devfs, devfs.nextIno(), this.#bootTime, target));
+        devfs.root.attach(name, new SymlinkInode(devfs, devfs.nextIno(), this._bootTime, target));
       link('fd', '/proc/self/fd');
       link('stdin', '/proc/self/fd/0');
       link('stdout', '/proc/self/fd/1');
       link('stderr', '/proc/self/fd/2');
     }
     this.addDirectory(devfs.root, 'shm', 0o1777);
-    this.tree.mount(devfs.root, this.addDirectory(this.#rootFs.root, 'dev', 0o755));
+    this.tree.mount(devfs.root, this.addDirectory(this._rootFs.root, 'dev', 0o755));
   }
 
   private mountProc(): void {
-    const proc = new SyntheticFileSystem(this.nextDev(), 'proc', this.#bootTime);
+    const proc = new SyntheticFileSystem(this.nextDev(), 'proc', this._bootTime);
     buildProc(proc, {
       process: this.process,
-      executable: () => this.#executable,
+      executable: () => this._executable,
       cwd: () => ({ path: this.getcwd() ?? '/', dir: this.cwd }),
       root: () => this.tree.root,
       maps: () => formatMaps(mapsOf(this.arch.memory)) + '\n',
     });
-    this.tree.mount(proc.root, this.addDirectory(this.#rootFs.root, 'proc', 0o555));
-    const sys = new SyntheticFileSystem(this.nextDev(), 'sysfs', this.#bootTime);
+    this.tree.mount(proc.root, this.addDirectory(this._rootFs.root, 'proc', 0o555));
+    const sys = new SyntheticFileSystem(this.nextDev(), 'sysfs', this._bootTime);
     buildSys(sys);
-    this.tree.mount(sys.root, this.addDirectory(this.#rootFs.root, 'sys', 0o555));
+    this.tree.mount(sys.root, this.addDirectory(this._rootFs.root, 'sys', 0o555));
   }
 
   /**
@@ -316,8 +316,8 @@ export class Vfs implements BootContribution {
       const path = options.cwd === '/' ? '/' : guestPath(option, options.cwd);
       this.cwd = path === '/' ? this.tree.root : this.ensureDirectory(option, path);
     }
-    if (output && this.#pendingOut) {
-      this.#out = { fs: this.#pendingOut, directory: HostOutputDirectory.prepare(output.option, output.host), guest: output.guest };
+    if (output && this._pendingOut) {
+      this._out = { fs: this._pendingOut, directory: HostOutputDirectory.prepare(output.option, output.host), guest: output.guest };
     }
   }
 
@@ -325,7 +325,7 @@ export class Vfs implements BootContribution {
     if (!statSync(real).isDirectory()) throw new MountError(option, `${host} is not a directory (use --file for a single file)`);
     const at = this.ensureDirectory(option, guest);
     if (at.mountpoint) throw new MountError(option, `${guest} is already a mount point`);
-    const fs = new HostFileSystem(this.nextDev(), fromHostString(real), mode, this.#bootTime, this.#hostDescriptors, this.budget, this.options.tmpfsCapacity);
+    const fs = new HostFileSystem(this.nextDev(), fromHostString(real), mode, this._bootTime, this._hostDescriptors, this.budget, this.options.tmpfsCapacity);
     this.tree.mount(fs.rootDirectory(), at);
   }
 
@@ -344,17 +344,17 @@ export class Vfs implements BootContribution {
       if (option === '--stdin') throw new HostFileError(host, 'read', new Error('not a regular file'));
       throw new MountError(option, `${host} is not a regular file`);
     }
-    const fs = new HostFileSystem(this.nextDev(), fromHostString(real), mode, this.#bootTime, this.#hostDescriptors, this.budget, this.options.tmpfsCapacity);
+    const fs = new HostFileSystem(this.nextDev(), fromHostString(real), mode, this._bootTime, this._hostDescriptors, this.budget, this.options.tmpfsCapacity);
     return fs.singleFile();
   }
 
   /** The in-memory --out directory; its host side is checked once the rest is set up. */
   private mountOut(option: string, guest: string): void {
-    const fs = new MemoryFileSystem(this.nextDev(), this.#bootTime, 'tmpfs', this.options.tmpfsCapacity, this.budget);
+    const fs = new MemoryFileSystem(this.nextDev(), this._bootTime, 'tmpfs', this.options.tmpfsCapacity, this.budget);
     const at = this.ensureDirectory(option, guest);
     if (at.mountpoint) throw new MountError(option, `${guest} is already a mount point`);
     this.tree.mount(fs.root, at);
-    this.#pendingOut = fs;
+    this._pendingOut = fs;
   }
 
   /** The directory at an absolute guest path, made in the in-memory root where missing. */
@@ -757,12 +757,12 @@ export class Vfs implements BootContribution {
 
   /** Where the --out directory is and where it goes, if configured. */
   get outputDirectory(): { readonly guest: string; readonly host: string } | undefined {
-    return this.#out ? { guest: this.#out.guest, host: this.#out.directory.host } : undefined;
+    return this._out ? { guest: this._out.guest, host: this._out.directory.host } : undefined;
   }
 
   /** The root in-memory file system (for tests and statfs). */
   get rootFileSystem(): FileSystem {
-    return this.#rootFs;
+    return this._rootFs;
   }
 }
 

@@ -17,9 +17,9 @@ interface Waiter {
  */
 @injectable()
 export class WaitQueue {
-  readonly #waiters = new Set<Waiter>();
-  #notifying = false;
-  #again = false;
+  private readonly _waiters = new Set<Waiter>();
+  private _notifying = false;
+  private _again = false;
 
   constructor(@inject(ThreadWaits) private readonly waits: ThreadWaits) {}
 
@@ -42,34 +42,34 @@ export class WaitQueue {
     options: { deadline?: number; timeoutResult?: number } = {},
   ): typeof NO_RETURN {
     const waiter: Waiter = { thread, attempt };
-    this.#waiters.add(waiter);
-    this.waits.block(thread, reason, { ...options, onEnd: () => this.#waiters.delete(waiter) });
+    this._waiters.add(waiter);
+    this.waits.block(thread, reason, { ...options, onEnd: () => this._waiters.delete(waiter) });
     return NO_RETURN;
   }
 
   /** Something changed: wake every waiter that can go on. */
   notify(): void {
-    if (this.#waiters.size === 0) return;
-    if (this.#notifying) {
-      this.#again = true;
+    if (this._waiters.size === 0) return;
+    if (this._notifying) {
+      this._again = true;
       return;
     }
-    this.#notifying = true;
+    this._notifying = true;
     try {
       do {
-        this.#again = false;
-        for (const waiter of [...this.#waiters]) {
-          if (!this.#waiters.has(waiter)) continue;
+        this._again = false;
+        for (const waiter of [...this._waiters]) {
+          if (!this._waiters.has(waiter)) continue;
           const result = waiter.attempt();
           if (result !== undefined) this.waits.wake(waiter.thread, result);
         }
-      } while (this.#again);
+      } while (this._again);
     } finally {
-      this.#notifying = false;
+      this._notifying = false;
     }
   }
 
   get size(): number {
-    return this.#waiters.size;
+    return this._waiters.size;
   }
 }

@@ -24,183 +24,183 @@ import { AllocatorUsage } from './usage.js';
 @injectable()
 export class BuddyAllocator implements Allocator {
   readonly name: string = 'buddy';
-  #region: AllocatorRegion | undefined;
-  #usage = new AllocatorUsage();
-  /** #sizes[k]: bytes in a block of order k. */
-  #sizes: number[] = [];
-  /** #free[k]: addresses of the free blocks of order k, ascending. */
-  #free: number[][] = [];
-  #maxOrder = 0;
-  #bytesFree = 0;
+  private _region: AllocatorRegion | undefined;
+  private _usage = new AllocatorUsage();
+  /** _sizes[k]: bytes in a block of order k. */
+  private _sizes: number[] = [];
+  /** _free[k]: addresses of the free blocks of order k, ascending. */
+  private _free: number[][] = [];
+  private _maxOrder = 0;
+  private _bytesFree = 0;
 
   init(start: number, end: number, granule: number): void {
     const region = AllocatorRegion.of(this.name, start, end, granule);
-    this.#region = region;
-    this.#usage = new AllocatorUsage();
-    this.#sizes = [];
-    for (let size = granule; size <= end - start; size *= 2) this.#sizes.push(size);
-    this.#maxOrder = this.#sizes.length - 1;
-    this.#free = this.#sizes.map(() => []);
+    this._region = region;
+    this._usage = new AllocatorUsage();
+    this._sizes = [];
+    for (let size = granule; size <= end - start; size *= 2) this._sizes.push(size);
+    this._maxOrder = this._sizes.length - 1;
+    this._free = this._sizes.map(() => []);
     let top = 0;
     for (let at = start; at < end; ) {
-      const order = this.#orderAt(at, end - at);
-      this.#free[order]!.push(at); // ascending, since `at` only grows
+      const order = this._orderAt(at, end - at);
+      this._free[order]!.push(at); // ascending, since `at` only grows
       top = Math.max(top, order);
-      at += this.#sizes[order]!;
+      at += this._sizes[order]!;
     }
     // No block can be bigger than the biggest that fitted in the region.
-    this.#maxOrder = top;
-    this.#sizes.length = top + 1;
-    this.#free.length = top + 1;
-    this.#bytesFree = end - start;
+    this._maxOrder = top;
+    this._sizes.length = top + 1;
+    this._free.length = top + 1;
+    this._bytesFree = end - start;
   }
 
   allocate(size: number, align: number): number | undefined {
-    this.#ready('allocate').checkAllocation(size, align);
-    const order = Math.max(this.#orderFor(size), this.#orderFor(align));
-    for (let k = order; k <= this.#maxOrder; k++) {
-      const address = this.#free[k]!.shift();
+    this._ready('allocate').checkAllocation(size, align);
+    const order = Math.max(this._orderFor(size), this._orderFor(align));
+    for (let k = order; k <= this._maxOrder; k++) {
+      const address = this._free[k]!.shift();
       if (address === undefined) continue;
       // Keep the low half at each split; the high halves go on the lists below.
-      for (let j = k - 1; j >= order; j--) insertSorted(this.#free[j]!, address + this.#sizes[j]!);
-      const blockSize = this.#sizes[order]!;
-      this.#bytesFree -= blockSize;
-      if (size < blockSize) this.#release(address + size, address + blockSize);
-      this.#usage.allocated(size);
+      for (let j = k - 1; j >= order; j--) insertSorted(this._free[j]!, address + this._sizes[j]!);
+      const blockSize = this._sizes[order]!;
+      this._bytesFree -= blockSize;
+      if (size < blockSize) this._release(address + size, address + blockSize);
+      this._usage.allocated(size);
       return address;
     }
     return undefined;
   }
 
   allocateAt(address: number, size: number): boolean {
-    this.#ready('allocateAt').checkRange('allocateAt', address, size);
+    this._ready('allocateAt').checkRange('allocateAt', address, size);
     const end = address + size;
-    if (!this.#covered(address, end)) return false;
+    if (!this._covered(address, end)) return false;
     for (let at = address; at < end; ) {
-      const order = this.#orderAt(at, end - at);
-      this.#claim(at, order);
-      at += this.#sizes[order]!;
+      const order = this._orderAt(at, end - at);
+      this._claim(at, order);
+      at += this._sizes[order]!;
     }
-    this.#bytesFree -= size;
-    this.#usage.allocated(size);
+    this._bytesFree -= size;
+    this._usage.allocated(size);
     return true;
   }
 
   free(address: number, size: number): void {
-    const region = this.#ready('free');
+    const region = this._ready('free');
     region.checkRange('free', address, size);
     const end = address + size;
     // Per order, the last free block starting below `end` must end at or before `address`.
-    for (let k = 0; k <= this.#maxOrder; k++) {
-      const list = this.#free[k]!;
+    for (let k = 0; k <= this._maxOrder; k++) {
+      const list = this._free[k]!;
       if (list.length === 0 || list[0]! >= end) continue;
       const below = list[lowerBound(list, end) - 1];
-      if (below !== undefined && below + this.#sizes[k]! > address) {
+      if (below !== undefined && below + this._sizes[k]! > address) {
         const from = Math.max(address, below);
-        const to = Math.min(end, below + this.#sizes[k]!);
+        const to = Math.min(end, below + this._sizes[k]!);
         throw region.misuse('free', [address, size], `[${hex(from)}, ${hex(to)}) is already free`);
       }
     }
-    this.#release(address, end);
-    this.#usage.freed(size);
+    this._release(address, end);
+    this._usage.freed(size);
   }
 
   isFree(address: number, size: number): boolean {
-    this.#ready('isFree').checkRange('isFree', address, size);
-    return this.#covered(address, address + size);
+    this._ready('isFree').checkRange('isFree', address, size);
+    return this._covered(address, address + size);
   }
 
   stats(): AllocatorStats {
-    this.#ready('stats');
+    this._ready('stats');
     let blocks = 0;
     let largest = 0;
-    for (let k = 0; k <= this.#maxOrder; k++) {
-      const count = this.#free[k]!.length;
+    for (let k = 0; k <= this._maxOrder; k++) {
+      const count = this._free[k]!.length;
       blocks += count;
-      if (count > 0) largest = this.#sizes[k]!;
+      if (count > 0) largest = this._sizes[k]!;
     }
-    return this.#usage.stats(this.#bytesFree, blocks, largest);
+    return this._usage.stats(this._bytesFree, blocks, largest);
   }
 
   /** The free blocks in address order (for tests, debugging and reports). */
   freeList(): FreeRange[] {
-    return this.#free
-      .flatMap((list, k) => list.map((address) => ({ address, size: this.#sizes[k]! })))
+    return this._free
+      .flatMap((list, k) => list.map((address) => ({ address, size: this._sizes[k]! })))
       .sort((a, b) => a.address - b.address);
   }
 
-  #ready(method: string): AllocatorRegion {
-    if (!this.#region) throw notInitialised(this.name, method);
-    return this.#region;
+  private _ready(method: string): AllocatorRegion {
+    if (!this._region) throw notInitialised(this.name, method);
+    return this._region;
   }
 
   /** The order of the biggest block at `address` (aligned there) that fits in `bytes`. */
-  #orderAt(address: number, bytes: number): number {
-    const sizes = this.#sizes;
+  private _orderAt(address: number, bytes: number): number {
+    const sizes = this._sizes;
     let k = 0;
-    while (k < this.#maxOrder && address % sizes[k + 1]! === 0 && sizes[k + 1]! <= bytes) k++;
+    while (k < this._maxOrder && address % sizes[k + 1]! === 0 && sizes[k + 1]! <= bytes) k++;
     return k;
   }
 
-  /** The smallest order whose blocks hold `bytes` (#maxOrder + 1 when none does). */
-  #orderFor(bytes: number): number {
+  /** The smallest order whose blocks hold `bytes` (_maxOrder + 1 when none does). */
+  private _orderFor(bytes: number): number {
     let k = 0;
-    while (k <= this.#maxOrder && this.#sizes[k]! < bytes) k++;
+    while (k <= this._maxOrder && this._sizes[k]! < bytes) k++;
     return k;
   }
 
   /** Frees [from, to) as maximal aligned blocks, each merging with its free buddies. */
-  #release(from: number, to: number): void {
+  private _release(from: number, to: number): void {
     for (let at = from; at < to; ) {
-      const order = this.#orderAt(at, to - at);
-      this.#insertMerging(at, order);
-      at += this.#sizes[order]!;
+      const order = this._orderAt(at, to - at);
+      this._insertMerging(at, order);
+      at += this._sizes[order]!;
     }
-    this.#bytesFree += to - from;
+    this._bytesFree += to - from;
   }
 
-  #insertMerging(address: number, order: number): void {
+  private _insertMerging(address: number, order: number): void {
     let block = address;
     let k = order;
-    while (k < this.#maxOrder) {
-      const size = this.#sizes[k]!;
+    while (k < this._maxOrder) {
+      const size = this._sizes[k]!;
       const buddy = (block / size) % 2 === 0 ? block + size : block - size;
-      if (!removeSorted(this.#free[k]!, buddy)) break;
+      if (!removeSorted(this._free[k]!, buddy)) break;
       block = Math.min(block, buddy);
       k++;
     }
-    insertSorted(this.#free[k]!, block);
+    insertSorted(this._free[k]!, block);
   }
 
   /** Takes the block of `order` at `address` off the free lists, splitting the free block that holds it. */
-  #claim(address: number, order: number): void {
-    for (let k = order; k <= this.#maxOrder; k++) {
-      let block = alignDown(address, this.#sizes[k]!);
-      if (!removeSorted(this.#free[k]!, block)) continue;
+  private _claim(address: number, order: number): void {
+    for (let k = order; k <= this._maxOrder; k++) {
+      let block = alignDown(address, this._sizes[k]!);
+      if (!removeSorted(this._free[k]!, block)) continue;
       while (k > order) {
         k--;
-        const upper = block + this.#sizes[k]!;
+        const upper = block + this._sizes[k]!;
         if (address >= upper) {
-          insertSorted(this.#free[k]!, block);
+          insertSorted(this._free[k]!, block);
           block = upper;
         } else {
-          insertSorted(this.#free[k]!, upper);
+          insertSorted(this._free[k]!, upper);
         }
       }
       return;
     }
     // Unreachable: allocateAt checks that the whole range is free first.
-    throw this.#region!.misuse('allocateAt', [address, this.#sizes[order]!], 'block is not free (free lists are inconsistent)');
+    throw this._region!.misuse('allocateAt', [address, this._sizes[order]!], 'block is not free (free lists are inconsistent)');
   }
 
   /** Whether free blocks cover all of [from, to). */
-  #covered(from: number, to: number): boolean {
+  private _covered(from: number, to: number): boolean {
     let at = from;
     search: while (at < to) {
-      for (let k = 0; k <= this.#maxOrder; k++) {
-        const block = alignDown(at, this.#sizes[k]!);
-        if (includesSorted(this.#free[k]!, block)) {
-          at = block + this.#sizes[k]!;
+      for (let k = 0; k <= this._maxOrder; k++) {
+        const block = alignDown(at, this._sizes[k]!);
+        if (includesSorted(this._free[k]!, block)) {
+          at = block + this._sizes[k]!;
           continue search;
         }
       }

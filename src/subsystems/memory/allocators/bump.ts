@@ -14,65 +14,65 @@ import { AllocatorUsage } from './usage.js';
 @injectable()
 export class BumpAllocator implements Allocator {
   readonly name: string = 'bump';
-  #region: AllocatorRegion | undefined;
-  #usage = new AllocatorUsage();
-  /** Everything below is used up; [#next, end) is free. */
-  #next = 0;
+  private _region: AllocatorRegion | undefined;
+  private _usage = new AllocatorUsage();
+  /** Everything below is used up; [_next, end) is free. */
+  private _next = 0;
 
   init(start: number, end: number, granule: number): void {
-    this.#region = AllocatorRegion.of(this.name, start, end, granule);
-    this.#usage = new AllocatorUsage();
-    this.#next = start;
+    this._region = AllocatorRegion.of(this.name, start, end, granule);
+    this._usage = new AllocatorUsage();
+    this._next = start;
   }
 
   allocate(size: number, align: number): number | undefined {
-    const region = this.#ready('allocate');
+    const region = this._ready('allocate');
     region.checkAllocation(size, align);
-    const address = alignUp(this.#next, align);
+    const address = alignUp(this._next, align);
     if (address >= region.end || size > region.end - address) return undefined;
-    this.#advance(address + size);
+    this._advance(address + size);
     return address;
   }
 
   allocateAt(address: number, size: number): boolean {
-    this.#ready('allocateAt').checkRange('allocateAt', address, size);
-    if (address < this.#next) return false;
-    this.#advance(address + size);
+    this._ready('allocateAt').checkRange('allocateAt', address, size);
+    if (address < this._next) return false;
+    this._advance(address + size);
     return true;
   }
 
   free(address: number, size: number): void {
-    const region = this.#ready('free');
+    const region = this._ready('free');
     region.checkRange('free', address, size);
-    if (size > this.#next - address) {
-      throw region.misuse('free', [address, size], `reaches above the bump pointer ${hex(this.#next)}, which was never allocated`);
+    if (size > this._next - address) {
+      throw region.misuse('free', [address, size], `reaches above the bump pointer ${hex(this._next)}, which was never allocated`);
     }
-    this.#usage.freed(0);
+    this._usage.freed(0);
   }
 
   isFree(address: number, size: number): boolean {
-    this.#ready('isFree').checkRange('isFree', address, size);
-    return address >= this.#next;
+    this._ready('isFree').checkRange('isFree', address, size);
+    return address >= this._next;
   }
 
   stats(): AllocatorStats {
-    const free = this.#ready('stats').end - this.#next;
-    return this.#usage.stats(free, free > 0 ? 1 : 0, free);
+    const free = this._ready('stats').end - this._next;
+    return this._usage.stats(free, free > 0 ? 1 : 0, free);
   }
 
   /** The one free block above the bump pointer, if any is left. */
   freeList(): FreeRange[] {
-    const free = this.#ready('freeList').end - this.#next;
-    return free > 0 ? [{ address: this.#next, size: free }] : [];
+    const free = this._ready('freeList').end - this._next;
+    return free > 0 ? [{ address: this._next, size: free }] : [];
   }
 
-  #ready(method: string): AllocatorRegion {
-    if (!this.#region) throw notInitialised(this.name, method);
-    return this.#region;
+  private _ready(method: string): AllocatorRegion {
+    if (!this._region) throw notInitialised(this.name, method);
+    return this._region;
   }
 
-  #advance(to: number): void {
-    this.#usage.allocated(to - this.#next);
-    this.#next = to;
+  private _advance(to: number): void {
+    this._usage.allocated(to - this._next);
+    this._next = to;
   }
 }

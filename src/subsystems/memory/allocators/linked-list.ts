@@ -17,30 +17,30 @@ import { AllocatorUsage } from './usage.js';
 @injectable()
 export class LinkedListAllocator implements Allocator {
   readonly name: string = 'linked-list';
-  #region: AllocatorRegion | undefined;
-  #usage = new AllocatorUsage();
-  /** Free block i is [#starts[i], #ends[i]); sorted, disjoint and never touching (always coalesced). */
-  #starts: number[] = [];
-  #ends: number[] = [];
-  #bytesFree = 0;
+  private _region: AllocatorRegion | undefined;
+  private _usage = new AllocatorUsage();
+  /** Free block i is [_starts[i], _ends[i]); sorted, disjoint and never touching (always coalesced). */
+  private _starts: number[] = [];
+  private _ends: number[] = [];
+  private _bytesFree = 0;
 
   init(start: number, end: number, granule: number): void {
-    this.#region = AllocatorRegion.of(this.name, start, end, granule);
-    this.#usage = new AllocatorUsage();
-    this.#starts = [start];
-    this.#ends = [end];
-    this.#bytesFree = end - start;
+    this._region = AllocatorRegion.of(this.name, start, end, granule);
+    this._usage = new AllocatorUsage();
+    this._starts = [start];
+    this._ends = [end];
+    this._bytesFree = end - start;
   }
 
   allocate(size: number, align: number): number | undefined {
-    this.#ready('allocate').checkAllocation(size, align);
-    const starts = this.#starts;
-    const ends = this.#ends;
+    this._ready('allocate').checkAllocation(size, align);
+    const starts = this._starts;
+    const ends = this._ends;
     for (let i = 0; i < starts.length; i++) {
       const address = alignUp(starts[i]!, align);
       if (address < ends[i]! && size <= ends[i]! - address) {
-        this.#carve(i, address, address + size);
-        this.#usage.allocated(size);
+        this._carve(i, address, address + size);
+        this._usage.allocated(size);
         return address;
       }
     }
@@ -48,68 +48,68 @@ export class LinkedListAllocator implements Allocator {
   }
 
   allocateAt(address: number, size: number): boolean {
-    this.#ready('allocateAt').checkRange('allocateAt', address, size);
-    const i = this.#containing(address, size);
+    this._ready('allocateAt').checkRange('allocateAt', address, size);
+    const i = this._containing(address, size);
     if (i < 0) return false;
-    this.#carve(i, address, address + size);
-    this.#usage.allocated(size);
+    this._carve(i, address, address + size);
+    this._usage.allocated(size);
     return true;
   }
 
   free(address: number, size: number): void {
-    const region = this.#ready('free');
+    const region = this._ready('free');
     region.checkRange('free', address, size);
     const end = address + size;
     // The block before `end`: it must end at or before `address`, or part of the range is already free.
-    const before = this.#lastStartingBelow(end);
-    if (before >= 0 && this.#ends[before]! > address) {
-      const overlap = Math.max(address, this.#starts[before]!);
-      throw region.misuse('free', [address, size], `[${hex(overlap)}, ${hex(Math.min(end, this.#ends[before]!))}) is already free`);
+    const before = this._lastStartingBelow(end);
+    if (before >= 0 && this._ends[before]! > address) {
+      const overlap = Math.max(address, this._starts[before]!);
+      throw region.misuse('free', [address, size], `[${hex(overlap)}, ${hex(Math.min(end, this._ends[before]!))}) is already free`);
     }
     const after = before + 1;
-    const joinsBefore = before >= 0 && this.#ends[before] === address;
-    const joinsAfter = after < this.#starts.length && this.#starts[after] === end;
+    const joinsBefore = before >= 0 && this._ends[before] === address;
+    const joinsAfter = after < this._starts.length && this._starts[after] === end;
     if (joinsBefore && joinsAfter) {
-      this.#ends[before] = this.#ends[after]!;
-      this.#starts.splice(after, 1);
-      this.#ends.splice(after, 1);
+      this._ends[before] = this._ends[after]!;
+      this._starts.splice(after, 1);
+      this._ends.splice(after, 1);
     } else if (joinsBefore) {
-      this.#ends[before] = end;
+      this._ends[before] = end;
     } else if (joinsAfter) {
-      this.#starts[after] = address;
+      this._starts[after] = address;
     } else {
-      this.#starts.splice(after, 0, address);
-      this.#ends.splice(after, 0, end);
+      this._starts.splice(after, 0, address);
+      this._ends.splice(after, 0, end);
     }
-    this.#bytesFree += size;
-    this.#usage.freed(size);
+    this._bytesFree += size;
+    this._usage.freed(size);
   }
 
   isFree(address: number, size: number): boolean {
-    this.#ready('isFree').checkRange('isFree', address, size);
-    return this.#containing(address, size) >= 0;
+    this._ready('isFree').checkRange('isFree', address, size);
+    return this._containing(address, size) >= 0;
   }
 
   stats(): AllocatorStats {
-    this.#ready('stats');
+    this._ready('stats');
     let largest = 0;
-    for (let i = 0; i < this.#starts.length; i++) largest = Math.max(largest, this.#ends[i]! - this.#starts[i]!);
-    return this.#usage.stats(this.#bytesFree, this.#starts.length, largest);
+    for (let i = 0; i < this._starts.length; i++) largest = Math.max(largest, this._ends[i]! - this._starts[i]!);
+    return this._usage.stats(this._bytesFree, this._starts.length, largest);
   }
 
   /** The free blocks in address order (for tests, debugging and reports). */
   freeList(): FreeRange[] {
-    return this.#starts.map((address, i) => ({ address, size: this.#ends[i]! - address }));
+    return this._starts.map((address, i) => ({ address, size: this._ends[i]! - address }));
   }
 
-  #ready(method: string): AllocatorRegion {
-    if (!this.#region) throw notInitialised(this.name, method);
-    return this.#region;
+  private _ready(method: string): AllocatorRegion {
+    if (!this._region) throw notInitialised(this.name, method);
+    return this._region;
   }
 
   /** Index of the last free block starting below `address`, or -1. */
-  #lastStartingBelow(address: number): number {
-    const starts = this.#starts;
+  private _lastStartingBelow(address: number): number {
+    const starts = this._starts;
     let lo = 0;
     let hi = starts.length;
     while (lo < hi) {
@@ -121,27 +121,27 @@ export class LinkedListAllocator implements Allocator {
   }
 
   /** Index of the free block that holds all of [address, address+size), or -1. */
-  #containing(address: number, size: number): number {
-    const i = this.#lastStartingBelow(address + 1);
-    return i >= 0 && size <= this.#ends[i]! - address ? i : -1;
+  private _containing(address: number, size: number): number {
+    const i = this._lastStartingBelow(address + 1);
+    return i >= 0 && size <= this._ends[i]! - address ? i : -1;
   }
 
   /** Takes [from, to) out of free block i, leaving what is left on either side. */
-  #carve(i: number, from: number, to: number): void {
-    const start = this.#starts[i]!;
-    const end = this.#ends[i]!;
+  private _carve(i: number, from: number, to: number): void {
+    const start = this._starts[i]!;
+    const end = this._ends[i]!;
     if (start === from && end === to) {
-      this.#starts.splice(i, 1);
-      this.#ends.splice(i, 1);
+      this._starts.splice(i, 1);
+      this._ends.splice(i, 1);
     } else if (start === from) {
-      this.#starts[i] = to;
+      this._starts[i] = to;
     } else if (end === to) {
-      this.#ends[i] = from;
+      this._ends[i] = from;
     } else {
-      this.#ends[i] = from;
-      this.#starts.splice(i + 1, 0, to);
-      this.#ends.splice(i + 1, 0, end);
+      this._ends[i] = from;
+      this._starts.splice(i + 1, 0, to);
+      this._ends.splice(i + 1, 0, end);
     }
-    this.#bytesFree -= to - from;
+    this._bytesFree -= to - from;
   }
 }
