@@ -79,12 +79,16 @@ apt_retry() { # apt_retry LOGFILE apt-get-args...
 
 shopt -s nullglob
 cfiles=("$SRC"/*.c)
+# the F/D conformance guests are freestanding rv64gc/lp64d programs (step 4b), not musl ones
+fdfiles=("$SRC"/conf_fd_*.c)
+mapfile -t cfiles < <(for f in ${cfiles[@]+"${cfiles[@]}"}; do [[ $(basename "$f") == conf_fd_* ]] || echo "$f"; done)
 rsfiles=("$SRC"/*.rs)
 [ "$RUST" = 1 ] || rsfiles=()
 if [ -n "$ONLY" ]; then # keep the sources named in $ONLY
   only() { local f keep=(); for f in "$@"; do [[ " $ONLY " == *" $(basename "${f%.*}") "* ]] && keep+=("$f"); done; [ ${#keep[@]} -eq 0 ] || printf '%s\n' "${keep[@]}"; }
   mapfile -t cfiles < <(only ${cfiles[@]+"${cfiles[@]}"})
   mapfile -t rsfiles < <(only ${rsfiles[@]+"${rsfiles[@]}"})
+  mapfile -t fdfiles < <(only ${fdfiles[@]+"${fdfiles[@]}"})
 fi
 
 # ----------------------------------------------------------- 1. packages
@@ -243,6 +247,30 @@ for f in "${cfiles[@]}"; do
   fi
   [ -s "$CACHE/logs/$n.build.log" ] && sed 's/^/    /' "$CACHE/logs/$n.build.log" >&2
   install_guest "$n" "$CACHE/$n.elf"
+done
+
+# ------------------------------------------- 4b. F/D conformance (rv64gc)
+# guests/conformance/gen-fd.mjs writes src/conf_fd_*.c: freestanding C (own _start, raw
+# write/exit ecalls, no libc: the musl above is soft-float) built for rv64gc/lp64d and
+# linked with the Linux ld into two PT_LOADs (RX text, RW data) at 0x10000.
+for f in ${fdfiles[@]+"${fdfiles[@]}"}; do
+  n=$(basename "$f" .c)
+  if ! { $GCC_ELF -march=rv64gc -mabi=lp64d -mcmodel=medany -mno-relax -O2 -Wall -ffreestanding -fno-pie \
+           -c -o "$CACHE/$n.o" "$f" &&
+         riscv64-linux-gnu-ld -melf64lriscv -static -z noexecstack -o "$CACHE/$n.elf" "$CACHE/$n.o"; } \
+       2>"$CACHE/logs/$n.build.log"; then
+    log "FAILED: $n"; sed 's/^/    /' "$CACHE/logs/$n.build.log" >&2; fail=1; continue
+  fi
+  rm -f "$CACHE/$n.o"
+  riscv64-linux-gnu-strip -o "$BIN/$n" "$CACHE/$n.elf"
+  chmod 755 "$BIN/$n"
+  hdr=$(riscv64-linux-gnu-readelf -h "$BIN/$n")
+  grep -q 'Flags:.*RVC, double-float ABI' <<<"$hdr" || { log "$n: unexpected ELF flags"; fail=1; }
+  phdrs=$(riscv64-linux-gnu-readelf -lW "$BIN/$n")
+  [ "$(grep -c LOAD <<<"$phdrs")" = 2 ] || { log "$n: not two PT_LOADs"; fail=1; }
+  grep -q INTERP <<<"$phdrs" && { log "$n: has PT_INTERP"; fail=1; }
+  [ "$(fpcount "$BIN/$n")" -gt 0 ] || { log "$n: no FP instructions"; fail=1; }
+  built+=("$n")
 done
 
 # ------------------------------------------------------------------ 5. Rust
