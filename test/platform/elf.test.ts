@@ -212,7 +212,7 @@ describe(parseElf, () => {
       expectRejected(
         variant({ flags: 0x5 }),
         UnsupportedElfAbi,
-        'built for the lp64d (double-float) hard-float ABI, which needs F/D registers (e_flags 0x5); ZeroOS emulates RV64IMAC: build for the lp64 soft-float ABI',
+        'built for the lp64d (double-float) hard-float ABI, which needs the F and D extensions (e_flags 0x5); ZeroOS emulates RV64IMAC: build for the lp64 soft-float ABI',
       );
     });
 

@@ -91,14 +91,33 @@ export class WrongMachine extends ElfError {
   }
 }
 
-/** RISC-V e_flags the hart cannot honour: a hard-float ABI (it has no F/D) or RV64E. */
+/**
+ * RISC-V e_flags the hart cannot honour: a hard-float ABI whose F/D (or Q) extensions the
+ * hart lacks, or RV64E. `hwcap` is the hart's extension bits the file was checked against.
+ */
 export class UnsupportedElfAbi extends ElfError {
   constructor(
     readonly flags: number,
     detail: string,
+    readonly hwcap = 0,
   ) {
-    super(`${detail} (e_flags ${hex(flags)}); ZeroOS emulates RV64IMAC: build for the lp64 soft-float ABI`);
+    super(`${detail} (e_flags ${hex(flags)}); ${advice(hwcap)}`);
   }
+}
+
+function advice(hwcap: number): string {
+  const f = (hwcap >> 5) & 1;
+  const d = (hwcap >> 3) & 1;
+  if (f && d) return `ZeroOS runs ${isaNameOfHwcap(hwcap)} here: build for lp64 or lp64d`;
+  if (hwcap === 0) return 'ZeroOS emulates RV64IMAC: build for the lp64 soft-float ABI';
+  return `ZeroOS runs ${isaNameOfHwcap(hwcap)} here: build for the lp64 soft-float ABI`;
+}
+
+/** The ISA string of AT_HWCAP bits ("rv64imac"), for messages. */
+export function isaNameOfHwcap(hwcap: number): string {
+  let letters = '';
+  for (const letter of 'imafdqc') if (hwcap & (1 << (letter.charCodeAt(0) - 97))) letters += letter;
+  return `rv64${letters}`;
 }
 
 /** The program header table itself is malformed (wrong entry size, too many entries). */

@@ -10,6 +10,11 @@ export interface LoadOptions {
    * the start of the layout's first image region. Rounded up to the segments' alignment.
    */
   readonly pieBase?: number;
+  /**
+   * The hart's extensions as AT_HWCAP bits: a hard-float (lp64f/lp64d) executable loads only
+   * when they include its F/D. Without it only soft-float executables load.
+   */
+  readonly hwcap?: number;
 }
 
 export interface LoadedSegment {
@@ -54,7 +59,7 @@ export function loadElf(
   layout: Layout,
   options: LoadOptions = {},
 ): LoadedImage {
-  const elf = executable instanceof Uint8Array ? parseElf(executable) : executable;
+  const elf = executable instanceof Uint8Array ? parseElf(executable, options.hwcap === undefined ? {} : { hwcap: options.hwcap }) : executable;
   if (elf.interpreter !== undefined) throw new DynamicExecutable(elf.interpreter);
 
   const imageRegions = layout.regions.filter((region) => region.kind === 'image');

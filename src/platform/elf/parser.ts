@@ -2,7 +2,6 @@ import { hex } from '../../errors.js';
 import { ADDRESS_LIMIT } from '../layout.js';
 import {
   EF_RISCV_FLOAT_ABI_MASK,
-  EF_RISCV_FLOAT_ABI_SOFT,
   EF_RISCV_RVE,
   EI_CLASS,
   EI_DATA,
@@ -95,7 +94,7 @@ const LIMIT = BigInt(ADDRESS_LIMIT);
  * checked against the file size and the address space before it is used, so malformed
  * input ends in a named `ElfError`, never a RangeError from a DataView.
  */
-export function parseElf(bytes: Uint8Array): ElfFile {
+export function parseElf(bytes: Uint8Array, options: ElfAbiOptions = {}): ElfFile {
   const size = bytes.length;
   for (let i = 0; i < Math.min(ELF_MAGIC.length, size); i++) {
     if (bytes[i] !== ELF_MAGIC[i]) throw new NotElf(bytes.slice(0, 4));
@@ -118,7 +117,7 @@ export function parseElf(bytes: Uint8Array): ElfFile {
   const version = view.getUint32(20, true);
   if (version !== EV_CURRENT) throw new UnsupportedElfVersion('e_version', version);
   const flags = view.getUint32(48, true);
-  checkRiscvFlags(flags);
+  checkRiscvFlags(flags, options.hwcap ?? 0);
 
   const rawEntry = view.getBigUint64(24, true);
   const phoff = view.getBigUint64(32, true);
@@ -200,13 +199,31 @@ export function parseElf(bytes: Uint8Array): ElfFile {
   };
 }
 
-function checkRiscvFlags(flags: number): void {
+/** What the hart that will run the program offers, for the ELF's float-ABI check. */
+export interface ElfAbiOptions {
+  /**
+   * The hart's extensions as AT_HWCAP bits (one per letter, 'a' = bit 0; `hart.isa.hwcap`).
+   * A hard-float ABI is accepted when they include what it needs: F for lp64f, F and D for
+   * lp64d. Without it only the soft-float ABI is accepted (the conservative reading).
+   */
+  readonly hwcap?: number;
+}
+
+const HWCAP_F = 1 << ('f'.charCodeAt(0) - 97);
+const HWCAP_D = 1 << ('d'.charCodeAt(0) - 97);
+
+function checkRiscvFlags(flags: number, hwcap: number): void {
   const floatAbi = flags & EF_RISCV_FLOAT_ABI_MASK;
-  if (floatAbi !== EF_RISCV_FLOAT_ABI_SOFT) {
-    const name = floatAbi === 0x2 ? 'lp64f (single-float)' : floatAbi === 0x4 ? 'lp64d (double-float)' : 'lp64q (quad-float)';
-    throw new UnsupportedElfAbi(flags, `built for the ${name} hard-float ABI, which needs F/D registers`);
+  if (floatAbi === 0x6) {
+    throw new UnsupportedElfAbi(flags, 'built for the lp64q (quad-float) hard-float ABI, which needs the Q extension', hwcap);
   }
-  if (flags & EF_RISCV_RVE) throw new UnsupportedElfAbi(flags, 'built for RV64E (16 registers)');
+  if (floatAbi === 0x4 && (hwcap & (HWCAP_F | HWCAP_D)) !== (HWCAP_F | HWCAP_D)) {
+    throw new UnsupportedElfAbi(flags, 'built for the lp64d (double-float) hard-float ABI, which needs the F and D extensions', hwcap);
+  }
+  if (floatAbi === 0x2 && (hwcap & HWCAP_F) === 0) {
+    throw new UnsupportedElfAbi(flags, 'built for the lp64f (single-float) hard-float ABI, which needs the F extension', hwcap);
+  }
+  if (flags & EF_RISCV_RVE) throw new UnsupportedElfAbi(flags, 'built for RV64E (16 registers)', hwcap);
 }
 
 function readProgramHeader(view: DataView, at: number, index: number, fileSize: number): ProgramHeader {

@@ -35,7 +35,9 @@ export class LinuxPlatform implements Platform {
 
   bootstrap(context: BootContext): BootInfo {
     const { memory, hart } = context;
-    const image = loadElf(context.executable, memory, this.layout, { pieBase: this.#pieBase });
+    // The hart's own extensions decide which float ABIs load (lp64d needs F and D) and AT_HWCAP.
+    const hwcap = hart.isa.hwcap;
+    const image = loadElf(context.executable, memory, this.layout, { pieBase: this.#pieBase, hwcap });
 
     const stack = this.#stack;
     // Linux gives the stack exec rights only when PT_GNU_STACK asks for them.
@@ -47,6 +49,7 @@ export class LinuxPlatform implements Platform {
       seed: context.seed,
       ...(context.random ? { random: context.random(16) } : {}),
       entry: image.entry,
+      hwcap,
       programHeaders: image.programHeaders,
       programHeaderCount: image.programHeaderCount,
     });

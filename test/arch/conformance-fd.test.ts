@@ -1,0 +1,61 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isaRegistry } from '../../src/arch/riscv64/isa/index.js';
+import { ENGINE_NAMES } from '../../src/index.js';
+import { createKernel } from '../../src/zeroos.js';
+
+/**
+ * The F/D conformance guests (guests/conformance/gen-fd.mjs, freestanding rv64gc/lp64d
+ * programs): every RV64F/D instruction over edge values in every rounding mode, the
+ * compressed FP loads/stores, the FP CSRs and random sequences, differential against what
+ * qemu-riscv64 printed (result bits and fflags hashed per instruction and mode). They run
+ * on every engine once the default instruction set has F and D.
+ */
+const ROOT = join(import.meta.dirname, '..', '..');
+const GUESTS = readdirSync(join(ROOT, 'guests', 'src'))
+  .filter((file) => /^conf_fd_\w+\.c$/.test(file))
+  .map((file) => file.slice(0, -2))
+  .sort();
+const expected = (name: string, ext: string) => readFileSync(join(ROOT, 'guests', 'expected', `${name}.${ext}`), 'utf8');
+const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+const HAS_FD = isaRegistry().opOf('fadd.d') !== undefined;
+
+describe('the F/D conformance guests', () => {
+  it('should cover arithmetic, FMA, conversions, memory and CSRs, and random sequences', () => {
+    expect(GUESTS).toEqual(['conf_fd_arith', 'conf_fd_cvt', 'conf_fd_fma', 'conf_fd_mem', 'conf_fd_random']);
+    for (const name of GUESTS) {
+      const bytes = readFileSync(join(ROOT, 'guests', 'bin', name));
+      expect(bytes.readUInt32LE(48) & 0x6, `${name}: double-float ABI`).toBe(0x4);
+      expect(expected(name, 'exit').trim()).toBe('0');
+    }
+  });
+
+  describe.skipIf(!HAS_FD)(HAS_FD ? 'on every engine' : 'on every engine (skipped: the default instruction set has no fadd.d yet)', () => {
+    for (const name of GUESTS) {
+      describe(name, () => {
+        const counts = new Map<string, number>();
+        for (const engine of ENGINE_NAMES) {
+          it(`should print what qemu-riscv64 printed and exit as it did, on the ${engine} engine`, () => {
+            const zeroos = createKernel({ engine });
+            zeroos.load({ executable: readFileSync(join(ROOT, 'guests', 'bin', name)), argv: [name] });
+            const result = zeroos.run();
+            expect(zeroos.stats().engine).toBe(engine);
+            // line by line first, so a failure names the instruction and mode that differ
+            const got = decode(result.stdout).split('\n');
+            const want = expected(name, 'stdout').split('\n');
+            for (let i = 0; i < want.length; i++) expect(got[i], `line ${i + 1}`).toBe(want[i]);
+            expect(decode(result.stdout)).toBe(expected(name, 'stdout'));
+            expect(decode(result.stderr)).toBe(expected(name, 'stderr'));
+            expect(result.exitCode).toBe(Number(expected(name, 'exit')));
+            counts.set(engine, result.instructions);
+          });
+        }
+        it('should retire the same number of instructions on every engine', () => {
+          expect(counts.size).toBe(ENGINE_NAMES.length);
+          expect(new Set(counts.values()).size).toBe(1);
+        });
+      });
+    }
+  });
+});
