@@ -269,3 +269,45 @@ export function li(rd: number, value: bigint): number[] {
   if (lo12 !== 0) out.push(addi(rd, rd, lo12));
   return out;
 }
+
+// ---------------------------------------------------------------- F and D
+/** fmt: 0 = single, 1 = double. rm: 0..4, 7 = dyn (the default). */
+const fpOp = (f5: number) => (fmt: number, rd: number, rs1: number, rs2: number, rm = 7): number =>
+  rType((f5 << 2) | fmt, rs2, rs1, rm, rd, 0x53);
+export const fadd = fpOp(0x00);
+export const fsub = fpOp(0x01);
+export const fmul = fpOp(0x02);
+export const fdiv = fpOp(0x03);
+export const fsqrt = (fmt: number, rd: number, rs1: number, rm = 7): number => rType((0x0b << 2) | fmt, 0, rs1, rm, rd, 0x53);
+/** fsgnj (f3 0), fsgnjn (1), fsgnjx (2). */
+export const fsgnj = (fmt: number, rd: number, rs1: number, rs2: number, f3 = 0): number => rType((0x04 << 2) | fmt, rs2, rs1, f3, rd, 0x53);
+export const fminmax = (fmt: number, rd: number, rs1: number, rs2: number, max: boolean): number => rType((0x05 << 2) | fmt, rs2, rs1, max ? 1 : 0, rd, 0x53);
+/** feq (f3 2), flt (1), fle (0). */
+export const fcmp = (fmt: number, rd: number, rs1: number, rs2: number, f3: number): number => rType((0x14 << 2) | fmt, rs2, rs1, f3, rd, 0x53);
+export const fclass = (fmt: number, rd: number, rs1: number): number => rType((0x1c << 2) | fmt, 0, rs1, 1, rd, 0x53);
+export const fmvXF = (fmt: number, rd: number, rs1: number): number => rType((0x1c << 2) | fmt, 0, rs1, 0, rd, 0x53);
+export const fmvFX = (fmt: number, rd: number, rs1: number): number => rType((0x1e << 2) | fmt, 0, rs1, 0, rd, 0x53);
+/** fcvt.{w,wu,l,lu}.fmt (kind 0..3): float to integer. */
+export const fcvtXF = (fmt: number, kind: number, rd: number, rs1: number, rm = 7): number => rType((0x18 << 2) | fmt, kind, rs1, rm, rd, 0x53);
+/** fcvt.fmt.{w,wu,l,lu} (kind 0..3): integer to float. */
+export const fcvtFX = (fmt: number, kind: number, rd: number, rs1: number, rm = 7): number => rType((0x1a << 2) | fmt, kind, rs1, rm, rd, 0x53);
+export const fcvtSD = (rd: number, rs1: number, rm = 7): number => rType(0x20, 1, rs1, rm, rd, 0x53);
+export const fcvtDS = (rd: number, rs1: number, rm = 7): number => rType(0x21, 0, rs1, rm, rd, 0x53);
+/** fmadd (0x43), fmsub (0x47), fnmsub (0x4b), fnmadd (0x4f). */
+export const fma4 = (opcode: number, fmt: number, rd: number, rs1: number, rs2: number, rs3: number, rm = 7): number =>
+  ((rs3 << 27) | (fmt << 25) | (rs2 << 20) | (rs1 << 15) | (rm << 12) | (rd << 7) | opcode) >>> 0;
+export const flw = (rd: number, rs1: number, imm: number): number => iType(imm, rs1, 2, rd, 0x07);
+export const fld = (rd: number, rs1: number, imm: number): number => iType(imm, rs1, 3, rd, 0x07);
+export const fsw = (rs2: number, rs1: number, imm: number): number => sType(imm, rs2, rs1, 2, 0x27);
+export const fsd = (rs2: number, rs1: number, imm: number): number => sType(imm, rs2, rs1, 3, 0x27);
+/** c.fld rd', off(rs1'): registers 8..15, off multiple of 8, 0..248. */
+export const cFld = (rd: number, rs1: number, off: number): Half =>
+  h((1 << 13) | (((off >> 3) & 7) << 10) | ((rs1 - 8) << 7) | (((off >> 6) & 3) << 5) | ((rd - 8) << 2) | 0b00);
+export const cFsd = (rs2: number, rs1: number, off: number): Half =>
+  h((5 << 13) | (((off >> 3) & 7) << 10) | ((rs1 - 8) << 7) | (((off >> 6) & 3) << 5) | ((rs2 - 8) << 2) | 0b00);
+/** c.fldsp rd, off(sp): off multiple of 8, 0..504. */
+export const cFldsp = (rd: number, off: number): Half =>
+  h((1 << 13) | (((off >> 5) & 1) << 12) | (rd << 7) | (((off >> 3) & 3) << 5) | (((off >> 6) & 7) << 2) | 0b10);
+/** c.fsdsp rs2, off(sp): off multiple of 8, 0..504. */
+export const cFsdsp = (rs2: number, off: number): Half =>
+  h((5 << 13) | (((off >> 3) & 7) << 10) | (((off >> 6) & 7) << 7) | (rs2 << 2) | 0b10);

@@ -158,14 +158,30 @@ export class RiscvHart implements Hart {
     return this.state.x64s[index & 31]!;
   }
 
+  /** f register `index` as its raw 64 bits (a single is NaN-boxed: upper 32 bits all ones). */
+  getF(index: number): bigint {
+    return this.state.f64[index & 31]!;
+  }
+
+  /** Sets f register `index` to raw bits (modulo 2^64). */
+  setF(index: number, bits: bigint): void {
+    this.state.f64[index & 31] = BigInt.asUintN(64, bits);
+  }
+
   saveContext(): HartContext {
-    return { x: new BigUint64Array(this.state.x64), pc: this.state.pc };
+    const s = this.state;
+    return { x: new BigUint64Array(s.x64), pc: s.pc, f: new BigUint64Array(s.f64), fcsr: (s.frm << 5) | s.fflags };
   }
 
   restoreContext(context: HartContext): void {
-    this.state.x64.set(context.x.subarray(0, 32));
-    this.state.x64[0] = 0n;
-    this.state.pc = context.pc;
+    const s = this.state;
+    s.x64.set(context.x.subarray(0, 32));
+    s.x64[0] = 0n;
+    s.pc = context.pc;
+    if (context.f === undefined) s.f64.fill(0n);
+    else s.f64.set(context.f.subarray(0, 32));
+    s.fflags = (context.fcsr ?? 0) & 0x1f;
+    s.frm = ((context.fcsr ?? 0) >> 5) & 7;
     this.port.clearReservation();
   }
 

@@ -15,6 +15,7 @@ import { CsrAccessError, type CsrOp, MachineMode } from './csr/index.js';
 import { CAUSE_ILLEGAL_INSTRUCTION, PRIV_M, type Privilege } from './csr/numbers.js';
 import type { CodeCache } from './code-cache.js';
 import { InstructionHookContext } from './hook-context.js';
+import { FpUnit, fpCsrEntries } from './fpu/index.js';
 import type { IsaRegistry } from './isa/registry.js';
 import type { MemoryPort } from './memory-port.js';
 import type { HartState } from './state.js';
@@ -33,6 +34,8 @@ export class MachineServices {
   /** The hart's machine mode: CSR file, machine state, trap semantics. Integrations reshape it. */
   readonly mode: MachineMode;
   readonly taken = new TrapTaken();
+  /** The F/D unit the FP instruction templates call (`M.f`); present whatever the ISA (idle without F). */
+  readonly f: FpUnit;
   /** The value of the last CSR instruction's read (low and high word). */
   cl = 0;
   ch = 0;
@@ -57,6 +60,9 @@ export class MachineServices {
       hartId,
       privilege,
     });
+    const letters = new Set(isa.extensions.map((e) => e.letter));
+    this.f = new FpUnit(state, letters.has('d'), (pc, raw, len, detail) => this.illegal(pc, raw, len, detail));
+    if (letters.has('f')) for (const entry of fpCsrEntries(state)) this.mode.csrs.define(entry);
   }
 
   // ------------------------------------------------------------------ exceptions

@@ -1,7 +1,7 @@
 /**
  * The architectural state of one hart that every tier reads and writes: the integer
  * registers as int32 (lo, hi) pairs, the pc, and the run bookkeeping the tiers share.
- * Extension state (fcsr, f registers) gets its own fields here when F/D arrive.
+ * The F/D state lives here too: the f registers as raw bits and the fcsr fields.
  */
 import { type CodePage, NO_CODE } from './code-cache.js';
 
@@ -13,6 +13,15 @@ export class HartState {
   readonly x = new Int32Array(66);
   readonly x64 = new BigUint64Array(this.x.buffer, 0, 32);
   readonly x64s = new BigInt64Array(this.x.buffer, 0, 32);
+  /**
+   * F/D registers as raw bits: f[2i] is the low word of f_i, f[2i+1] the high word (all
+   * ones for a NaN-boxed single). `f64` views them as 64-bit values.
+   */
+  readonly f = new Int32Array(64);
+  readonly f64 = new BigUint64Array(this.f.buffer);
+  /** fcsr's fields: the accrued exception flags (5 bits) and the dynamic rounding mode (3 bits). */
+  fflags = 0;
+  frm = 0;
   pc = 0;
   /** Budget left in the current chunk of `run`. */
   left = 0;

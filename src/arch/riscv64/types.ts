@@ -33,10 +33,16 @@ export type StopReason = (typeof StopReason)[keyof typeof StopReason];
  */
 export type TrapMode = 'host' | 'machine';
 
-/** A thread's saved register state: x0..x31 as unsigned 64-bit values, and pc. */
+/**
+ * A thread's saved register state: x0..x31 as unsigned 64-bit values, and pc; with F/D,
+ * f0..f31 as raw 64-bit values and fcsr (frm << 5 | fflags). A context without them
+ * (made by hand) restores zeroed f registers and fcsr.
+ */
 export interface HartContext {
   readonly x: BigUint64Array; // length 32; x[0] is ignored
   pc: number;
+  readonly f?: BigUint64Array; // length 32
+  fcsr?: number;
 }
 
 /** Letters of the standard extensions the hart registers by default (misa, AT_HWCAP). */

@@ -4,6 +4,7 @@
  */
 import { RV64A } from './a.js';
 import { RV64C } from './c.js';
+import { RV64D, RV64F } from './fd.js';
 import { RV64M } from './m.js';
 import { MACHINE } from './machine.js';
 import { IsaRegistry } from './registry.js';
@@ -14,7 +15,8 @@ import { ZIFENCEI } from './zifencei.js';
 
 export * from './types.js';
 export { INFO_COMPRESSED, IsaRegistry, OP_ILLEGAL, type RegisteredInstruction, SINK, unpackInfo } from './registry.js';
-export { RV64A, RV64C, RV64I, RV64M, MACHINE, ZICSR, ZIFENCEI };
+export { RV64A, RV64C, RV64D, RV64F, RV64I, RV64M, MACHINE, ZICSR, ZIFENCEI };
+export { expandCompressedFp, fpMnemonic } from './fd.js';
 
 /** RV64IMAC with Zicsr, Zifencei and the machine-mode subset: what ZeroOS runs by default. */
 export const STANDARD_EXTENSIONS: readonly Extension[] = [RV64I, RV64M, RV64A, RV64C, ZICSR, ZIFENCEI, MACHINE];

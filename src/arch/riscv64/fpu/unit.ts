@@ -1,0 +1,252 @@
+/**
+ * The hart's floating-point unit: what the F and D instruction templates call (`M.f`).
+ * It reads and writes the f registers and fcsr in HartState (raw bits, so the kernel can
+ * save and restore them), decodes the operation from the instruction's bits, applies the
+ * rounding mode (the rm field, or frm for dyn; a reserved one is an illegal instruction),
+ * runs the SoftFloat arithmetic and accumulates its flags into fflags.
+ *
+ * Singles are NaN-boxed in the 64-bit registers: writing one sets the upper 32 bits to
+ * ones, and reading one whose upper bits are not all ones gives the canonical NaN.
+ * fmv.x.w and fsw move the low 32 bits unchecked, as the spec says.
+ */
+import type { HartState } from '../state.js';
+import { F32, F64, type FloatFormat, type RoundingMode, SoftFloat } from './softfloat.js';
+
+/** What the unit throws for a reserved encoding or rounding mode (MachineServices.illegal). */
+export type IllegalFn = (pc: number, raw: number, len: number, detail?: string) => unknown;
+
+const CANONICAL_S = 0x7fc00000;
+
+export class FpUnit {
+  /** The integer result of the last operation that writes an x register (low, high word). */
+  lo = 0;
+  hi = 0;
+  readonly soft = new SoftFloat();
+
+  constructor(
+    private readonly state: HartState,
+    /** D is registered: the .d forms run (else they are illegal instructions). */
+    private readonly hasD: boolean,
+    private readonly illegal: IllegalFn,
+  ) {}
+
+  // ------------------------------------------------------------------ registers
+
+  /** f register `r` as 64 raw bits. */
+  getD(r: number): bigint {
+    const x = this.state.f;
+    return (BigInt(x[2 * r + 1]! >>> 0) << 32n) | BigInt(x[2 * r]! >>> 0);
+  }
+
+  setD(r: number, bits: bigint): void {
+    const x = this.state.f;
+    x[2 * r] = Number(bits & 0xffffffffn) | 0;
+    x[2 * r + 1] = Number((bits >> 32n) & 0xffffffffn) | 0;
+  }
+
+  /** f register `r` as a single: its low 32 bits if properly NaN-boxed, else the canonical NaN. */
+  getS(r: number): bigint {
+    const x = this.state.f;
+    return BigInt((x[2 * r + 1] === -1 ? x[2 * r]! : CANONICAL_S) >>> 0);
+  }
+
+  /** Writes a single, NaN-boxed. */
+  setS(r: number, bits: bigint | number): void {
+    this.state.f[2 * r] = Number(bits) | 0;
+    this.state.f[2 * r + 1] = -1;
+  }
+
+  /** The low 32 bits of f register `r`, unchecked (fsw, fmv.x.w). */
+  word(r: number): number {
+    return this.state.f[2 * r]!;
+  }
+
+  /** The two words of f register `r` (fsd). */
+  low(r: number): number {
+    return this.state.f[2 * r]!;
+  }
+
+  high(r: number): number {
+    return this.state.f[2 * r + 1]!;
+  }
+
+  /** fld: both words. */
+  setWords(r: number, lo: number, hi: number): void {
+    this.state.f[2 * r] = lo;
+    this.state.f[2 * r + 1] = hi;
+  }
+
+  // ------------------------------------------------------------------ decoding helpers
+
+  private format(raw: number, pc: number): FloatFormat {
+    const fmt = (raw >>> 25) & 3;
+    if (fmt === 0) return F32;
+    if (fmt === 1 && this.hasD) return F64;
+    throw this.illegal(pc, raw, 4);
+  }
+
+  private rm(raw: number, pc: number): RoundingMode {
+    let rm = (raw >>> 12) & 7;
+    if (rm === 7) rm = this.state.frm;
+    if (rm > 4) throw this.illegal(pc, raw, 4, rm === ((raw >>> 12) & 7) ? 'reserved rounding mode' : `invalid dynamic rounding mode (frm = ${rm})`);
+    return rm as RoundingMode;
+  }
+
+  private read(f: FloatFormat, r: number): bigint {
+    return f === F32 ? this.getS(r) : this.getD(r);
+  }
+
+  private write(f: FloatFormat, r: number, bits: bigint): void {
+    if (f === F32) this.setS(r, bits);
+    else this.setD(r, bits);
+  }
+
+  private flush(): void {
+    this.state.fflags |= this.soft.flags;
+    this.soft.flags = 0;
+  }
+
+  private setX(value: bigint): void {
+    this.lo = Number(BigInt.asIntN(32, value));
+    this.hi = Number(BigInt.asIntN(32, value >> 32n));
+  }
+
+  // ------------------------------------------------------------------ operations
+
+  /**
+   * The OP-FP instructions whose result goes to an f register from f registers: fadd,
+   * fsub, fmul, fdiv, fsqrt, fsgnj[n|x], fmin/fmax, fcvt.s.d/fcvt.d.s (by funct5).
+   */
+  op(raw: number, pc: number): void {
+    const f = this.format(raw, pc);
+    const rd = (raw >>> 7) & 31;
+    const rs1 = (raw >>> 15) & 31;
+    const rs2 = (raw >>> 20) & 31;
+    const f3 = (raw >>> 12) & 7;
+    const s = this.soft;
+    const a = this.read(f, rs1);
+    let r: bigint;
+    switch (raw >>> 27) {
+      case 0x00:
+        r = s.add(f, a, this.read(f, rs2), this.rm(raw, pc));
+        break;
+      case 0x01:
+        r = s.sub(f, a, this.read(f, rs2), this.rm(raw, pc));
+        break;
+      case 0x02:
+        r = s.mul(f, a, this.read(f, rs2), this.rm(raw, pc));
+        break;
+      case 0x03:
+        r = s.div(f, a, this.read(f, rs2), this.rm(raw, pc));
+        break;
+      case 0x0b:
+        r = s.sqrt(f, a, this.rm(raw, pc));
+        break;
+      case 0x04: {
+        const b = this.read(f, rs2);
+        const sign = f3 === 0 ? b & f.signBit : f3 === 1 ? ~b & f.signBit : f3 === 2 ? (a ^ b) & f.signBit : -1n;
+        if (sign < 0n) throw this.illegal(pc, raw, 4);
+        r = (a & ~f.signBit) | sign;
+        break;
+      }
+      case 0x05:
+        if (f3 > 1) throw this.illegal(pc, raw, 4);
+        r = s.minMax(f, a, this.read(f, rs2), f3 === 1);
+        break;
+      case 0x08: {
+        // fcvt.s.d (fmt S, rs2 = 1) and fcvt.d.s (fmt D, rs2 = 0).
+        const from = f === F32 ? F64 : F32;
+        if (rs2 !== (f === F32 ? 1 : 0) || !this.hasD) throw this.illegal(pc, raw, 4);
+        r = s.convert(from, f, this.read(from, rs1), this.rm(raw, pc));
+        break;
+      }
+      default:
+        throw this.illegal(pc, raw, 4);
+    }
+    this.flush();
+    this.write(f, rd, r);
+  }
+
+  /** fmadd/fmsub/fnmsub/fnmadd (by opcode): rs1 × rs2 ± rs3, negated, rounded once. */
+  fma(raw: number, pc: number): void {
+    const f = this.format(raw, pc);
+    const rm = this.rm(raw, pc);
+    let a = this.read(f, (raw >>> 15) & 31);
+    const b = this.read(f, (raw >>> 20) & 31);
+    let c = this.read(f, raw >>> 27);
+    const kind = (raw >>> 2) & 3; // 0 fmadd, 1 fmsub, 2 fnmsub, 3 fnmadd
+    // Negation flips sign bits; a NaN's sign never shows (its result is the canonical NaN).
+    if (kind >= 2) a ^= f.signBit;
+    if (kind === 1 || kind === 3) c ^= f.signBit;
+    const r = this.soft.fma(f, a, b, c, rm);
+    this.flush();
+    this.write(f, (raw >>> 7) & 31, r);
+  }
+
+  /**
+   * The OP-FP instructions with an x-register result, left in (lo, hi): feq/flt/fle,
+   * fclass, fmv.x.w/fmv.x.d, fcvt.{w,wu,l,lu}.{s,d}.
+   */
+  toX(raw: number, pc: number): void {
+    const f = this.format(raw, pc);
+    const rs1 = (raw >>> 15) & 31;
+    const f3 = (raw >>> 12) & 7;
+    const s = this.soft;
+    switch (raw >>> 27) {
+      case 0x14: {
+        const a = this.read(f, rs1);
+        const b = this.read(f, (raw >>> 20) & 31);
+        if (f3 > 2) throw this.illegal(pc, raw, 4);
+        const t = f3 === 2 ? s.eq(f, a, b) : f3 === 1 ? s.lt(f, a, b) : s.le(f, a, b);
+        this.lo = t ? 1 : 0;
+        this.hi = 0;
+        break;
+      }
+      case 0x1c:
+        if (f3 === 1) {
+          this.lo = s.classify(f, this.read(f, rs1));
+          this.hi = 0;
+        } else if (f3 === 0) {
+          if (f === F32) {
+            this.lo = this.word(rs1);
+            this.hi = this.lo >> 31;
+          } else {
+            this.lo = this.low(rs1);
+            this.hi = this.high(rs1);
+          }
+        } else throw this.illegal(pc, raw, 4);
+        break;
+      case 0x18: {
+        const kind = (raw >>> 20) & 31; // 0 w, 1 wu, 2 l, 3 lu
+        if (kind > 3) throw this.illegal(pc, raw, 4);
+        const v = s.toInt(f, this.read(f, rs1), this.rm(raw, pc), kind < 2 ? 32 : 64, (kind & 1) === 0);
+        // 32-bit results are sign-extended, fcvt.wu included.
+        this.setX(kind < 2 ? BigInt.asIntN(32, v) : v);
+        break;
+      }
+      default:
+        throw this.illegal(pc, raw, 4);
+    }
+    this.flush();
+  }
+
+  /** From an x register (lo, hi): fmv.w.x/fmv.d.x, fcvt.{s,d}.{w,wu,l,lu}. */
+  fromX(raw: number, lo: number, hi: number, pc: number): void {
+    const f = this.format(raw, pc);
+    const rd = (raw >>> 7) & 31;
+    if (raw >>> 27 === 0x1e) {
+      if (((raw >>> 12) & 7) !== 0) throw this.illegal(pc, raw, 4);
+      if (f === F32) this.setS(rd, lo);
+      else this.setWords(rd, lo, hi);
+      return;
+    }
+    const kind = (raw >>> 20) & 31;
+    if (raw >>> 27 !== 0x1a || kind > 3) throw this.illegal(pc, raw, 4);
+    const rm = this.rm(raw, pc);
+    const value =
+      kind === 0 ? BigInt(lo) : kind === 1 ? BigInt(lo >>> 0) : kind === 2 ? (BigInt(hi) << 32n) | BigInt(lo >>> 0) : (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+    const r = this.soft.fromInt(f, value, rm);
+    this.flush();
+    this.write(f, rd, r);
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * F and D: single- and double-precision floating point, and the compressed FP loads and
+ * stores (c.fld, c.fsd, c.fldsp, c.fsdsp, through `expandCompressedFp`, which C uses).
+ *
+ * Every instruction is interpret-only and calls the hart's FP unit (`M.f`, fpu/unit.ts),
+ * so every tier runs the same software arithmetic: bits, NaNs and flags are the same on
+ * every host. The rounding-mode field is checked at run time (5 and 6 are reserved, 7 uses
+ * frm, an invalid frm is an illegal instruction).
+ *
+ * Op ids are 7 bits, so one registered instruction covers both formats of an operation
+ * (fmt in bits 26:25: S, or D when D is registered; H and Q are not matched) and, where the
+ * spec encodes variants in funct3 or rs2, those too: `fadd` is fadd.s and fadd.d, `fsgnj`
+ * is fsgnj/fsgnjn/fsgnjx, `fcmp` is feq/flt/fle, `fcvt.x.f` converts to every integer
+ * width, `fcvt.f.x` from every one, `fmv.x.f` is fmv.x.w and fmv.x.d. `fpMnemonic` names
+ * the exact instruction.
+ */
+import type { Extension, InstructionDef } from './types.js';
+
+/** StopReason.Stop (types.ts imports the ISA, so the value is spelled here). */
+const STOP = 5;
+
+const OP_FP = 0x53;
+/** funct5 | fmt bit 26 (S/D only) | funct3 free | opcode. */
+const MASK_F5 = 0xfc00007f;
+/** funct5 | fmt bit 26 | rs2 | opcode. */
+const MASK_F5_RS2 = 0xfdf0007f;
+
+/** The rd / rs2 register numbers of a decoded instruction ($info; x0's sink reads 0). */
+const RD = '(($info >>> 9) & 31)';
+const RS2 = '($info >>> 25)';
+
+const fp = (mnemonic: string, funct5: number, mask: number, extra: number, semantics: string, writesRd = false): InstructionDef => ({
+  mnemonic,
+  match: ((funct5 << 27) | extra | OP_FP) >>> 0,
+  mask: mask >>> 0,
+  format: 'R',
+  interpretOnly: true,
+  ...(writesRd ? { writesRd: true } : {}),
+  semantics,
+});
+
+const OP = 'M.f.op($raw, $pc);';
+const TO_X = 'M.f.toX($raw, $pc); v = M.f.lo; w = M.f.hi;';
+const FROM_X = 'M.f.fromX($raw, $rs1, $rs1h, $pc);';
+
+const fma = (mnemonic: string, opcode: number): InstructionDef => ({
+  mnemonic,
+  match: opcode,
+  mask: 0x0400007f,
+  format: 'R',
+  interpretOnly: true,
+  semantics: 'M.f.fma($raw, $pc);',
+});
+
+/** A load into an f register: `$ld4` NaN-boxes, `$ld8` stores both words. */
+const load = (mnemonic: string, f3: number, size: 4 | 8): InstructionDef => ({
+  mnemonic,
+  match: 0x07 | (f3 << 12),
+  mask: 0x707f,
+  format: 'I',
+  interpretOnly: true,
+  semantics: size === 4 ? `$ea $ld4 M.f.setS(${RD}, v);` : `$ea $ld8 M.f.setWords(${RD}, v, w);`,
+});
+
+/** A store from an f register (the port's checked path; a window hook may ask to stop). */
+const store = (mnemonic: string, f3: number, size: 4 | 8): InstructionDef => ({
+  mnemonic,
+  match: 0x27 | (f3 << 12),
+  mask: 0x707f,
+  format: 'S',
+  interpretOnly: true,
+  semantics:
+    `$ea o = ${RS2}; ` +
+    (size === 4 ? 'P.st(a, ah, 4, M.f.word(o), 0, $pc);' : 'P.st(a, ah, 8, M.f.low(o), M.f.high(o), $pc);') +
+    ` if (P.stopRequested) $stopAfter(${STOP})`,
+});
+
+export const RV64F: Extension = {
+  name: 'f',
+  letter: 'f',
+  instructions: [
+    load('flw', 2, 4),
+    store('fsw', 2, 4),
+    fma('fmadd', 0x43),
+    fma('fmsub', 0x47),
+    fma('fnmsub', 0x4b),
+    fma('fnmadd', 0x4f),
+    fp('fadd', 0x00, MASK_F5, 0, OP),
+    fp('fsub', 0x01, MASK_F5, 0, OP),
+    fp('fmul', 0x02, MASK_F5, 0, OP),
+    fp('fdiv', 0x03, MASK_F5, 0, OP),
+    fp('fsqrt', 0x0b, MASK_F5_RS2, 0, OP),
+    fp('fsgnj', 0x04, MASK_F5, 0, OP),
+    fp('fminmax', 0x05, MASK_F5, 0, OP),
+    fp('fcmp', 0x14, MASK_F5, 0, TO_X, true),
+    fp('fclass', 0x1c, MASK_F5_RS2 | 0x7000, 0x1000, TO_X, true),
+    fp('fmv.x.f', 0x1c, MASK_F5_RS2 | 0x7000, 0, TO_X, true),
+    // rs2 0..3 (w, wu, l, lu): bits 24:22 must be 0.
+    fp('fcvt.x.f', 0x18, MASK_F5 | 0x01c00000, 0, TO_X, true),
+    fp('fcvt.f.x', 0x1a, MASK_F5 | 0x01c00000, 0, FROM_X),
+    fp('fmv.f.x', 0x1e, MASK_F5_RS2 | 0x7000, 0, FROM_X),
+  ],
+};
+
+export const RV64D: Extension = {
+  name: 'd',
+  letter: 'd',
+  instructions: [
+    load('fld', 3, 8),
+    store('fsd', 3, 8),
+    // fcvt.s.d (fmt S, rs2 = 1) and fcvt.d.s (fmt D, rs2 = 0): rs2 bits 24:21 must be 0.
+    fp('fcvt.f.f', 0x08, MASK_F5 | 0x01e00000, 0, OP),
+  ],
+};
+
+/**
+ * The compressed FP loads and stores of RV64C (the D forms; RV64 has no c.flw/c.fsw):
+ * the 32-bit fld/fsd they stand for, or -1 for any other halfword. Without D registered
+ * the expansion decodes as an illegal instruction.
+ */
+export function expandCompressedFp(half: number): number {
+  const h = half & 0xffff;
+  const rdp = 8 + ((h >> 2) & 7);
+  const rs1p = 8 + ((h >> 7) & 7);
+  switch (((h >> 11) & 0x1c) | (h & 3)) {
+    case 0x04: {
+      // c.fld rd', uimm(rs1'): uimm[5:3] = bits 12:10, uimm[7:6] = bits 6:5.
+      const imm = ((h >> 7) & 0x38) | ((h << 1) & 0xc0);
+      return ((imm << 20) | (rs1p << 15) | (3 << 12) | (rdp << 7) | 0x07) >>> 0;
+    }
+    case 0x14: {
+      // c.fsd rs2', uimm(rs1'): same offset.
+      const imm = ((h >> 7) & 0x38) | ((h << 1) & 0xc0);
+      return (((imm >> 5) << 25) | (rdp << 20) | (rs1p << 15) | (3 << 12) | ((imm & 0x1f) << 7) | 0x27) >>> 0;
+    }
+    case 0x06: {
+      // c.fldsp rd, uimm(x2): uimm[5|4:3|8:6] = bits 12|6:5|4:2 (rd = f0 is allowed).
+      const imm = ((h >> 7) & 0x20) | ((h >> 2) & 0x18) | ((h << 4) & 0x1c0);
+      return ((imm << 20) | (2 << 15) | (3 << 12) | (((h >> 7) & 31) << 7) | 0x07) >>> 0;
+    }
+    case 0x16: {
+      // c.fsdsp rs2, uimm(x2): uimm[5:3|8:6] = bits 12:10|9:7.
+      const imm = ((h >> 7) & 0x38) | ((h >> 1) & 0x1c0);
+      return (((imm >> 5) << 25) | (((h >> 2) & 31) << 20) | (2 << 15) | (3 << 12) | ((imm & 0x1f) << 7) | 0x27) >>> 0;
+    }
+    default:
+      return -1;
+  }
+}
+
+const FMT = ['s', 'd', 'h', 'q'];
+const ROUNDED = new Map<number, string>([[0x00, 'fadd'], [0x01, 'fsub'], [0x02, 'fmul'], [0x03, 'fdiv'], [0x0b, 'fsqrt']]);
+const INT = ['w', 'wu', 'l', 'lu'];
+
+/** The exact mnemonic of an F/D instruction word ('fadd.d', 'fcvt.wu.s', 'fsgnjx.s', ...), or undefined. */
+export function fpMnemonic(word: number): string | undefined {
+  const w = word >>> 0;
+  const opcode = w & 0x7f;
+  const f3 = (w >>> 12) & 7;
+  if (opcode === 0x07 || opcode === 0x27) return f3 === 2 || f3 === 3 ? `f${opcode === 0x07 ? 'l' : 's'}${f3 === 2 ? 'w' : 'd'}` : undefined;
+  const fmt = FMT[(w >>> 25) & 3]!;
+  if (opcode === 0x43 || opcode === 0x47 || opcode === 0x4b || opcode === 0x4f) return `${['fmadd', 'fmsub', 'fnmsub', 'fnmadd'][(opcode >>> 2) & 3]}.${fmt}`;
+  if (opcode !== OP_FP) return undefined;
+  const f5 = w >>> 27;
+  const rs2 = (w >>> 20) & 31;
+  const simple = ROUNDED.get(f5);
+  if (simple !== undefined) return `${simple}.${fmt}`;
+  switch (f5) {
+    case 0x04:
+      return f3 < 3 ? `${['fsgnj', 'fsgnjn', 'fsgnjx'][f3]}.${fmt}` : undefined;
+    case 0x05:
+      return f3 < 2 ? `${f3 === 0 ? 'fmin' : 'fmax'}.${fmt}` : undefined;
+    case 0x08:
+      return `fcvt.${fmt}.${FMT[rs2] ?? '?'}`;
+    case 0x14:
+      return f3 < 3 ? `${['fle', 'flt', 'feq'][f3]}.${fmt}` : undefined;
+    case 0x1c:
+      return f3 === 1 ? `fclass.${fmt}` : f3 === 0 ? `fmv.x.${fmt === 's' ? 'w' : fmt}` : undefined;
+    case 0x18:
+      return rs2 < 4 ? `fcvt.${INT[rs2]}.${fmt}` : undefined;
+    case 0x1a:
+      return rs2 < 4 ? `fcvt.${fmt}.${INT[rs2]}` : undefined;
+    case 0x1e:
+      return `fmv.${fmt === 's' ? 'w' : fmt}.x`;
+    default:
+      return undefined;
+  }
+}
