@@ -133,9 +133,23 @@ describe('IdentitySyscalls', () => {
     m.writeU64(DATA, 4n); // IMA_EXT_0
     m.writeU64(DATA + 16, 999n);
     expect(h.syscall(NR.riscv_hwprobe, DATA, 2, 0, 0, 0)).toBe(0n);
-    expect(m.readU64(DATA + 8)).toBe(2n); // C, no F/D
+    const hwcap = h.zeroos.kernel.arch.hart.isa.hwcap;
+    expect(m.readU64(DATA + 8)).toBe(2n | ((hwcap & 0x28) === 0x28 ? 1n : 0n)); // IMA_C, and IMA_FD when the hart has F and D
     expect(BigInt.asIntN(64, m.readU64(DATA + 16))).toBe(-1n);
     expect(h.syscall(NR.riscv_hwprobe, DATA, 1, 0, 0, 1)).toBe(E(Errno.EINVAL));
+  });
+  it('should report IMA_FD through riscv_hwprobe exactly when the hart has F and D', () => {
+    const letters = (s: string) => [...s].reduce((bits, l) => bits | (1 << (l.charCodeAt(0) - 97)), 0);
+    for (const [isa, ext0] of [['imafdc', 3n], ['imafc', 2n], ['imac', 2n], ['imafd', 1n]] as const) {
+      const h = syscallHarness();
+      // this hart's registry answers as one with these letters
+      const hart = h.zeroos.kernel.arch.hart;
+      Object.defineProperty(hart, 'isa', { value: Object.create(hart.isa, { hwcap: { value: letters(isa) } }) });
+      const m = h.zeroos.kernel.arch.memory;
+      m.writeU64(DATA, 4n);
+      expect(h.syscall(NR.riscv_hwprobe, DATA, 1, 0, 0, 0)).toBe(0n);
+      expect(m.readU64(DATA + 8), isa).toBe(ext0);
+    }
   });
   it('should answer the id calls as root in pid 1 with no parent', () => {
     const h = syscallHarness();

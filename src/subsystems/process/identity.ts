@@ -35,8 +35,18 @@ const RISCV_HWPROBE = {
 } as const;
 /** RISCV_HWPROBE_BASE_BEHAVIOR_IMA: rv64ima user space. */
 const BASE_BEHAVIOR_IMA = 1n;
-/** RISCV_HWPROBE_IMA_C: compressed instructions (no F/D, no V, no Zb*). */
+/** RISCV_HWPROBE_IMA_FD: the F and D extensions. */
+const IMA_EXT_FD = 1n << 0n;
+/** RISCV_HWPROBE_IMA_C: compressed instructions. (No V, no Zb*: the hart has neither.) */
 const IMA_EXT_C = 1n << 1n;
+const HWCAP_F = 1 << 5;
+const HWCAP_D = 1 << 3;
+const HWCAP_C = 1 << 2;
+
+/** IMA_EXT_0 of a hart with these AT_HWCAP bits: IMA_FD with F and D, IMA_C with C. */
+function imaExt0(hwcap: number): bigint {
+  return ((hwcap & (HWCAP_F | HWCAP_D)) === (HWCAP_F | HWCAP_D) ? IMA_EXT_FD : 0n) | (hwcap & HWCAP_C ? IMA_EXT_C : 0n);
+}
 /** RISCV_HWPROBE_MISALIGNED_FAST: misaligned accesses cost no trap here. */
 const MISALIGNED_FAST = 3n;
 
@@ -50,7 +60,7 @@ export const HWPROBE_MAX_PAIRS = 1 << 16;
 const HWPROBE_CHUNK = 256;
 
 /** The value riscv_hwprobe answers for `key`, or undefined for a key it does not know. */
-function hwprobeValue(key: bigint): bigint | undefined {
+function hwprobeValue(key: bigint, hwcap: number): bigint | undefined {
   switch (key) {
     case BigInt(RISCV_HWPROBE.MVENDORID):
     case BigInt(RISCV_HWPROBE.MARCHID):
@@ -60,7 +70,7 @@ function hwprobeValue(key: bigint): bigint | undefined {
     case BigInt(RISCV_HWPROBE.BASE_BEHAVIOR):
       return BASE_BEHAVIOR_IMA;
     case BigInt(RISCV_HWPROBE.IMA_EXT_0):
-      return IMA_EXT_C;
+      return imaExt0(hwcap);
     case BigInt(RISCV_HWPROBE.CPUPERF_0):
       return MISALIGNED_FAST;
     default:
@@ -69,8 +79,8 @@ function hwprobeValue(key: bigint): bigint | undefined {
 }
 
 /** Answers one pair in place (unknown keys become -1 with value 0, as Linux does). */
-function answerPair(view: DataView, at: number): void {
-  const value = hwprobeValue(view.getBigInt64(at, true));
+function answerPair(view: DataView, at: number, hwcap: number): void {
+  const value = hwprobeValue(view.getBigInt64(at, true), hwcap);
   if (value === undefined) view.setBigInt64(at, -1n, true);
   view.setBigUint64(at + 8, value ?? 0n, true);
 }
@@ -207,11 +217,12 @@ export class IdentitySyscalls implements SyscallProvider {
         nr: NR.riscv_hwprobe,
         args: [ptr('pairs'), size('pair_count'), size('cpusetsize'), ptr('cpus'), uint('flags')],
         support: 'full',
-        note: `describes the emulated hart: rv64imac, misaligned accesses fast; at most ${HWPROBE_MAX_PAIRS} pairs per call (more: -EINVAL)`,
+        note: `describes the emulated hart from its extensions (IMA_FD with F and D, IMA_C), misaligned accesses fast; at most ${HWPROBE_MAX_PAIRS} pairs per call (more: -EINVAL)`,
         handler(context, pairs, count, _setSize, _cpus, flags) {
           if (flags !== 0) return -Errno.EINVAL;
           if (!(count <= HWPROBE_MAX_PAIRS)) return -Errno.EINVAL;
           const memory = context.memory;
+          const hwcap = context.hart.isa.hwcap;
           // A page's worth of pairs at a time: one read, one write (only when something
           // changed, so pairs in never-written memory allocate nothing), no allocation per pair.
           for (let done = 0; done < count; done += HWPROBE_CHUNK) {
@@ -221,7 +232,7 @@ export class IdentitySyscalls implements SyscallProvider {
               // Pair by pair up to the one that faults (-EFAULT), the earlier ones answered, as Linux does.
               for (let offset = 0; offset < length; offset += 16) {
                 const bytes = memory.read(at + offset, 16);
-                answerPair(new DataView(bytes.buffer, bytes.byteOffset, 16), 0);
+                answerPair(new DataView(bytes.buffer, bytes.byteOffset, 16), 0, hwcap);
                 memory.write(at + offset, bytes);
               }
               continue;
@@ -229,7 +240,7 @@ export class IdentitySyscalls implements SyscallProvider {
             const bytes = memory.read(at, length);
             const before = bytes.slice();
             const view = new DataView(bytes.buffer, bytes.byteOffset, length);
-            for (let offset = 0; offset < length; offset += 16) answerPair(view, offset);
+            for (let offset = 0; offset < length; offset += 16) answerPair(view, offset, hwcap);
             if (bytes.some((b, i) => b !== before[i])) memory.write(at, bytes);
           }
           return 0;
