@@ -235,7 +235,7 @@ for (const options of ENGINES) {
           A.cFldsp(3, 8),
           A.fmvXF(D, 10, 9),
         ],
-        ({ hart, memory }) => {
+        ({ memory }) => {
           const bytes = new Uint8Array(16);
           new DataView(bytes.buffer).setFloat64(0, Math.PI, true);
           new DataView(bytes.buffer).setFloat32(8, Math.E, true);

@@ -1,0 +1,377 @@
+/**
+ * The software IEEE 754 unit (fpu/softfloat.ts) on its own: random differential tests of
+ * round-to-nearest-even against the host (binary64: JS arithmetic; binary32: Math.fround of
+ * the double result, which is correctly rounded for + - × ÷ √), an independent exact oracle
+ * (dyadic rationals) for the directed and max-magnitude modes, and constructed edge cases
+ * for flags: tininess after rounding, overflow per mode, invalid operations, NaN payloads,
+ * FMA exactness and the conversions' saturation.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  DZ, F32, F64, type FloatFormat, NV, NX, OF, RDN, RMM, RNE, type RoundingMode, RTZ, RUP, SoftFloat, UF,
+} from '../../src/arch/riscv64/fpu/index.js';
+
+const dbl = (x: number): bigint => new BigUint64Array(new Float64Array([x]).buffer)[0]!;
+const fromDbl = (b: bigint): number => new Float64Array(new BigUint64Array([b]).buffer)[0]!;
+const sgl = (x: number): bigint => BigInt(new Uint32Array(new Float32Array([x]).buffer)[0]!);
+const fromSgl = (b: bigint): number => new Float32Array(new Uint32Array([Number(b)]).buffer)[0]!;
+
+/** A deterministic generator (xorshift64*). */
+class Rng {
+  private s = 0x9e3779b97f4a7c15n;
+  next(): bigint {
+    let x = this.s;
+    x ^= x >> 12n;
+    x ^= (x << 25n) & 0xffffffffffffffffn;
+    x ^= x >> 27n;
+    this.s = x;
+    return (x * 0x2545f4914f6cdd1dn) & 0xffffffffffffffffn;
+  }
+  int(n: number): number {
+    return Number(this.next() % BigInt(n));
+  }
+  /** Bits of `f`: mostly finite values over a chosen exponent range, some edge patterns. */
+  operand(f: FloatFormat, special = true): bigint {
+    const fracMask = (1n << BigInt(f.fracBits)) - 1n;
+    const sign = this.int(2) === 1 ? f.signBit : 0n;
+    let frac = this.next() & fracMask;
+    const k = this.int(8);
+    if (k === 0) frac = fracMask; // all ones
+    else if (k === 1) frac &= 0xffn; // few low bits
+    else if (k === 2) frac &= ~0xffn & fracMask;
+    const r = this.int(special ? 12 : 10);
+    let exp: number;
+    if (r < 5) exp = f.bias + this.int(9) - 4; // near 1
+    else if (r < 7) exp = this.int(3); // subnormals and the smallest normals
+    else if (r < 9) exp = this.int(f.expMax); // anywhere finite
+    else if (r === 9) exp = f.expMax - 1 - this.int(2); // near overflow
+    else if (r === 10) return sign | (BigInt(f.expMax) << BigInt(f.fracBits)) | (this.int(2) === 0 ? 0n : frac | 1n); // inf / NaN
+    else return sign; // zero
+    return sign | (BigInt(exp) << BigInt(f.fracBits)) | frac;
+  }
+}
+
+/** An exact dyadic rational n × 2^e. */
+interface Dy {
+  n: bigint;
+  e: number;
+}
+
+function toDy(f: FloatFormat, bits: bigint): Dy {
+  const biased = Number((bits >> BigInt(f.fracBits)) & BigInt(f.expMax));
+  const frac = bits & ((1n << BigInt(f.fracBits)) - 1n);
+  const sig = biased === 0 ? frac : frac | (1n << BigInt(f.fracBits));
+  const e = (biased === 0 ? 1 : biased) - f.bias - f.fracBits;
+  return { n: (bits & f.signBit) !== 0n ? -sig : sig, e };
+}
+const addDy = (x: Dy, y: Dy): Dy => {
+  const e = Math.min(x.e, y.e);
+  return { n: (x.n << BigInt(x.e - e)) + (y.n << BigInt(y.e - e)), e };
+};
+const mulDy = (x: Dy, y: Dy): Dy => ({ n: x.n * y.n, e: x.e + y.e });
+const cmpDy = (x: Dy, y: Dy): number => {
+  const d = addDy(x, { n: -y.n, e: y.e }).n;
+  return d > 0n ? 1 : d < 0n ? -1 : 0;
+};
+
+const isFinite = (f: FloatFormat, b: bigint): boolean => ((b >> BigInt(f.fracBits)) & BigInt(f.expMax)) !== BigInt(f.expMax);
+
+/**
+ * Checks results in all five modes against the exact value through `relation(d)`: the sign
+ * of d minus the exact value, computed exactly. RDN ≤ exact ≤ RUP, adjacent unless exact;
+ * RTZ is the one toward zero; RNE and RMM the nearer one, at a tie the even one (RNE) or
+ * the one away from zero (RMM); NX exactly when inexact.
+ */
+function checkModes(f: FloatFormat, results: bigint[], flags: number[], relation: (d: Dy) => number, label: string): void {
+  const [rne, rtz, rdn, rup, rmm] = results as [bigint, bigint, bigint, bigint, bigint];
+  if (!results.every((r) => isFinite(f, r))) return; // overflow is checked on constructed cases
+  const rel = (b: bigint): number => relation(toDy(f, b));
+  const below = rel(rdn);
+  const above = rel(rup);
+  expect(below, `${label}: RDN <= exact`).toBeLessThanOrEqual(0);
+  expect(above, `${label}: RUP >= exact`).toBeGreaterThanOrEqual(0);
+  if (below === 0 || above === 0) {
+    for (const r of results) expect(rel(r), `${label}: exact`).toBe(0);
+    for (const fl of flags) expect(fl & NX, `${label}: no NX when exact`).toBe(0);
+    return;
+  }
+  for (const fl of flags) expect(fl & NX, `${label}: NX`).toBe(NX);
+  const mag = (b: bigint): bigint => b & ~f.signBit;
+  const sameSign = (rdn & f.signBit) === (rup & f.signBit) || mag(rdn) === 0n || mag(rup) === 0n;
+  expect(sameSign && (mag(rdn) - mag(rup) === 1n || mag(rup) - mag(rdn) === 1n), `${label}: adjacent`).toBe(true);
+  const negative = relation({ n: 0n, e: 0 }) > 0; // 0 > exact
+  expect(rtz, `${label}: RTZ`).toBe(negative ? rup : rdn);
+  const sum = addDy(toDy(f, rdn), toDy(f, rup));
+  const mid = relation({ n: sum.n, e: sum.e - 1 }); // > 0: exact below the midpoint
+  const nearer = mid > 0 ? rdn : rup;
+  const even = (rdn & 1n) === 0n ? rdn : rup;
+  const away = mag(rdn) > mag(rup) ? rdn : rup;
+  expect(rne, `${label}: RNE`).toBe(mid === 0 ? even : nearer);
+  expect(rmm, `${label}: RMM`).toBe(mid === 0 ? away : nearer);
+}
+
+const sf = new SoftFloat();
+function run<T>(fn: () => T): [T, number] {
+  sf.flags = 0;
+  const r = fn();
+  return [r, sf.flags];
+}
+const MODES: RoundingMode[] = [RNE, RTZ, RDN, RUP, RMM];
+function allModes(fn: (rm: RoundingMode) => bigint): { results: bigint[]; flags: number[] } {
+  const results: bigint[] = [];
+  const flags: number[] = [];
+  for (const rm of MODES) {
+    const [r, fl] = run(() => fn(rm));
+    results.push(r);
+    flags.push(fl);
+  }
+  return { results, flags };
+}
+
+describe('SoftFloat: round-to-nearest-even against the host', () => {
+  const rng = new Rng();
+  const canonical = (f: FloatFormat, x: number): bigint => (Number.isNaN(x) ? f.canonicalNaN : f === F64 ? dbl(x) : sgl(x));
+
+  it('binary64 add, sub, mul, div, sqrt match JS arithmetic bit for bit', () => {
+    for (let i = 0; i < 4000; i++) {
+      const a = rng.operand(F64);
+      const b = rng.operand(F64);
+      const x = fromDbl(a);
+      const y = fromDbl(b);
+      expect(sf.add(F64, a, b, RNE), `${x} + ${y}`).toBe(canonical(F64, x + y));
+      expect(sf.sub(F64, a, b, RNE), `${x} - ${y}`).toBe(canonical(F64, x - y));
+      expect(sf.mul(F64, a, b, RNE), `${x} * ${y}`).toBe(canonical(F64, x * y));
+      expect(sf.div(F64, a, b, RNE), `${x} / ${y}`).toBe(canonical(F64, x / y));
+      expect(sf.sqrt(F64, a, RNE), `sqrt ${x}`).toBe(canonical(F64, Math.sqrt(x)));
+    }
+  });
+
+  it('binary32 add, sub, mul, div, sqrt match Math.fround of the double result', () => {
+    for (let i = 0; i < 4000; i++) {
+      const a = rng.operand(F32);
+      const b = rng.operand(F32);
+      const x = fromSgl(a);
+      const y = fromSgl(b);
+      expect(sf.add(F32, a, b, RNE), `${x} + ${y}`).toBe(canonical(F32, Math.fround(x + y)));
+      expect(sf.sub(F32, a, b, RNE), `${x} - ${y}`).toBe(canonical(F32, Math.fround(x - y)));
+      expect(sf.mul(F32, a, b, RNE), `${x} * ${y}`).toBe(canonical(F32, Math.fround(x * y)));
+      expect(sf.div(F32, a, b, RNE), `${x} / ${y}`).toBe(canonical(F32, Math.fround(x / y)));
+      expect(sf.sqrt(F32, a, RNE), `sqrt ${x}`).toBe(canonical(F32, Math.fround(Math.sqrt(x))));
+    }
+  });
+
+  it('fcvt.s.d and fcvt.d.s match Math.fround and widening; integer conversions match Number()', () => {
+    for (let i = 0; i < 3000; i++) {
+      const a = rng.operand(F64);
+      const x = fromDbl(a);
+      expect(sf.convert(F64, F32, a, RNE)).toBe(canonical(F32, Math.fround(x)));
+      const s = rng.operand(F32);
+      expect(sf.convert(F32, F64, s, RNE)).toBe(canonical(F64, fromSgl(s)));
+      const n = BigInt.asIntN(64, rng.next()) >> BigInt(rng.int(64));
+      expect(sf.fromInt(F64, n, RNE), `${n}`).toBe(dbl(Number(n)));
+      expect(sf.fromInt(F32, n, RNE), `${n}`).toBe(sgl(Math.fround(Number(n))));
+    }
+  });
+});
+
+describe('SoftFloat: every rounding mode against an exact oracle', () => {
+  const rng = new Rng();
+  for (const f of [F64, F32]) {
+    it(`binary${f.width}: add, mul, fma, div, sqrt bracket the exact value`, () => {
+      for (let i = 0; i < 1500; i++) {
+        const a = rng.operand(f, false);
+        const b = rng.operand(f, false);
+        const c = rng.operand(f, false);
+        const A = toDy(f, a);
+        const B = toDy(f, b);
+        const C = toDy(f, c);
+        const sum = allModes((rm) => sf.add(f, a, b, rm));
+        checkModes(f, sum.results, sum.flags, (d) => cmpDy(d, addDy(A, B)), 'add');
+        const prod = allModes((rm) => sf.mul(f, a, b, rm));
+        checkModes(f, prod.results, prod.flags, (d) => cmpDy(d, mulDy(A, B)), 'mul');
+        const fused = allModes((rm) => sf.fma(f, a, b, c, rm));
+        checkModes(f, fused.results, fused.flags, (d) => cmpDy(d, addDy(mulDy(A, B), C)), 'fma');
+        if (B.n !== 0n) {
+          // r - a/b has the sign of (r·b - a)·sign(b).
+          const q = allModes((rm) => sf.div(f, a, b, rm));
+          const sb = B.n > 0n ? 1 : -1;
+          checkModes(f, q.results, q.flags, (d) => (sb > 0 ? cmpDy(mulDy(d, B), A) : 0 - cmpDy(mulDy(d, B), A)), 'div');
+        }
+        {
+          // d - √|a| has the sign of d² - |a| for d ≥ 0 (and is negative for d < 0).
+          const s = allModes((rm) => sf.sqrt(f, a & ~f.signBit, rm));
+          const absA = { n: A.n < 0n ? -A.n : A.n, e: A.e };
+          checkModes(f, s.results, s.flags, (d) => (d.n < 0n ? -1 : cmpDy(mulDy(d, d), absA)), 'sqrt');
+        }
+      }
+    });
+  }
+
+  it('ties: RNE to even, RMM away from zero', () => {
+    // 1 + 2^-53 is halfway between 1 and 1 + 2^-52.
+    const one = dbl(1);
+    const half = dbl(2 ** -53);
+    expect(sf.add(F64, one, half, RNE)).toBe(one);
+    expect(sf.add(F64, one, half, RMM)).toBe(dbl(1 + 2 ** -52));
+    expect(sf.add(F64, one | F64.signBit, half | F64.signBit, RMM)).toBe(dbl(-(1 + 2 ** -52)));
+    expect(sf.add(F64, one | F64.signBit, half | F64.signBit, RDN)).toBe(dbl(-(1 + 2 ** -52)));
+    expect(sf.add(F64, one | F64.signBit, half | F64.signBit, RUP)).toBe(dbl(-1));
+    // 1/3 in each mode.
+    const third = [0x3fd5555555555555n, 0x3fd5555555555555n, 0x3fd5555555555555n, 0x3fd5555555555556n, 0x3fd5555555555555n];
+    MODES.forEach((rm, i) => expect(sf.div(F64, one, dbl(3), rm)).toBe(third[i]));
+  });
+});
+
+describe('SoftFloat: flags on constructed cases', () => {
+  it('underflow is judged after rounding (RISC-V)', () => {
+    // A double just below 2^-126 that rounds to the smallest normal single even with an
+    // unbounded exponent: not tiny, so NX without UF.
+    const [r1, f1] = run(() => sf.convert(F64, F32, dbl(2 ** -126 * (1 - 2 ** -30)), RNE));
+    expect(r1).toBe(0x00800000n);
+    expect(f1).toBe(NX);
+    // 2^-126 (1 - 2^-24) has 24 bits: tiny after rounding to 24 bits; it still rounds
+    // (a tie, to even) to the smallest normal in the subnormal grid: UF and NX.
+    const [r2, f2] = run(() => sf.convert(F64, F32, dbl(2 ** -126 * (1 - 2 ** -24)), RNE));
+    expect(r2).toBe(0x00800000n);
+    expect(f2).toBe(UF | NX);
+    // Exact subnormal results raise nothing.
+    const [r3, f3] = run(() => sf.mul(F64, dbl(2 ** -1070), dbl(0.5), RNE));
+    expect(r3).toBe(dbl(2 ** -1071));
+    expect(f3).toBe(0);
+    // The smallest subnormal halved: 0 (RNE, tie to even) or the smallest subnormal (RUP).
+    const [r4, f4] = run(() => sf.mul(F64, 1n, dbl(0.5), RNE));
+    expect(r4).toBe(0n);
+    expect(f4).toBe(UF | NX);
+    expect(sf.mul(F64, 1n, dbl(0.5), RUP)).toBe(1n);
+  });
+
+  it('overflow: infinity or the largest finite value per mode and sign', () => {
+    const big = dbl(1.5e308);
+    const expected: Record<number, [bigint, bigint]> = {
+      [RNE]: [F64.infinity, F64.infinity | F64.signBit],
+      [RTZ]: [F64.maxFinite, F64.maxFinite | F64.signBit],
+      [RDN]: [F64.maxFinite, F64.infinity | F64.signBit],
+      [RUP]: [F64.infinity, F64.maxFinite | F64.signBit],
+      [RMM]: [F64.infinity, F64.infinity | F64.signBit],
+    };
+    for (const rm of MODES) {
+      const [pos, fp] = run(() => sf.add(F64, big, big, rm));
+      const [neg] = run(() => sf.add(F64, big | F64.signBit, big | F64.signBit, rm));
+      expect([pos, neg], `rm ${rm}`).toEqual(expected[rm]);
+      expect(fp).toBe(OF | NX);
+    }
+    // Rounding up to the next binade past the largest finite single.
+    const [r, fl] = run(() => sf.convert(F64, F32, dbl(3.4028235677973366e38 + 2 ** 103), RNE));
+    expect(r).toBe(F32.infinity);
+    expect(fl).toBe(OF | NX);
+  });
+
+  it('invalid operations give the canonical NaN with NV; NaN operands propagate quietly', () => {
+    const inf = F64.infinity;
+    const qnan = 0x7ff8000000000abcn; // a payload
+    const snan = 0x7ff0000000000abcn;
+    const cases: [string, () => bigint, number][] = [
+      ['inf - inf', () => sf.add(F64, inf, inf | F64.signBit, RNE), NV],
+      ['0 * inf', () => sf.mul(F64, 0n, inf, RNE), NV],
+      ['0 / 0', () => sf.div(F64, 0n, 0n, RNE), NV],
+      ['inf / inf', () => sf.div(F64, inf, inf, RNE), NV],
+      ['sqrt(-1)', () => sf.sqrt(F64, dbl(-1), RNE), NV],
+      ['qNaN + 1', () => sf.add(F64, qnan, dbl(1), RNE), 0],
+      ['sNaN + 1', () => sf.add(F64, snan, dbl(1), RNE), NV],
+      ['fma(inf, 0, qNaN)', () => sf.fma(F64, inf, 0n, qnan, RNE), NV],
+      ['fma(1, 1, sNaN)', () => sf.fma(F64, dbl(1), dbl(1), snan, RNE), NV],
+      ['fma(inf, 1, -inf)', () => sf.fma(F64, inf, dbl(1), inf | F64.signBit, RNE), NV],
+      ['fcvt.s.d(sNaN)', () => sf.convert(F64, F32, snan, RNE), NV],
+      ['fcvt.d.s(qNaN)', () => sf.convert(F32, F64, 0x7fc01234n, RNE), 0],
+    ];
+    for (const [label, fn, flags] of cases) {
+      const [r, fl] = run(fn);
+      expect(r === F64.canonicalNaN || r === F32.canonicalNaN, label).toBe(true);
+      expect(fl, label).toBe(flags);
+    }
+    const [d, fd] = run(() => sf.div(F64, dbl(-1), 0n, RNE));
+    expect(d).toBe(F64.infinity | F64.signBit);
+    expect(fd).toBe(DZ);
+  });
+
+  it('signed zeros: x - x, -0 + -0, sqrt(-0), and RDN', () => {
+    const x = dbl(1.25);
+    expect(sf.sub(F64, x, x, RNE)).toBe(0n);
+    expect(sf.sub(F64, x, x, RDN)).toBe(F64.signBit);
+    expect(sf.add(F64, F64.signBit, F64.signBit, RNE)).toBe(F64.signBit);
+    expect(sf.add(F64, F64.signBit, 0n, RNE)).toBe(0n);
+    expect(sf.sqrt(F64, F64.signBit, RNE)).toBe(F64.signBit);
+    expect(sf.mul(F64, F64.signBit, dbl(3), RNE)).toBe(F64.signBit);
+    // fma: an exactly cancelling sum is +0 (-0 under RDN); a zero product keeps the add rules.
+    expect(sf.fma(F64, dbl(2), dbl(3), dbl(-6), RNE)).toBe(0n);
+    expect(sf.fma(F64, dbl(2), dbl(3), dbl(-6), RDN)).toBe(F64.signBit);
+    expect(sf.fma(F64, F64.signBit, dbl(3), F64.signBit, RNE)).toBe(F64.signBit);
+  });
+
+  it('fma rounds once: cases where rounding the product first gives another answer', () => {
+    // (1 + 2^-27)^2 - 1 = 2^-26 + 2^-54: the product alone would round the 2^-54 away.
+    const a = dbl(1 + 2 ** -27);
+    expect(sf.fma(F64, a, a, dbl(-1), RNE)).toBe(dbl(2 ** -26 + 2 ** -54));
+    // Single: (1 + 2^-12)^2 - 1 = 2^-11 + 2^-24.
+    const s = sgl(1 + 2 ** -12);
+    expect(sf.fma(F32, s, s, sgl(-1), RNE)).toBe(sgl(2 ** -11 + 2 ** -24));
+    // A sticky product: a*b + c where the product's low bits decide a tie.
+    const [r, fl] = run(() => sf.fma(F64, dbl(1 + 2 ** -52), dbl(1 + 2 ** -52), dbl(2 ** -53), RNE));
+    // exact = 1 + 2^-51 + 2^-104 + 2^-53: above the midpoint of 1 + 2^-51 and 1 + 3·2^-52.
+    expect(r).toBe(dbl(1 + 3 * 2 ** -52));
+    expect(fl).toBe(NX);
+  });
+
+  it('float-to-integer conversions saturate with NV and round per mode', () => {
+    const cases: [number, 32 | 64, boolean, RoundingMode, bigint, number][] = [
+      [2.5, 32, true, RNE, 2n, NX],
+      [-2.5, 32, true, RNE, -2n, NX],
+      [-2.5, 32, true, RMM, -3n, NX],
+      [-2.5, 32, true, RDN, -3n, NX],
+      [2.1, 64, true, RUP, 3n, NX],
+      [2 ** 31, 32, true, RNE, 2n ** 31n - 1n, NV],
+      [-(2 ** 31), 32, true, RNE, -(2n ** 31n), 0],
+      [-(2 ** 31) - 0.5, 32, true, RTZ, -(2n ** 31n), NX],
+      [-(2 ** 31) - 1, 32, true, RTZ, -(2n ** 31n), NV],
+      [2 ** 32 - 1, 32, false, RNE, 2n ** 32n - 1n, 0],
+      [2 ** 32, 32, false, RNE, 2n ** 32n - 1n, NV],
+      [-1, 32, false, RNE, 0n, NV],
+      [-0.4, 64, false, RNE, 0n, NX],
+      [-0.6, 64, false, RNE, 0n, NV],
+      [2 ** 63, 64, true, RNE, 2n ** 63n - 1n, NV],
+      [2 ** 63, 64, false, RNE, 2n ** 63n, 0],
+      [2 ** 64, 64, false, RNE, 2n ** 64n - 1n, NV],
+      [Infinity, 64, true, RNE, 2n ** 63n - 1n, NV],
+      [-Infinity, 64, true, RNE, -(2n ** 63n), NV],
+      [-Infinity, 64, false, RNE, 0n, NV],
+      [NaN, 32, false, RNE, 2n ** 32n - 1n, NV],
+      [NaN, 64, true, RNE, 2n ** 63n - 1n, NV],
+    ];
+    for (const [x, bits, signed, rm, value, flags] of cases) {
+      const label = `${x} -> ${signed ? 'i' : 'u'}${bits} rm ${rm}`;
+      const [r, fl] = run(() => sf.toInt(F64, dbl(x), rm, bits, signed));
+      expect(r, label).toBe(value);
+      expect(fl, label).toBe(flags);
+    }
+    // A negative NaN is still NaN: the maximum, not the minimum.
+    expect(sf.toInt(F64, 0xfff8000000000000n, RNE, 32, true)).toBe(2n ** 31n - 1n);
+  });
+
+  it('fmin/fmax, compares and fclass on NaNs and zeros', () => {
+    const snan = 0x7f800001n;
+    const qnan = 0x7fc00005n;
+    const one = sgl(1);
+    expect(run(() => sf.minMax(F32, snan, one, false))).toEqual([one, NV]);
+    expect(run(() => sf.minMax(F32, qnan, one, true))).toEqual([one, 0]);
+    expect(run(() => sf.minMax(F32, qnan, snan, true))).toEqual([F32.canonicalNaN, NV]);
+    expect(sf.minMax(F32, 0x80000000n, 0n, false)).toBe(0x80000000n);
+    expect(sf.minMax(F32, 0n, 0x80000000n, true)).toBe(0n);
+    expect(run(() => sf.eq(F32, qnan, qnan))).toEqual([false, 0]);
+    expect(run(() => sf.eq(F32, snan, one))).toEqual([false, NV]);
+    expect(run(() => sf.le(F32, qnan, one))).toEqual([false, NV]);
+    expect(sf.eq(F32, 0n, 0x80000000n)).toBe(true);
+    expect(sf.lt(F32, sgl(-2), sgl(-1))).toBe(true);
+    const classes = [sgl(-Infinity), sgl(-1), 0x80000001n, 0x80000000n, 0n, 1n, one, sgl(Infinity), snan, qnan].map((x) => sf.classify(F32, x));
+    expect(classes).toEqual([1, 2, 4, 8, 16, 32, 64, 128, 256, 512]);
+  });
+});
