@@ -52,14 +52,21 @@ export const SI_USER = 0;
  * struct rt_sigframe for riscv64 (arch/riscv/kernel/signal.c):
  *   +0     siginfo_t (128 bytes): si_signo, si_errno, si_code, then the union at +16
  *   +128   ucontext: uc_flags, uc_link, uc_stack (24 bytes), uc_sigmask (8, padded to 128),
- *   +304   uc_mcontext (16-aligned): sc_regs = pc, x1..x31 (256 bytes), then the FP state (528)
+ *   +304   uc_mcontext (16-aligned): sc_regs = pc, x1..x31 (256 bytes), then the FP state (528):
+ *          union __riscv_fp_state, whose __riscv_d_ext_state is f[32] (raw 64-bit) then fcsr
+ *          (u32), 264 bytes; the rest (q_ext's upper half, sc_extdesc's reserved word and its
+ *          END header) stays zero, as Linux leaves it when there is no V state.
  */
 const SIGINFO_SIZE = 128;
 const UCONTEXT = SIGINFO_SIZE;
 const UC_STACK = UCONTEXT + 16;
 const UC_SIGMASK = UCONTEXT + 40;
 const UC_MCONTEXT = UCONTEXT + 176;
+const UC_FPREGS = UC_MCONTEXT + 256;
+const UC_FCSR = UC_FPREGS + 32 * 8;
 const FRAME_SIZE = UC_MCONTEXT + 256 + 528;
+/** AT_HWCAP bits of F and D: a hart with either has FP state to save. */
+const HWCAP_FD = (1 << 5) | (1 << 3);
 /** `li a7, 139 (rt_sigreturn); ecall`: where handlers return to (Linux keeps it in the vDSO). */
 const TRAMPOLINE = new Uint8Array([0x93, 0x08, 0xb0, 0x08, 0x73, 0x00, 0x00, 0x00]);
 
@@ -158,6 +165,12 @@ export class SignalState implements SignalDelivery {
     thread.savedSignalMask = undefined;
     view.setBigUint64(UC_MCONTEXT, BigInt(hart.pc), true);
     for (let r = 1; r < 32; r++) view.setBigUint64(UC_MCONTEXT + r * 8, hart.getX(r), true);
+    if (hart.isa.hwcap & HWCAP_FD) {
+      // the FP state (__riscv_d_ext_state), as Linux's save_fp_state writes it when the hart has an FPU
+      const { f, fcsr } = hart.saveContext();
+      for (let r = 0; r < 32; r++) view.setBigUint64(UC_FPREGS + r * 8, f?.[r] ?? 0n, true);
+      view.setUint32(UC_FCSR, fcsr ?? 0, true);
+    }
     memory.write(frame, bytes);
     this._frameResult = { thread, a0: hart.getXSigned(10) };
     this.events.emitSignal({ instret: hart.instret, tid: thread.tid, phase: 'delivered', signal, handler: action.handler });
@@ -184,6 +197,14 @@ export class SignalState implements SignalDelivery {
     thread.signalMask = view.getBigUint64(UC_SIGMASK, true) & ~UNBLOCKABLE;
     for (let r = 1; r < 32; r++) hart.setX(r, view.getBigUint64(UC_MCONTEXT + r * 8, true));
     hart.pc = Number(view.getBigUint64(UC_MCONTEXT, true));
+    if (hart.isa.hwcap & HWCAP_FD) {
+      // f0..f31 and fcsr from the frame (a handler may have changed them there); fcsr keeps
+      // its 8 defined bits (frm, fflags), as the csr does
+      const context = hart.saveContext();
+      const f = new BigUint64Array(32);
+      for (let r = 0; r < 32; r++) f[r] = view.getBigUint64(UC_FPREGS + r * 8, true);
+      hart.restoreContext({ x: context.x, pc: context.pc, f, fcsr: view.getUint32(UC_FCSR, true) & 0xff });
+    }
     this.deliver(thread, hart.pc, thread);
   }
 
