@@ -5,7 +5,7 @@
  * saved thread context.
  */
 import { describe, expect, it } from 'vitest';
-import { RV64D, RV64F, STANDARD_EXTENSIONS } from '../../src/arch/riscv64/isa/index.js';
+import { RV64D, RV64F, STANDARD_EXTENSIONS, fpMnemonic, isaRegistry } from '../../src/arch/riscv64/isa/index.js';
 import { IllegalInstruction, StopReason } from '../../src/arch/riscv64/types.js';
 import type { RiscvHartOptions } from '../../src/arch/riscv64/hart.js';
 import * as A from './asm.js';
@@ -294,3 +294,48 @@ for (const options of ENGINES) {
     });
   });
 }
+
+describe('F and D encodings', () => {
+  it('reserved OP-FP encodings are illegal instructions on every engine', () => {
+    const words = [
+      A.fsqrt(D, 1, 2, RNE) | (1 << 20), // fsqrt with rs2 != 0
+      A.fclass(D, 1, 2) | (3 << 20),
+      A.fmvFX(S, 1, 2) | (1 << 12), // fmv.w.x with funct3 != 0
+      A.fcvtXF(D, 4, 1, 2, RNE), // fcvt with rs2 = 4
+      A.fcvtFX(D, 5, 1, 2, RNE),
+      A.fminmax(S, 1, 2, 3, false) | (2 << 12),
+      A.fcmp(S, 1, 2, 3, 3),
+      A.fadd(2, 1, 2, 3, RNE), // fmt H
+      A.fcvtSD(1, 2) ^ (3 << 20), // fcvt.s.d with rs2 = 2
+      (0x10 << 27) | 0x53, // funct5 10000
+      (0x06 << 27) | 0x53, // funct5 00110
+      (0x13 << 27) | 0x53, // funct5 10011
+      A.fma4(0x43, 2, 1, 2, 3, 4, RNE), // fmt H
+    ];
+    for (const options of ENGINES) {
+      for (const word of words) {
+        const m = machine([word >>> 0, A.ebreak()], { ...options, isa: FD_ISA });
+        expect(() => m.hart.run(10), `${engineName(options)}: ${(word >>> 0).toString(16)}`).toThrow(IllegalInstruction);
+      }
+    }
+  });
+
+  it('fpMnemonic names every F/D instruction exactly', () => {
+    expect(fpMnemonic(A.fadd(D, 1, 2, 3))).toBe('fadd.d');
+    expect(fpMnemonic(A.fsgnj(S, 1, 2, 3, 2))).toBe('fsgnjx.s');
+    expect(fpMnemonic(A.fcvtXF(S, 1, 1, 2))).toBe('fcvt.wu.s');
+    expect(fpMnemonic(A.fcvtFX(D, 3, 1, 2))).toBe('fcvt.d.lu');
+    expect(fpMnemonic(A.fcvtSD(1, 2))).toBe('fcvt.s.d');
+    expect(fpMnemonic(A.fmvXF(S, 1, 2))).toBe('fmv.x.w');
+    expect(fpMnemonic(A.fmvFX(D, 1, 2))).toBe('fmv.d.x');
+    expect(fpMnemonic(A.fcmp(D, 1, 2, 3, 1))).toBe('flt.d');
+    expect(fpMnemonic(A.fma4(0x4b, S, 1, 2, 3, 4))).toBe('fnmsub.s');
+    expect(fpMnemonic(A.fsd(1, 2, 8))).toBe('fsd');
+    expect(fpMnemonic(A.add(1, 2, 3))).toBeUndefined();
+  });
+
+  it('F and D fit the op-id space next to a platform with 16 instructions of its own', () => {
+    const isa = isaRegistry(FD_ISA);
+    expect(isa.instructions.length + 16).toBeLessThanOrEqual(128);
+  });
+});

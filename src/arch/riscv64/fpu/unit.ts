@@ -114,8 +114,9 @@ export class FpUnit {
   // ------------------------------------------------------------------ operations
 
   /**
-   * The OP-FP instructions whose result goes to an f register from f registers: fadd,
-   * fsub, fmul, fdiv, fsqrt, fsgnj[n|x], fmin/fmax, fcvt.s.d/fcvt.d.s (by funct5).
+   * The OP-FP instructions whose result goes to an f register from f registers (funct5
+   * 0xxxx): fadd, fsub, fmul, fdiv, fsqrt, fsgnj[n|x], fmin/fmax, fcvt.s.d/fcvt.d.s. Any
+   * other encoding in the group is an illegal instruction.
    */
   op(raw: number, pc: number): void {
     const f = this.format(raw, pc);
@@ -140,6 +141,7 @@ export class FpUnit {
         r = s.div(f, a, this.read(f, rs2), this.rm(raw, pc));
         break;
       case 0x0b:
+        if (rs2 !== 0) throw this.illegal(pc, raw, 4);
         r = s.sqrt(f, a, this.rm(raw, pc));
         break;
       case 0x04: {
@@ -203,6 +205,7 @@ export class FpUnit {
         break;
       }
       case 0x1c:
+        if (((raw >>> 20) & 31) !== 0) throw this.illegal(pc, raw, 4);
         if (f3 === 1) {
           this.lo = s.classify(f, this.read(f, rs1));
           this.hi = 0;
@@ -235,7 +238,7 @@ export class FpUnit {
     const f = this.format(raw, pc);
     const rd = (raw >>> 7) & 31;
     if (raw >>> 27 === 0x1e) {
-      if (((raw >>> 12) & 7) !== 0) throw this.illegal(pc, raw, 4);
+      if (((raw >>> 12) & 7) !== 0 || ((raw >>> 20) & 31) !== 0) throw this.illegal(pc, raw, 4);
       if (f === F32) this.setS(rd, lo);
       else this.setWords(rd, lo, hi);
       return;

@@ -7,12 +7,14 @@
  * every host. The rounding-mode field is checked at run time (5 and 6 are reserved, 7 uses
  * frm, an invalid frm is an illegal instruction).
  *
- * Op ids are 7 bits, so one registered instruction covers both formats of an operation
- * (fmt in bits 26:25: S, or D when D is registered; H and Q are not matched) and, where the
- * spec encodes variants in funct3 or rs2, those too: `fadd` is fadd.s and fadd.d, `fsgnj`
- * is fsgnj/fsgnjn/fsgnjx, `fcmp` is feq/flt/fle, `fcvt.x.f` converts to every integer
- * width, `fcvt.f.x` from every one, `fmv.x.f` is fmv.x.w and fmv.x.d. `fpMnemonic` names
- * the exact instruction.
+ * Op ids are 7 bits and shared with the base ISA and a platform's own instructions (Jolt
+ * adds 16), so the OP-FP major opcode is three registered instructions by where the result
+ * goes: `fp.arith` (f from f: add, sub, mul, div, sqrt, sign injection, min/max, fcvt
+ * between formats), `fp.to.x` (x from f: compares, fclass, fmv.x, fcvt to integers) and
+ * `fp.from.x` (f from x: fmv from x, fcvt from integers). The FP unit decodes the rest and
+ * refuses reserved encodings as illegal instructions; the D forms run only with D
+ * registered (H and Q never match). The four fused forms and the loads and stores are
+ * registered one by one. `fpMnemonic` names the exact instruction of a word.
  */
 import type { Extension, InstructionDef } from './types.js';
 
@@ -20,28 +22,24 @@ import type { Extension, InstructionDef } from './types.js';
 const STOP = 5;
 
 const OP_FP = 0x53;
-/** funct5 | fmt bit 26 (S/D only) | funct3 free | opcode. */
-const MASK_F5 = 0xfc00007f;
-/** funct5 | fmt bit 26 | rs2 | opcode. */
-const MASK_F5_RS2 = 0xfdf0007f;
+/** funct5 bit 4 (bit 31) | fmt bit 26 (S/D only; H and Q stay illegal) | opcode. */
+const MASK_ARITH = 0x8400007f;
+/** funct5 bits 4 and 1 (bits 31, 28) | fmt bit 26 | opcode. */
+const MASK_X = 0x9400007f;
 
 /** The rd / rs2 register numbers of a decoded instruction ($info; x0's sink reads 0). */
 const RD = '(($info >>> 9) & 31)';
 const RS2 = '($info >>> 25)';
 
-const fp = (mnemonic: string, funct5: number, mask: number, extra: number, semantics: string, writesRd = false): InstructionDef => ({
+const fp = (mnemonic: string, mask: number, match: number, semantics: string, writesRd = false): InstructionDef => ({
   mnemonic,
-  match: ((funct5 << 27) | extra | OP_FP) >>> 0,
+  match: (match | OP_FP) >>> 0,
   mask: mask >>> 0,
   format: 'R',
   interpretOnly: true,
   ...(writesRd ? { writesRd: true } : {}),
   semantics,
 });
-
-const OP = 'M.f.op($raw, $pc);';
-const TO_X = 'M.f.toX($raw, $pc); v = M.f.lo; w = M.f.hi;';
-const FROM_X = 'M.f.fromX($raw, $rs1, $rs1h, $pc);';
 
 const fma = (mnemonic: string, opcode: number): InstructionDef => ({
   mnemonic,
@@ -85,20 +83,12 @@ export const RV64F: Extension = {
     fma('fmsub', 0x47),
     fma('fnmsub', 0x4b),
     fma('fnmadd', 0x4f),
-    fp('fadd', 0x00, MASK_F5, 0, OP),
-    fp('fsub', 0x01, MASK_F5, 0, OP),
-    fp('fmul', 0x02, MASK_F5, 0, OP),
-    fp('fdiv', 0x03, MASK_F5, 0, OP),
-    fp('fsqrt', 0x0b, MASK_F5_RS2, 0, OP),
-    fp('fsgnj', 0x04, MASK_F5, 0, OP),
-    fp('fminmax', 0x05, MASK_F5, 0, OP),
-    fp('fcmp', 0x14, MASK_F5, 0, TO_X, true),
-    fp('fclass', 0x1c, MASK_F5_RS2 | 0x7000, 0x1000, TO_X, true),
-    fp('fmv.x.f', 0x1c, MASK_F5_RS2 | 0x7000, 0, TO_X, true),
-    // rs2 0..3 (w, wu, l, lu): bits 24:22 must be 0.
-    fp('fcvt.x.f', 0x18, MASK_F5 | 0x01c00000, 0, TO_X, true),
-    fp('fcvt.f.x', 0x1a, MASK_F5 | 0x01c00000, 0, FROM_X),
-    fp('fmv.f.x', 0x1e, MASK_F5_RS2 | 0x7000, 0, FROM_X),
+    // funct5 0xxxx: fadd fsub fmul fdiv fsgnj[n|x] fmin fmax fsqrt (and fcvt.s.d/fcvt.d.s, in D).
+    fp('fp.arith', MASK_ARITH, 0, 'M.f.op($raw, $pc);'),
+    // funct5 1xx0x: feq flt fle, fcvt.{w,wu,l,lu}.fmt, fclass, fmv.x.w/fmv.x.d.
+    fp('fp.to.x', MASK_X, 0x80000000, 'M.f.toX($raw, $pc); v = M.f.lo; w = M.f.hi;', true),
+    // funct5 1xx1x: fcvt.fmt.{w,wu,l,lu}, fmv.w.x/fmv.d.x.
+    fp('fp.from.x', MASK_X, 0x90000000, 'M.f.fromX($raw, $rs1, $rs1h, $pc);'),
   ],
 };
 
@@ -108,8 +98,6 @@ export const RV64D: Extension = {
   instructions: [
     load('fld', 3, 8),
     store('fsd', 3, 8),
-    // fcvt.s.d (fmt S, rs2 = 1) and fcvt.d.s (fmt D, rs2 = 0): rs2 bits 24:21 must be 0.
-    fp('fcvt.f.f', 0x08, MASK_F5 | 0x01e00000, 0, OP),
   ],
 };
 
