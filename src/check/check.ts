@@ -18,7 +18,7 @@ import type { TrapMode } from '../arch/riscv64/types.js';
 import type { SyscallTable } from '../kernel/contracts/syscall.js';
 import { InstructionBudgetExhausted } from '../kernel/errors.js';
 import { SYSCALL_TABLE } from '../kernel/tokens.js';
-import { DynamicExecutable, ET_EXEC, UnsupportedElfAbi } from '../platform/elf/index.js';
+import { DynamicExecutable, ET_EXEC, UnsupportedElfAbi, isaNameOfHwcap } from '../platform/elf/index.js';
 import type { CheckedImage, ImageRange, Integration, IntegrationOptionValues } from '../integrations/types.js';
 import { createKernel, type ZeroOS } from '../zeroos.js';
 import type { Layout } from '../kernel/contracts/platform.js';
@@ -174,9 +174,9 @@ export function checkProgram(options: CheckOptions): CheckReport {
   const reasons: Finding[] = [];
   const warnings: Finding[] = [];
 
-  abiFindings(checked, reasons);
-
   const registry = isaRegistry(setup.isa ?? {});
+  abiFindings(checked, reasons, registry.hwcap, options.integration.name);
+
   const scan = scanIsa(checked.code, { registry, trapMode, ...(setup.machineProfile === undefined ? {} : { machineProfile: setup.machineProfile }) });
   isaFindings(scan, reasons, warnings);
 
@@ -284,13 +284,23 @@ function range(r: ImageRange): ReportRange {
   return { name: r.name, start: hex(r.start), end: hex(r.end) };
 }
 
-function abiFindings(checked: CheckedElf, reasons: Finding[]): void {
+/** AT_HWCAP bits of F and D. */
+const HWCAP_F = 1 << 5;
+const HWCAP_D = 1 << 3;
+
+/**
+ * The float ABI against the platform's hart (`hwcap`, its extension letters): lp64f needs F,
+ * lp64d F and D, lp64q is never served. A platform whose hart lacks them refuses the file.
+ */
+function abiFindings(checked: CheckedElf, reasons: Finding[], hwcap: number, platform: string): void {
   const { elf } = checked;
-  if (checked.floatAbi !== 'soft') {
-    const abi = { single: 'lp64f', double: 'lp64d', quad: 'lp64q' }[checked.floatAbi];
+  const needs = { soft: 0, single: HWCAP_F, double: HWCAP_F | HWCAP_D, quad: -1 }[checked.floatAbi];
+  if (needs !== 0 && (needs === -1 || (hwcap & needs) !== needs)) {
+    const abi = { single: 'lp64f', double: 'lp64d', quad: 'lp64q' }[checked.floatAbi as 'single' | 'double' | 'quad'];
+    const extensions = { single: 'F', double: 'F and D', quad: 'Q' }[checked.floatAbi as 'single' | 'double' | 'quad'];
     reasons.push({
       kind: 'abi',
-      message: `built for the ${abi} hard-float ABI (e_flags ${hex(elf.flags)}): ZeroOS's loader refuses it (UnsupportedElfAbi) and its hart has no F/D registers; build with -march=rv64imac -mabi=lp64`,
+      message: `built for the ${abi} hard-float ABI (e_flags ${hex(elf.flags)}), which needs ${extensions}: ${platform}'s hart is ${isaNameOfHwcap(hwcap)}, so its loader refuses it; build with -march=rv64imac -mabi=lp64${needs === -1 ? '' : ' (or run it on a platform whose hart has them)'}`,
     });
   }
   if (checked.rve) reasons.push({ kind: 'abi', message: `built for RV64E (16 registers, e_flags ${hex(elf.flags)}): ZeroOS runs RV64I programs` });

@@ -70,6 +70,36 @@ describe('checkProgram', () => {
     });
   });
 
+  describe('when an lp64d program is checked on jolt', () => {
+    const report = check('guests/bin/conf_fd_mem', 'jolt');
+    it("should say that Jolt's loader refuses it, and why", () => {
+      expect(report.exitCode).toBe(1);
+      expect(report.program.floatAbi).toBe('double');
+      expect(report.reasons[0]).toEqual({
+        kind: 'abi',
+        message: "built for the lp64d hard-float ABI (e_flags 0x5), which needs F and D: jolt's hart is rv64imac, so its loader refuses it; build with -march=rv64imac -mabi=lp64 (or run it on a platform whose hart has them)",
+      });
+      expect(report.reasons).toContainEqual({
+        kind: 'load',
+        message: "jolt's loader refuses it: JoltFloatRejected: Jolt rejects this program: it is built for the lp64d (double-float) hard-float ABI (e_flags 0x5), and Jolt proves RV64IMAC programs only (no F/D registers or instructions); build with -march=rv64imac -mabi=lp64",
+      });
+      expect(extension(report, 'D')).toMatchObject({ status: 'not-executed' });
+      expect(extension(report, 'F')).toMatchObject({ status: 'not-executed' });
+    });
+  });
+
+  describe('when an lp64d program is checked on linux', () => {
+    const report = check('guests/bin/conf_fd_mem');
+    it('should accept its ABI exactly when the hart has F and D, and report its F/D use', () => {
+      const hasFd = (report.isa.hart.includes('RV64F') || report.isa.hart.includes('F')) && (report.isa.hart.includes('RV64D') || report.isa.hart.includes('D'));
+      const abi = report.reasons.filter((r) => r.kind === 'abi');
+      if (hasFd) expect(abi).toEqual([]);
+      else expect(abi[0]!.message).toMatch(/^built for the lp64d hard-float ABI \(e_flags 0x5\), which needs F and D: linux's hart is rv64imac, so its loader refuses it/);
+      expect(extension(report, 'D')!.count).toBeGreaterThan(40);
+      expect(extension(report, 'F')!.count).toBeGreaterThan(10);
+    });
+  });
+
   describe('when the ISA mix is checked on linux', () => {
     const report = check('test/check/fixtures/isamix');
     it('should name V, B, the custom opcode and sret as not executed', () => {

@@ -50,6 +50,32 @@ export class JoltProgramRejected extends ZeroOSError {
   }
 }
 
+/**
+ * The program needs floating point: it is built for a hard-float ABI (lp64f/lp64d/lp64q), or
+ * its code holds F/D instructions. Jolt proves RV64IMAC programs: its tracer decodes no F/D
+ * instruction and has no f registers or fcsr, so such a program cannot be proved (Jolt would
+ * fail to build it). Reported at load, before anything runs.
+ */
+export class JoltFloatRejected extends ZeroOSError {
+  readonly exitCode = EXIT_CODES.zkvmRejected;
+  constructor(
+    /** e_flags when the ABI is the reason. */
+    readonly flags: number | undefined,
+    /** The F/D words found in the executable sections (empty when the ABI is the reason). */
+    readonly words: readonly RejectedWord[],
+  ) {
+    const abi = flags === undefined ? undefined : FLOAT_ABI_NAMES[(flags >> 1) & 3];
+    const first = words[0];
+    const what =
+      abi !== undefined
+        ? `it is built for the ${abi} hard-float ABI (e_flags ${hex(flags!)})`
+        : `it has ${words.length} floating-point instruction${words.length === 1 ? '' : 's'} (the first: ${first!.mnemonic ?? 'the word'} ${hex(first!.word >>> 0, first!.length * 2)} at ${hex(first!.address)})`;
+    super(`Jolt rejects this program: ${what}, and Jolt proves RV64IMAC programs only (no F/D registers or instructions); build with -march=rv64imac -mabi=lp64`);
+  }
+}
+
+const FLOAT_ABI_NAMES = ['lp64', 'lp64f (single-float)', 'lp64d (double-float)', 'lp64q (quad-float)'];
+
 /** The program's linked stack or heap size and the option given for it disagree. */
 export class JoltSizeMismatch extends ZeroOSError {
   readonly exitCode = EXIT_CODES.usage;

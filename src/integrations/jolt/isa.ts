@@ -15,7 +15,14 @@ export const JOLT_REFUSALS: readonly Refusal[] = [
   { mnemonic: 'wfi', reason: 'Jolt rejects it: its decoder has no WFI ("Unsupported SYSTEM instruction")' },
 ];
 
-/** Jolt's instruction set: RV64IMAC, the extensions given (Jolt's custom instructions), minus what Jolt refuses. */
+/** The extensions Jolt never has, whatever ZeroOS's standard set holds: F and D (and Q). */
+const JOLT_ABSENT_LETTERS = new Set(['f', 'd', 'q']);
+
+/**
+ * Jolt's instruction set: RV64IMAC, the extensions given (Jolt's custom instructions), minus
+ * what Jolt refuses. Never F or D: Jolt proves integer programs (JoltFloatRejected).
+ */
 export function joltIsa(extensions: readonly Extension[] = []): IsaConfig {
-  return { extensions: [...STANDARD_EXTENSIONS, ...extensions], refuse: JOLT_REFUSALS };
+  const standard = STANDARD_EXTENSIONS.filter((e) => e.letter === undefined || !JOLT_ABSENT_LETTERS.has(e.letter));
+  return { extensions: [...standard, ...extensions], refuse: JOLT_REFUSALS };
 }

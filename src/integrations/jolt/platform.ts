@@ -5,7 +5,8 @@ import { hex } from '../../errors.js';
 import type { BootContext, BootInfo, ExitStatus, HaltContext, Layout, Platform } from '../../kernel/contracts/platform.js';
 import type { RunOutcome, RunReport } from '../../kernel/contracts/outcome.js';
 import { EXIT_CODES } from '../../errors.js';
-import { parseElf } from '../../platform/elf/index.js';
+import { EF_RISCV_FLOAT_ABI_MASK, UnsupportedElfAbi, parseElf, type ElfFile } from '../../platform/elf/index.js';
+import { classifyHalf, classifyWord } from '../../check/encodings.js';
 import { buildInitialStack, InitialStackOverflow } from '../../platform/initial-stack.js';
 import { JOLT_DEFAULTS, JOLT_RAM_START, JOLT_STACK_CANARY_SIZE, joltProgramSize, type JoltMemoryLayout } from '../../platform/jolt-layout.js';
 import { MemoryLayout, type RegionSpec } from '../../platform/layout.js';
@@ -13,7 +14,7 @@ import { writeHostOutputFile } from '../../subsystems/vfs/host-output.js';
 import type { IntegrationOptionValues } from '../types.js';
 import { joltLayoutFor } from './describe.js';
 import { JoltDevice } from './device.js';
-import { JoltProgramRejected, JoltSizeMismatch, JoltStackTooSmall } from './errors.js';
+import { JoltFloatRejected, JoltProgramRejected, JoltSizeMismatch, JoltStackTooSmall, type RejectedWord } from './errors.js';
 import { joltRejectedWords, readJoltProgram } from './program.js';
 import { NotLinkedForJolt } from './errors.js';
 
@@ -105,12 +106,17 @@ export class JoltPlatform implements Platform {
 
   bootstrap(context: BootContext): BootInfo {
     const { memory, hart } = context;
-    const elf = parseElf(context.executable);
+    const elf = parseForJolt(context.executable);
     const program = readJoltProgram(context.executable, elf.entry);
     const loaded = program.sections.filter((section) => section.size > 0);
     const entryLoaded = program.sections.some((s) => s.text && program.entry >= s.address && program.entry < s.address + s.size);
     if (loaded.length === 0 || !entryLoaded) throw new NotLinkedForJolt(program.entry, loaded.length);
     const rejected = joltRejectedWords(program, this.options.isa);
+    const float = rejected.flatMap((word) => {
+      const mnemonic = floatMnemonic(word);
+      return mnemonic === undefined ? [] : [{ ...word, mnemonic }];
+    });
+    if (float.length > 0) throw new JoltFloatRejected(undefined, float);
     if (rejected.length > 0) throw new JoltProgramRejected(rejected);
 
     const values = this.sizesFor(program.symbols);
@@ -375,3 +381,29 @@ function hostLayout(jolt: JoltMemoryLayout): MemoryLayout {
 
 /** The stack and heap sizes Jolt uses when neither the program nor the options give one. */
 export const JOLT_DEFAULT_SIZES = { stackSize: JOLT_DEFAULTS.stackSize, heapSize: JOLT_DEFAULTS.heapSize } as const;
+
+/** Parses the ELF; a hard-float ABI is Jolt's own refusal (JoltFloatRejected, exit 82), not an ELF error. */
+function parseForJolt(bytes: Uint8Array): ElfFile {
+  try {
+    return parseElf(bytes);
+  } catch (error) {
+    if (error instanceof UnsupportedElfAbi && (error.flags & EF_RISCV_FLOAT_ABI_MASK) !== 0) throw new JoltFloatRejected(error.flags, []);
+    throw error;
+  }
+}
+
+const FLOAT_EXTENSIONS = new Set(['F', 'D', 'Q', 'Zfh']);
+/** fflags, frm, fcsr. */
+const FLOAT_CSRS = new Set([1, 2, 3]);
+
+/** The mnemonic of a rejected word that is a floating-point instruction (or an FP CSR access), by its encoding; else undefined. */
+function floatMnemonic(rejected: RejectedWord): string | undefined {
+  if (rejected.length === 2) {
+    const encoding = classifyHalf(rejected.word);
+    return encoding !== undefined && encoding !== 'padding' && FLOAT_EXTENSIONS.has(encoding.extension) ? encoding.mnemonic : undefined;
+  }
+  const encoding = classifyWord(rejected.word >>> 0);
+  if (encoding === undefined) return undefined;
+  const float = FLOAT_EXTENSIONS.has(encoding.extension) || (encoding.extension === 'Zicsr' && FLOAT_CSRS.has(rejected.word >>> 20));
+  return float ? encoding.mnemonic : undefined;
+}
