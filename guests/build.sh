@@ -12,6 +12,8 @@
 # 4. builds every guests/src/*.rs the same way as a Rust std program: Debian's
 #    rustc/cargo with -Zbuild-std (std compiled for a custom rv64imac/lp64 musl target
 #    derived from riscv64gc-unknown-linux-musl), linked against the same musl,
+#    (4b: the F/D conformance guests src/conf_fd_*.c are built freestanding for rv64gc/lp64d,
+#    no libc; see guests/README.md, "conf_fd_*")
 # 5. checks each binary (RVC flag, soft-float ABI, no PT_INTERP, no F/D instructions),
 # 6. runs each one under qemu-riscv64 and records guests/expected/<name>.stdout,
 #    .stderr, .exit (exit status as a number; 128+signal when killed by a signal)
