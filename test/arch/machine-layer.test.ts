@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryFault } from '../../src/arch/memory/types.js';
 import { JOLT_MACHINE_PROFILE } from '../../src/arch/riscv64/csr/index.js';
-import { MISA_RV64IMAC } from '../../src/arch/riscv64/csr/numbers.js';
+import { MISA_RV64IMAC, MISA_RV64IMAFDC } from '../../src/arch/riscv64/csr/numbers.js';
 import {
   type Extension,
   IsaRegistry,
@@ -239,8 +239,10 @@ describe('a refused C extension', () => {
 describe('IsaRegistry registration', () => {
   it('should derive misa and AT_HWCAP from the registered extensions', () => {
     const standard = isaRegistry();
-    expect(standard.misa).toBe(MISA_RV64IMAC);
+    expect(standard.misa).toBe(MISA_RV64IMAFDC);
     expect(standard.hwcap).toBe(HWCAP_RV64IMAC);
+    expect(standard.hwcap).toBe(Number(MISA_RV64IMAFDC & 0x3ffffffn) & ~(1 << 20)); // no U in AT_HWCAP
+    expect(new IsaRegistry({ extensions: STANDARD_EXTENSIONS.filter((e) => e.name !== 'f' && e.name !== 'd') }).misa).toBe(MISA_RV64IMAC);
     const base = new IsaRegistry({ extensions: [RV64I, ZICSR] });
     expect(base.hwcap).toBe(1 << 8);
     expect(base.compressed).toBe(false);

@@ -551,7 +551,7 @@ for (const options of ENGINES) {
         hart.setX(A1, 5n);
         hart.setX(A2, 5n);
         hart.run(10);
-        expect(hart.getX(A0)).toBe(0x8000000000101105n);
+        expect(hart.getX(A0)).toBe(0x800000000010112dn); // RV64 IMAFDC + U
         expect([hart.getX(A1), hart.getX(A2), hart.getX(13), hart.getX(14)]).toEqual([0n, 0n, 0n, 0n]);
       });
 
@@ -646,13 +646,14 @@ for (const options of ENGINES) {
       it.each([
         ['the all-zero halfword', 0x00000000, 2],
         ['an all-ones word', 0xffffffff, 4],
-        ['a floating-point load', 0x00002007, 4],
+        ['a quad-precision load (no Q extension)', 0x00004007, 4],
+        ['fadd.h (no Zfh)', 0x04000053, 4],
         ['slli with shamt bit 6 set in funct6', 0x04001013 | (1 << 26), 4],
         ['a reserved load width', 0x00007003, 4],
         ['an unknown funct7 for add', 0x40001033 | (1 << 27), 4],
         ['lr.w with rs2 != 0', A.lrW(A0, T0) | (1 << 20), 4],
         ['sret', 0x10200073, 4],
-        ['c.fld (no D extension)', 0x2000, 2],
+        ['the reserved quadrant-0 funct3 100', 0x8000, 2],
       ])('should raise IllegalInstruction for %s without retiring it', (_what, bits, length) => {
         const words = length === 2 ? [A.nop(), { half: bits }, { half: 0x0001 }] : [A.nop(), bits];
         const { hart } = machine(words, options);

@@ -124,7 +124,7 @@ describe('riscv_hwprobe', () => {
     const { zeroos, result, stdout } = runOom(64 * MiB, 'hwprobe');
     expect(result.exitCode).toBe(0);
     expect(stdout).toBe(
-      'hwprobe 4 pairs: 0, base 1, ima 2, unknown key -1\nhwprobe 2^40 pairs: EINVAL\nhwprobe past a mapping: EFAULT\n',
+      'hwprobe 4 pairs: 0, base 1, ima 3, unknown key -1\nhwprobe 2^40 pairs: EINVAL\nhwprobe past a mapping: EFAULT\n',
     );
     expect(zeroos.kernel.instructions).toBeLessThan(20_000);
   });

@@ -10,7 +10,7 @@ const HANDLER = 0x1000n;
 const STACK_TOP = DATA + 0x8000;
 /** uc_mcontext in the frame (siginfo 128 + ucontext header 176), then sc_regs (256): the FP state. */
 const FP_STATE = 128 + 176 + 256;
-const FD = { isa: { extensions: [...STANDARD_EXTENSIONS, RV64F, RV64D] } };
+const FD = { isa: { extensions: [...STANDARD_EXTENSIONS.filter((e) => e.name !== 'f' && e.name !== 'd'), RV64F, RV64D] } };
 
 function setup(options = {}): SyscallHarness {
   const h = syscallHarness(options);

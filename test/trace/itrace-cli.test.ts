@@ -29,7 +29,7 @@ describe('zeroos run --itrace', () => {
     expect(show.code).toBe(0);
     const lines = show.stdout.trimEnd().split('\n');
     expect(lines.filter((l) => !l.startsWith('#')).length).toBe(instructions);
-    expect(lines[0]).toMatch(/^# instruction trace v1: executable sha256 [0-9a-f]{64}, rv64imac_zicsr_zifencei_machine, from index 0$/);
+    expect(lines[0]).toMatch(/^# instruction trace v1: executable sha256 [0-9a-f]{64}, rv64imafdc_zicsr_zifencei_machine, from index 0$/);
     expect(lines.at(-1)).toMatch(new RegExp(`^# ${instructions} instructions; tracing stopped: the run ended; trace sha256 [0-9a-f]{64}$`));
     expect(lines[1]).toMatch(/^ +0 \[1\] 0x[0-9a-f]{8} +[0-9a-f]{8} +auipc gp, 0x[0-9a-f]+ +-> 0x[0-9a-f]+$/);
   });

@@ -154,8 +154,23 @@ describe('the disassembler', () => {
     expect(d(0xffffffff)).toBe('.word 0xffffffff');
     expect(d(0x0000007f)).toBe('.word 0x0000007f');
     expect(d(0x0000)).toBe('.half 0x0000');
-    // c.fld: no F/D here.
-    expect(d(0x2000)).toBe('.half 0x2000');
+    // A reserved quadrant-0 halfword (funct3 100) and a quad-precision load (no Q).
+    expect(d(0x8000)).toBe('.half 0x8000');
+    expect(d(0x00004007)).toBe('.word 0x00004007');
+  });
+
+  it('should print F/D instructions with FP register names, and a static rounding mode', () => {
+    expect(d(0x2000)).toBe('fld fs0, 0(s0)'); // c.fld
+    expect(d(0xa422)).toBe('fsd fs0, 8(sp)'); // c.fsdsp
+    expect(d(0x00c5f553)).toBe('fadd.s fa0, fa1, fa2'); // rm = 7 (dyn)
+    expect(d(0x02c58553)).toBe('fadd.d fa0, fa1, fa2, rne');
+    expect(d(0xc2059553)).toBe('fcvt.w.d a0, fa1, rtz');
+    expect(d(0xe2058553)).toBe('fmv.x.d a0, fa1');
+    expect(d(0xf2058553)).toBe('fmv.d.x fa0, a1');
+    expect(d(0xa2c5a553)).toBe('feq.d a0, fa1, fa2');
+    expect(d(0x6ac5f543)).toBe('fmadd.d fa0, fa1, fa2, fa3');
+    expect(d(0x0085b507)).toBe('fld fa0, 8(a1)');
+    expect(d(0x00a5a427)).toBe('fsw fa0, 8(a1)');
   });
 
   it('should print the base forms with aliases off', () => {

@@ -77,7 +77,7 @@ describe('the v1 encoding', () => {
     expect(writer.count).toBe(9);
     const sha = writer.close();
     const trace = ItraceReader.fromBytes(out.bytes());
-    expect(trace.header).toEqual({ version: 1, executableSha256: EXE, firstIndex: 7, isa: 'rv64imac_zicsr_zifencei_machine' });
+    expect(trace.header).toEqual({ version: 1, executableSha256: EXE, firstIndex: 7, isa: 'rv64imafdc_zicsr_zifencei_machine' });
     const records = [...trace];
     const expected: ItraceRecord[] = [
       { index: 7, tid: 1, pc: 0x80000000, bits: 0xfff00513, length: 4, value: 0xffffffffffffffffn },

@@ -1,8 +1,9 @@
 /**
- * A RISC-V disassembler for what the machine runs: RV64IMAC, Zicsr, Zifencei, the
- * machine-mode subset and any extension registered in the ISA registry (a zkVM's custom
- * instructions print with their registered mnemonics). It decodes with the registry itself
- * (the same decoder the hart uses), so it names exactly the instruction that ran.
+ * A RISC-V disassembler for what the machine runs: RV64IMAFDC (F/D through isa/fd.ts, with
+ * FP register names), Zicsr, Zifencei, the machine-mode subset and any extension registered
+ * in the ISA registry (a zkVM's custom instructions print with their registered mnemonics).
+ * It decodes with the registry itself (the same decoder the hart uses), so it names exactly
+ * the instruction that ran.
  *
  * The syntax is objdump's, with a space after each comma: ABI register names (`a0`, `sp`,
  * `s0`), `addi a0, sp, 16`, `ld ra, 8(sp)`, `beq a0, a1, 0x10240 <main+0x1c>`, `lui a0, 0x12`,
@@ -17,7 +18,7 @@
  * listing shows it was compressed. A word no registered instruction matches is `.word
  * 0x…` (32 bits) or `.half 0x…` (16 bits).
  */
-import { isaRegistry, type IsaRegistry } from './isa/index.js';
+import { disassembleFp, isaRegistry, type IsaRegistry } from './isa/index.js';
 import { OP_ILLEGAL, operandsOf } from './isa/registry.js';
 
 /** x0..x31 by their ABI names. */
@@ -96,6 +97,8 @@ export class Disassembler {
     if (op === OP_ILLEGAL || def === undefined) {
       return half ? `.half 0x${(bits & 0xffff).toString(16).padStart(4, '0')}` : `.word 0x${word.toString(16).padStart(8, '0')}`;
     }
+    const extension = this.#isa.instructions[op]!.extension;
+    if (extension === 'f' || extension === 'd') return disassembleFp(word, reg) ?? this.#format(def.mnemonic, def.format, word, pc);
     return this.#format(def.mnemonic, def.format, word, pc);
   }
 

@@ -66,8 +66,10 @@ export function misaFor(letters: string): bigint {
   return MISA_MXL_64 | bits;
 }
 
-/** misa for RV64 (MXL = 2) with A, C, I, M and U: what the hart has always reported. */
+/** misa for RV64 (MXL = 2) with A, C, I, M and U: the hart without F and D. */
 export const MISA_RV64IMAC = 0x8000000000101105n;
+/** misa for RV64 (MXL = 2) with A, C, D, F, I, M and U: the default hart (RV64GC). */
+export const MISA_RV64IMAFDC = 0x800000000010112dn;
 
 /** Whether misa names extension `letter`. */
 export function misaHas(misa: bigint, letter: string): boolean {

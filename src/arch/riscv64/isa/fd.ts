@@ -174,3 +174,39 @@ export function fpMnemonic(word: number): string | undefined {
       return undefined;
   }
 }
+
+const F_NAMES = [
+  'ft0', 'ft1', 'ft2', 'ft3', 'ft4', 'ft5', 'ft6', 'ft7', 'fs0', 'fs1', 'fa0', 'fa1', 'fa2', 'fa3', 'fa4', 'fa5',
+  'fa6', 'fa7', 'fs2', 'fs3', 'fs4', 'fs5', 'fs6', 'fs7', 'fs8', 'fs9', 'fs10', 'fs11', 'ft8', 'ft9', 'ft10', 'ft11',
+];
+const RM_NAMES = ['rne', 'rtz', 'rdn', 'rup', 'rmm', '', '', ''];
+
+/**
+ * An F/D instruction word as assembly ('fadd.d fa0, fa1, fa2', 'fld fs0, 8(sp)',
+ * 'fcvt.w.d a0, fa0, rtz': a static rounding mode is shown, dyn is not), with the integer
+ * registers named by `reg`; undefined when the word is no F/D instruction.
+ */
+export function disassembleFp(word: number, reg: (index: number) => string): string | undefined {
+  const m = fpMnemonic(word);
+  if (m === undefined) return undefined;
+  const w = word >>> 0;
+  const rd = (w >>> 7) & 31;
+  const rs1 = (w >>> 15) & 31;
+  const rs2 = (w >>> 20) & 31;
+  const f = (i: number): string => F_NAMES[i]!;
+  const opcode = w & 0x7f;
+  if (opcode === 0x07) return `${m} ${f(rd)}, ${w >> 20}(${reg(rs1)})`;
+  if (opcode === 0x27) return `${m} ${f(rs2)}, ${((w >> 25) << 5) | ((w >>> 7) & 31)}(${reg(rs1)})`;
+  const rm = RM_NAMES[(w >>> 12) & 7]!;
+  const withRm = (text: string): string => (rm === '' ? text : `${text}, ${rm}`);
+  if (opcode !== OP_FP) return withRm(`${m} ${f(rd)}, ${f(rs1)}, ${f(rs2)}, ${f(w >>> 27)}`);
+  const f5 = w >>> 27;
+  if (f5 <= 0x03) return withRm(`${m} ${f(rd)}, ${f(rs1)}, ${f(rs2)}`);
+  if (f5 === 0x04 || f5 === 0x05) return `${m} ${f(rd)}, ${f(rs1)}, ${f(rs2)}`;
+  if (f5 === 0x08 || f5 === 0x0b) return withRm(`${m} ${f(rd)}, ${f(rs1)}`);
+  if (f5 === 0x14) return `${m} ${reg(rd)}, ${f(rs1)}, ${f(rs2)}`;
+  if (f5 === 0x18) return withRm(`${m} ${reg(rd)}, ${f(rs1)}`);
+  if (f5 === 0x1a) return withRm(`${m} ${f(rd)}, ${reg(rs1)}`);
+  if (f5 === 0x1c) return `${m} ${reg(rd)}, ${f(rs1)}`;
+  return `${m} ${f(rd)}, ${reg(rs1)}`;
+}

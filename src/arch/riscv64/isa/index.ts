@@ -16,10 +16,10 @@ import { ZIFENCEI } from './zifencei.js';
 export * from './types.js';
 export { INFO_COMPRESSED, IsaRegistry, OP_ILLEGAL, type RegisteredInstruction, SINK, unpackInfo } from './registry.js';
 export { RV64A, RV64C, RV64D, RV64F, RV64I, RV64M, MACHINE, ZICSR, ZIFENCEI };
-export { expandCompressedFp, fpMnemonic } from './fd.js';
+export { disassembleFp, expandCompressedFp, fpMnemonic } from './fd.js';
 
-/** RV64IMAC with Zicsr, Zifencei and the machine-mode subset: what ZeroOS runs by default. */
-export const STANDARD_EXTENSIONS: readonly Extension[] = [RV64I, RV64M, RV64A, RV64C, ZICSR, ZIFENCEI, MACHINE];
+/** RV64IMAFDC (RV64GC) with the machine-mode subset: what ZeroOS runs by default. */
+export const STANDARD_EXTENSIONS: readonly Extension[] = [RV64I, RV64M, RV64A, RV64F, RV64D, RV64C, ZICSR, ZIFENCEI, MACHINE];
 
 let standard: IsaRegistry | undefined;
 
