@@ -8,8 +8,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  DZ, F32, F64, type FloatFormat, NV, NX, OF, RDN, RMM, RNE, type RoundingMode, RTZ, RUP, SoftFloat, UF,
+  DZ, F32, F64, type FloatFormat, FpUnit, NV, NX, OF, RDN, RMM, RNE, type RoundingMode, RTZ, RUP, SoftFloat, UF,
 } from '../../src/arch/riscv64/fpu/index.js';
+import { HartState } from '../../src/arch/riscv64/state.js';
 
 const dbl = (x: number): bigint => new BigUint64Array(new Float64Array([x]).buffer)[0]!;
 const fromDbl = (b: bigint): number => new Float64Array(new BigUint64Array([b]).buffer)[0]!;
@@ -373,5 +374,56 @@ describe('SoftFloat: flags on constructed cases', () => {
     expect(sf.lt(F32, sgl(-2), sgl(-1))).toBe(true);
     const classes = [sgl(-Infinity), sgl(-1), 0x80000001n, 0x80000000n, 0n, 1n, one, sgl(Infinity), snan, qnan].map((x) => sf.classify(F32, x));
     expect(classes).toEqual([1, 2, 4, 8, 16, 32, 64, 128, 256, 512]);
+  });
+});
+
+describe('FpUnit: the host fast path agrees with the software path', () => {
+  const rng = new Rng();
+  const state = new HartState();
+  const unit = new FpUnit(state, true, () => new Error('illegal'));
+  const soft = new SoftFloat();
+  const word = (f5: number, fmt: number, rd: number, rs1: number, rs2: number, rm: number): number =>
+    ((f5 << 27) | (fmt << 25) | (rs2 << 20) | (rs1 << 15) | (rm << 12) | (rd << 7) | 0x53) >>> 0;
+  const reference = (f: FloatFormat, f5: number, a: bigint, b: bigint): bigint =>
+    f5 === 0 ? soft.add(f, a, b, RNE) : f5 === 1 ? soft.sub(f, a, b, RNE) : f5 === 2 ? soft.mul(f, a, b, RNE) : f5 === 3 ? soft.div(f, a, b, RNE) : soft.sqrt(f, a, RNE);
+
+  function check(f: FloatFormat, f5: number, a: bigint, b: bigint, rm: number): void {
+    const box = f === F32 ? 0xffffffff00000000n : 0n;
+    state.f64[1] = box | a;
+    state.f64[2] = box | b;
+    state.fflags = 0;
+    state.frm = 0;
+    unit.op(word(f5, f === F32 ? 0 : 1, 3, 1, f5 === 0x0b ? 0 : 2, rm), 0);
+    soft.flags = 0;
+    const want = reference(f, f5, a, b);
+    const label = `${f.name} f5 ${f5}: ${a.toString(16)} ${b.toString(16)}`;
+    expect(state.f64[3]! & (f === F32 ? 0xffffffffn : 0xffffffffffffffffn), label).toBe(want);
+    expect(state.fflags, label).toBe(soft.flags);
+  }
+
+  it('on random operands of every kind, static and dynamic RNE, both formats', () => {
+    for (let i = 0; i < 6000; i++) {
+      for (const f of [F64, F32]) {
+        const a = rng.operand(f);
+        const b = rng.operand(f);
+        for (const f5 of [0, 1, 2, 3, 0x0b]) check(f, f5, a, b, i & 1 ? 7 : 0);
+      }
+    }
+  });
+
+  it('at the edges: results of exactly 2^-126 and near overflow, products near the split limits', () => {
+    const one = sgl(1);
+    check(F32, 2, sgl(2 ** -126 * (1 - 2 ** -24) * 2), sgl(0.5), 0); // tiny, rounds to 2^-126: UF
+    check(F32, 2, sgl(1 - 2 ** -24), sgl(2 ** -126), 0);
+    check(F32, 0, sgl(3.4028234663852886e38), sgl(2 ** 103), 0); // overflow
+    check(F32, 3, one, sgl(3), 0);
+    check(F64, 2, dbl(2 ** 994 * 1.9999999999999998), dbl(2 ** 28), 0);
+    check(F64, 2, dbl(1.7976931348623157e308 / 3), dbl(3.0000000000000004), 0);
+    check(F64, 0, dbl(1.7976931348623157e308), dbl(1.7976931348623157e308), 0);
+    check(F64, 2, dbl(2 ** -500), dbl(2 ** -468 * 1.5), 0);
+    check(F64, 3, dbl(2 ** -960), dbl(2 ** 10), 0);
+    check(F64, 0x0b, dbl(2), 0n, 0);
+    check(F64, 0x0b, dbl(2 ** -1000), 0n, 0);
+    check(F64, 1, dbl(1), dbl(1), 0); // +0
   });
 });

@@ -16,19 +16,42 @@ import { F32, F64, type FloatFormat, type RoundingMode, SoftFloat } from './soft
 export type IllegalFn = (pc: number, raw: number, len: number, detail?: string) => unknown;
 
 const CANONICAL_S = 0x7fc00000;
+/** Dekker's splitter for binary64 (2^27 + 1). */
+const SPLIT = 134217729;
+/** Beyond these magnitudes the host fast path's exactness tests could overflow or underflow. */
+const FAST_MAX = 2 ** 995;
+const FAST_MIN_D = 2 ** -968;
+const MIN_NORMAL_S = 2 ** -126;
+
+/** The rounding error of a × b (0 when the product is exact), by Dekker's TwoProduct. */
+function productError(a: number, b: number, p: number): number {
+  let t = SPLIT * a;
+  const ah = t - (t - a);
+  const al = a - ah;
+  t = SPLIT * b;
+  const bh = t - (t - b);
+  const bl = b - bh;
+  return ((ah * bh - p + ah * bl + al * bh) + al * bl);
+}
 
 export class FpUnit {
   /** The integer result of the last operation that writes an x register (low, high word). */
   lo = 0;
   hi = 0;
   readonly soft = new SoftFloat();
+  /** The f registers as doubles and as singles (low words): the host fast path's views. */
+  private readonly fd: Float64Array;
+  private readonly fs: Float32Array;
 
   constructor(
     private readonly state: HartState,
     /** D is registered: the .d forms run (else they are illegal instructions). */
     private readonly hasD: boolean,
     private readonly illegal: IllegalFn,
-  ) {}
+  ) {
+    this.fd = new Float64Array(state.f.buffer);
+    this.fs = new Float32Array(state.f.buffer);
+  }
 
   // ------------------------------------------------------------------ registers
 
@@ -119,6 +142,7 @@ export class FpUnit {
    * other encoding in the group is an illegal instruction.
    */
   op(raw: number, pc: number): void {
+    if (this.fast(raw)) return;
     const f = this.format(raw, pc);
     const rd = (raw >>> 7) & 31;
     const rs1 = (raw >>> 15) & 31;
@@ -167,6 +191,107 @@ export class FpUnit {
     }
     this.flush();
     this.write(f, rd, r);
+  }
+
+  /**
+   * The host fast path for fadd, fsub, fmul, fdiv (funct5 0..3) and fsqrt in round-to-
+   * nearest-even, where the host's IEEE binary64 arithmetic gives the same bits (and for
+   * singles Math.fround of the double result, correctly rounded for these operations):
+   * it takes normal, finite results of finite operands only, with NX from an exact test
+   * (TwoSum, Dekker's TwoProduct, or a product in double that is exact for singles) and
+   * OF for an overflow to infinity. Anything else (NaNs, infinities, zeros that could be
+   * signed either way, results near or below the subnormal range, operands large enough
+   * for the tests to overflow, other rounding modes) returns false for the software path.
+   */
+  private fast(raw: number): boolean {
+    const f5 = raw >>> 27;
+    if ((f5 > 3 && f5 !== 0x0b) || (f5 === 0x0b && ((raw >>> 20) & 31) !== 0)) return false;
+    let rm = (raw >>> 12) & 7;
+    if (rm === 7) rm = this.state.frm;
+    if (rm !== 0) return false;
+    const rd = (raw >>> 7) & 31;
+    const rs1 = (raw >>> 15) & 31;
+    const rs2 = (raw >>> 20) & 31;
+    const f = this.state.f;
+    if ((raw & 0x02000000) !== 0) {
+      if (!this.hasD) return false;
+      const a = this.fd[rs1]!;
+      const b = f5 === 0x0b ? 1 : this.fd[rs2]!;
+      const aa = Math.abs(a);
+      const ab = Math.abs(b);
+      if (!(aa < FAST_MAX && aa > FAST_MIN_D && ab < FAST_MAX && ab > FAST_MIN_D)) return false;
+      let r: number;
+      let inexact: boolean;
+      switch (f5) {
+        case 0:
+        case 1: {
+          const y = f5 === 0 ? b : -b;
+          r = a + y;
+          const bb = r - a;
+          inexact = a - (r - bb) + (y - bb) !== 0;
+          break;
+        }
+        case 2:
+          r = a * b;
+          inexact = productError(a, b, r) !== 0;
+          break;
+        case 3:
+          r = a / b;
+          inexact = r * b !== a || productError(r, b, r * b) !== 0;
+          break;
+        default:
+          if (a < 0) return false;
+          r = Math.sqrt(a);
+          inexact = r * r !== a || productError(r, r, r * r) !== 0;
+      }
+      const ar = Math.abs(r);
+      if (ar === Infinity) this.state.fflags |= 5; // OF | NX (RNE overflows to infinity)
+      else if (ar > FAST_MIN_D && ar < FAST_MAX) {
+        if (inexact) this.state.fflags |= 1;
+      } else return false; // zero, tiny, huge or NaN: the software path decides
+      this.fd[rd] = r;
+      return true;
+    }
+    if (f[2 * rs1 + 1] !== -1 || (f5 !== 0x0b && f[2 * rs2 + 1] !== -1)) return false;
+    const a = this.fs[2 * rs1]!;
+    const b = f5 === 0x0b ? 1 : this.fs[2 * rs2]!;
+    if (!(Math.abs(a) >= MIN_NORMAL_S && Math.abs(a) < Infinity && Math.abs(b) >= MIN_NORMAL_S && Math.abs(b) < Infinity)) return false;
+    let d: number;
+    switch (f5) {
+      case 0:
+        d = a + b;
+        break;
+      case 1:
+        d = a - b;
+        break;
+      case 2:
+        d = a * b;
+        break;
+      case 3:
+        d = a / b;
+        break;
+      default:
+        if (a < 0) return false;
+        d = Math.sqrt(a);
+    }
+    const r = Math.fround(d);
+    const ar = Math.abs(r);
+    // Strictly above the smallest normal: a result of exactly 2^-126 may be tiny after rounding.
+    if (!(ar > MIN_NORMAL_S)) return false;
+    let inexact: boolean;
+    if (f5 <= 1) {
+      // A sum of singles that is inexact in double (exponents far apart) is inexact as a single too.
+      const y = f5 === 0 ? b : -b;
+      const bb = d - a;
+      inexact = r !== d || a - (d - bb) + (y - bb) !== 0;
+    } else if (f5 === 2) inexact = r !== d; // the product of two singles is exact in double
+    else if (f5 === 3) inexact = r * b !== a; // exact in double when finite
+    else inexact = r * r !== a;
+    if (ar === Infinity) this.state.fflags |= 5;
+    else if (inexact) this.state.fflags |= 1;
+    this.fs[2 * rd] = r;
+    f[2 * rd + 1] = -1;
+    return true;
   }
 
   /** fmadd/fmsub/fnmsub/fnmadd (by opcode): rs1 × rs2 ± rs3, negated, rounded once. */
