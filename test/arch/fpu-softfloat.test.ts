@@ -411,6 +411,49 @@ describe('FpUnit: the host fast path agrees with the software path', () => {
     }
   });
 
+  function checkFma(f: FloatFormat, kind: number, a: bigint, b: bigint, c: bigint, rm: number): void {
+    const box = f === F32 ? 0xffffffff00000000n : 0n;
+    state.f64[1] = box | a;
+    state.f64[2] = box | b;
+    state.f64[4] = box | c;
+    state.fflags = 0;
+    state.frm = 0;
+    const opcode = 0x43 | (kind << 2);
+    unit.fma(((4 << 27) | ((f === F32 ? 0 : 1) << 25) | (2 << 20) | (1 << 15) | (rm << 12) | (3 << 7) | opcode) >>> 0, 0);
+    soft.flags = 0;
+    const want = soft.fma(f, kind >= 2 ? a ^ f.signBit : a, b, kind === 1 || kind === 3 ? c ^ f.signBit : c, RNE);
+    const label = `${f.name} fma kind ${kind}: ${a.toString(16)} ${b.toString(16)} ${c.toString(16)}`;
+    expect(state.f64[3]! & (f === F32 ? 0xffffffffn : 0xffffffffffffffffn), label).toBe(want);
+    expect(state.fflags, label).toBe(soft.flags);
+  }
+
+  it('fused multiply-add (rounding to odd on the host) on random operands, and on near-cancelling ones', () => {
+    for (let i = 0; i < 6000; i++) {
+      for (const f of [F64, F32]) {
+        const a = rng.operand(f);
+        const b = rng.operand(f);
+        // Half the time an addend that nearly cancels the product: the hard cases.
+        const c = i % 2 === 0 ? rng.operand(f) : (f === F64 ? soft.mul(F64, a, b, RNE) ^ F64.signBit ^ BigInt(rng.int(5)) : soft.mul(F32, a, b, RNE) ^ F32.signBit ^ BigInt(rng.int(5)));
+        checkFma(f, i & 3, a, b, f.width === 32 ? c & 0xffffffffn : c, i & 4 ? 7 : 0);
+      }
+    }
+    // Single: (2^-24 (1 + 2^-18)) (1 - 2^-18) + (1 + 2^-23) lies just below a midpoint that
+    // rounding to double first would land on (and then round to even, the wrong way).
+    checkFma(F32, 0, sgl(2 ** -24 * (1 + 2 ** -18)), sgl(1 - 2 ** -18), sgl(1 + 2 ** -23), 0);
+    expect(state.f64[3]! & 0xffffffffn).toBe(sgl(1 + 2 ** -23));
+    // Double: 1 + 2^-53 (1 - 2^-60): just below the midpoint of 1 and 1 + 2^-52.
+    checkFma(F64, 0, dbl(2 ** -53 * (1 + 2 ** -30)), dbl(1 - 2 ** -30), dbl(1), 0);
+    expect(state.f64[3]!).toBe(dbl(1));
+    checkFma(F64, 0, dbl(2 ** -53 * (1 + 2 ** -30)), dbl(1 + 2 ** -30), dbl(1), 0);
+    expect(state.f64[3]!).toBe(dbl(1 + 2 ** -52));
+    // Dot-product shapes: a large accumulator plus a small product, and the reverse.
+    for (let i = 0; i < 3000; i++) {
+      const x = fromDbl(rng.operand(F64, false)) || 1;
+      const y = Math.abs(x) < 1e-300 || Math.abs(x) > 1e300 ? 1.1 : x;
+      checkFma(F64, 0, dbl(y), dbl(1 + (i % 97) * 2 ** -40), dbl(y * 2 ** ((i % 120) - 60)), 0);
+    }
+  });
+
   it('at the edges: results of exactly 2^-126 and near overflow, products near the split limits', () => {
     const one = sgl(1);
     check(F32, 2, sgl(2 ** -126 * (1 - 2 ** -24) * 2), sgl(0.5), 0); // tiny, rounds to 2^-126: UF

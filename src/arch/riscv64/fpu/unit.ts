@@ -23,6 +23,32 @@ const FAST_MAX = 2 ** 995;
 const FAST_MIN_D = 2 ** -968;
 const MIN_NORMAL_S = 2 ** -126;
 
+/** Below this, the fused fast path's intermediate terms could lose bits to underflow. */
+const FMA_MIN_D = 2 ** -900;
+const BITS = new Float64Array(1);
+const BITS32 = new Int32Array(BITS.buffer);
+
+/**
+ * x + y rounded to odd (the sum if exact, else whichever neighbour has an odd last bit),
+ * from its round-to-nearest sum s and that sum's exact error e; normal range only.
+ */
+function roundToOdd(s: number, e: number): number {
+  if (e === 0) return s;
+  BITS[0] = s;
+  if ((BITS32[0]! & 1) !== 0) return s;
+  // One unit in the last place toward the exact value: away from zero when e has s's sign.
+  const away = e > 0 === s > 0;
+  const lo = BITS32[0]!;
+  if (away) {
+    BITS32[0] = (lo + 1) | 0;
+    if (lo === -1) BITS32[1] = (BITS32[1]! + 1) | 0;
+  } else {
+    BITS32[0] = (lo - 1) | 0;
+    if (lo === 0) BITS32[1] = (BITS32[1]! - 1) | 0;
+  }
+  return BITS[0]!;
+}
+
 /** The rounding error of a × b (0 when the product is exact), by Dekker's TwoProduct. */
 function productError(a: number, b: number, p: number): number {
   let t = SPLIT * a;
@@ -294,8 +320,95 @@ export class FpUnit {
     return true;
   }
 
+  /**
+   * The fused forms' host fast path in round-to-nearest-even (Boldo and Melquiond's FMA
+   * emulation with rounding to odd): a·b = uh + ul exactly (TwoProduct), c + uh = th + tl
+   * exactly (TwoSum), v = tl + ul rounded to odd, result = th + v rounded to nearest, which
+   * is a·b + c rounded once. For singles the product is exact in double and the sum is
+   * rounded to odd in double, then to single. NX: the result differs from the exact value,
+   * which is when either last step was inexact. Only for operands, terms and results well
+   * inside the normal range; everything else takes the software path.
+   */
+  private fastFma(raw: number): boolean {
+    let rm = (raw >>> 12) & 7;
+    if (rm === 7) rm = this.state.frm;
+    if (rm !== 0) return false;
+    const kind = (raw >>> 2) & 3;
+    const rd = (raw >>> 7) & 31;
+    const rs1 = (raw >>> 15) & 31;
+    const rs2 = (raw >>> 20) & 31;
+    const rs3 = raw >>> 27;
+    const f = this.state.f;
+    const double = (raw & 0x02000000) !== 0;
+    let a: number;
+    let b: number;
+    let c: number;
+    if (double) {
+      if (!this.hasD) return false;
+      a = this.fd[rs1]!;
+      b = this.fd[rs2]!;
+      c = this.fd[rs3]!;
+    } else {
+      if (f[2 * rs1 + 1] !== -1 || f[2 * rs2 + 1] !== -1 || f[2 * rs3 + 1] !== -1) return false;
+      a = this.fs[2 * rs1]!;
+      b = this.fs[2 * rs2]!;
+      c = this.fs[2 * rs3]!;
+    }
+    if (kind >= 2) a = -a;
+    if (kind === 1 || kind === 3) c = -c;
+    const aa = Math.abs(a);
+    const ab = Math.abs(b);
+    const ac = Math.abs(c);
+    if (!(aa > FMA_MIN_D && aa < FAST_MAX && ab > FMA_MIN_D && ab < FAST_MAX && ac < FAST_MAX && (ac === 0 || ac > FMA_MIN_D))) return false;
+    let r: number;
+    let inexact: boolean;
+    if (double) {
+      const uh = a * b;
+      const auh = Math.abs(uh);
+      if (!(auh > FMA_MIN_D && auh < FAST_MAX)) return false;
+      const ul = productError(a, b, uh);
+      const th = c + uh;
+      let bb = th - c;
+      const tl = c - (th - bb) + (uh - bb);
+      const s = tl + ul;
+      bb = s - tl;
+      const se = tl - (s - bb) + (ul - bb);
+      const v = roundToOdd(s, se);
+      if (v !== 0 && !(Math.abs(v) > FMA_MIN_D)) return false;
+      r = th + v;
+      bb = r - th;
+      inexact = se !== 0 || th - (r - bb) + (v - bb) !== 0;
+      const ar = Math.abs(r);
+      if (!(ar > FMA_MIN_D && ar < FAST_MAX)) return false;
+    } else {
+      const p = a * b; // exact: 48 bits
+      const s = p + c;
+      const bb = s - p;
+      const se = p - (s - bb) + (c - bb);
+      const d = roundToOdd(s, se);
+      r = Math.fround(d);
+      inexact = se !== 0 || r !== d;
+      const ar = Math.abs(r);
+      if (ar === Infinity) {
+        this.state.fflags |= 5; // OF | NX
+        this.fs[2 * rd] = r;
+        f[2 * rd + 1] = -1;
+        return true;
+      }
+      if (!(ar > MIN_NORMAL_S) || !(Math.abs(s) > FMA_MIN_D)) return false;
+    }
+    if (inexact) this.state.fflags |= 1;
+    if (double) this.fd[rd] = r;
+    else {
+      this.fs[2 * rd] = r;
+      f[2 * rd + 1] = -1;
+    }
+    return true;
+  }
+
   /** fmadd/fmsub/fnmsub/fnmadd (by opcode): rs1 × rs2 ± rs3, negated, rounded once. */
   fma(raw: number, pc: number): void {
+    if ((raw & 0x04000000) === 0 && this.fastFma(raw)) return;
     const f = this.format(raw, pc);
     const rm = this.rm(raw, pc);
     let a = this.read(f, (raw >>> 15) & 31);
