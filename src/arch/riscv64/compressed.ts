@@ -5,9 +5,11 @@
  * so the hart's decoder expands a halfword once (the result is cached by the caller) and
  * hands the 32-bit word to the ordinary RV64I/M/A decoder.
  *
- * Scope: the hart is RV64IMAC with no F/D, so the compressed floating-point loads and stores
- * (c.fld, c.fsd, c.fldsp, c.fsdsp) are illegal here, as is everything the base C extension
- * leaves reserved. Encodings later taken by Zcb/Zcmp/Zcmt are not emulated and are illegal.
+ * Scope: the integer forms. The compressed floating-point loads and stores (c.fld, c.fsd,
+ * c.fldsp, c.fsdsp) return -1 here and are expanded by the C extension module with the D
+ * ones (isa/fd.ts `expandCompressedFp`), so they decode only when D is registered; whatever
+ * the base C extension leaves reserved is illegal. Encodings later taken by Zcb/Zcmp/Zcmt
+ * are not emulated and are illegal.
  *
  * HINTs are legal and expand to the instruction they are shorthand for, which is then a
  * no-op or an ordinary operation: c.nop with a non-zero immediate, c.addi with imm=0,
