@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { RV64D, RV64F, STANDARD_EXTENSIONS, fpMnemonic, isaRegistry } from '../../src/arch/riscv64/isa/index.js';
 import { IllegalInstruction, StopReason } from '../../src/arch/riscv64/types.js';
 import type { RiscvHartOptions } from '../../src/arch/riscv64/hart.js';
+import { PAYLOAD_ADDRESS, PAYLOAD_NONE, PAYLOAD_VALUE } from '../../src/trace/itrace/format.js';
+import { payloadKinds } from '../../src/trace/itrace/writer.js';
 import * as A from './asm.js';
 import { DATA, ENGINES, engineName, machine } from './machine.js';
 
@@ -332,6 +334,14 @@ describe('F and D encodings', () => {
     expect(fpMnemonic(A.fma4(0x4b, S, 1, 2, 3, 4))).toBe('fnmsub.s');
     expect(fpMnemonic(A.fsd(1, 2, 8))).toBe('fsd');
     expect(fpMnemonic(A.add(1, 2, 3))).toBeUndefined();
+  });
+
+  it('instruction traces record x-register results only, and FP store addresses', () => {
+    const isa = isaRegistry();
+    const kinds = payloadKinds(isa);
+    const kind = (mnemonic: string): number => kinds[isa.opOf(mnemonic)!]!;
+    expect(['fp.arith', 'fp.from.x', 'fmadd', 'flw', 'fld'].map(kind)).toEqual([PAYLOAD_NONE, PAYLOAD_NONE, PAYLOAD_NONE, PAYLOAD_NONE, PAYLOAD_NONE]);
+    expect(['fp.to.x', 'fsw', 'fsd', 'add'].map(kind)).toEqual([PAYLOAD_VALUE, PAYLOAD_ADDRESS, PAYLOAD_ADDRESS, PAYLOAD_VALUE]);
   });
 
   it('F and D fit the op-id space next to a platform with 16 instructions of its own', () => {

@@ -47,7 +47,10 @@ export interface HartContext {
 
 /** Letters of the standard extensions the hart registers by default (misa, AT_HWCAP). */
 export const ISA_EXTENSIONS = STANDARD_EXTENSIONS.flatMap((e) => (e.letter === undefined ? [] : [e.letter])).join('');
-/** AT_HWCAP of the default instruction set: one bit per letter ('a' = bit 0), from the registry. */
+/**
+ * AT_HWCAP of the default instruction set: one bit per letter ('a' = bit 0), from the
+ * registry. The name is historical: the default is RV64IMAFDC (I, M, A, F, D, C) now.
+ */
 export const HWCAP_RV64IMAC = isaRegistry().hwcap;
 
 /**

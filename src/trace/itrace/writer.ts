@@ -105,13 +105,16 @@ const HAS_RD: Readonly<Record<Format, boolean>> = { R: true, I: true, S: false, 
 
 /**
  * What each op's record carries: the value of rd after it (every instruction whose format
- * names a destination, x0 excepted), a store's address (format S), or nothing.
+ * names a destination, x0 excepted), a store's address (format S), or nothing. F/D
+ * instructions whose destination is an f register (everything but compares, fclass,
+ * fmv.x and fcvt to integers) carry nothing: rd names no x register there.
  */
 export function payloadKinds(isa: IsaRegistry): Uint8Array {
   const kinds = new Uint8Array(128);
   for (const r of isa.instructions) {
     const format = r.def.format;
-    kinds[r.id] = format === 'S' ? PAYLOAD_ADDRESS : HAS_RD[format] ? PAYLOAD_VALUE : PAYLOAD_NONE;
+    const fDestination = (r.extension === 'f' || r.extension === 'd') && r.def.writesRd !== true;
+    kinds[r.id] = format === 'S' ? PAYLOAD_ADDRESS : HAS_RD[format] && !fDestination ? PAYLOAD_VALUE : PAYLOAD_NONE;
   }
   return kinds;
 }
