@@ -202,7 +202,7 @@ describe('expandCompressed: quadrant 0', () => {
     expect(expandCompressed(c.cld(7, 8, 9, 248))).toBe(enc.s(248, 9, 8, 3));
   });
 
-  it('c.fld, c.fsd (no D extension) and the reserved funct3 100 are illegal', () => {
+  it('c.fld, c.fsd (expanded with D, by the C module) and the reserved funct3 100 are not integer forms', () => {
     for (let rest = 0; rest < 0x800; rest++) {
       const low = ((rest << 2) & 0x1ffc) | 0; // bits 12:2, quadrant 0
       expect(expandCompressed((1 << 13) | low)).toBe(-1); // c.fld
@@ -369,7 +369,7 @@ describe('expandCompressed: quadrant 2', () => {
     expect(expandCompressed(0x8002)).toBe(-1);
   });
 
-  it('c.fldsp and c.fsdsp (no D extension) are illegal', () => {
+  it('c.fldsp and c.fsdsp (expanded with D, by the C module) are not integer forms', () => {
     for (let rest = 0; rest < 0x800; rest++) {
       expect(expandCompressed((1 << 13) | (rest << 2) | 2)).toBe(-1);
       expect(expandCompressed((5 << 13) | (rest << 2) | 2)).toBe(-1);

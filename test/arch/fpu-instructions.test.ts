@@ -5,7 +5,8 @@
  * saved thread context.
  */
 import { describe, expect, it } from 'vitest';
-import { RV64D, RV64F, STANDARD_EXTENSIONS, fpMnemonic, isaRegistry } from '../../src/arch/riscv64/isa/index.js';
+import { expandCompressed } from '../../src/arch/riscv64/compressed.js';
+import { RV64D, RV64F, STANDARD_EXTENSIONS, expandCompressedFp, fpMnemonic, isaRegistry } from '../../src/arch/riscv64/isa/index.js';
 import { IllegalInstruction, StopReason } from '../../src/arch/riscv64/types.js';
 import type { RiscvHartOptions } from '../../src/arch/riscv64/hart.js';
 import { PAYLOAD_ADDRESS, PAYLOAD_NONE, PAYLOAD_VALUE } from '../../src/trace/itrace/format.js';
@@ -342,6 +343,21 @@ describe('F and D encodings', () => {
     const kind = (mnemonic: string): number => kinds[isa.opOf(mnemonic)!]!;
     expect(['fp.arith', 'fp.from.x', 'fmadd', 'flw', 'fld'].map(kind)).toEqual([PAYLOAD_NONE, PAYLOAD_NONE, PAYLOAD_NONE, PAYLOAD_NONE, PAYLOAD_NONE]);
     expect(['fp.to.x', 'fsw', 'fsd', 'add'].map(kind)).toEqual([PAYLOAD_VALUE, PAYLOAD_ADDRESS, PAYLOAD_ADDRESS, PAYLOAD_VALUE]);
+  });
+
+  it('c.fld/c.fsd/c.fldsp/c.fsdsp expand like c.ld/c.sd/c.ldsp/c.sdsp, to the FP opcodes', () => {
+    for (let rest = 0; rest < 0x800; rest++) {
+      const q0 = (rest << 2) & 0x1ffc;
+      expect(expandCompressedFp((1 << 13) | q0)).toBe((expandCompressed((3 << 13) | q0) | 0x04) >>> 0);
+      expect(expandCompressedFp((5 << 13) | q0)).toBe((expandCompressed((7 << 13) | q0) | 0x04) >>> 0);
+      const q2 = (rest << 2) | 2;
+      const ldsp = expandCompressed((3 << 13) | q2);
+      // c.ldsp with rd = x0 is reserved; c.fldsp with rd = f0 is an ordinary load.
+      if (ldsp >= 0) expect(expandCompressedFp((1 << 13) | q2)).toBe((ldsp | 0x04) >>> 0);
+      else expect(expandCompressedFp((1 << 13) | q2)).toBe((expandCompressed((3 << 13) | q2 | (1 << 7)) & ~(31 << 7)) | 0x04);
+      expect(expandCompressedFp((5 << 13) | q2)).toBe((expandCompressed((7 << 13) | q2) | 0x04) >>> 0);
+      expect(expandCompressedFp((3 << 13) | q0)).toBe(-1); // c.ld is no FP form
+    }
   });
 
   it('F and D fit the op-id space next to a platform with 16 instructions of its own', () => {
