@@ -168,7 +168,7 @@ export class FpUnit {
    * other encoding in the group is an illegal instruction.
    */
   op(raw: number, pc: number): void {
-    if (this.fast(raw)) return;
+    if (this.fast(raw) || this.fastSignInjection(raw)) return;
     const f = this.format(raw, pc);
     const rd = (raw >>> 7) & 31;
     const rs1 = (raw >>> 15) & 31;
@@ -406,6 +406,103 @@ export class FpUnit {
     return true;
   }
 
+  /** fsgnj/fsgnjn/fsgnjx (fmv, fneg, fabs) on the register words; a badly boxed single takes the software path. */
+  private fastSignInjection(raw: number): boolean {
+    const f3 = (raw >>> 12) & 7;
+    if (raw >>> 27 !== 0x04 || f3 > 2) return false;
+    const f = this.state.f;
+    const rd = (raw >>> 7) & 31;
+    const rs1 = (raw >>> 15) & 31;
+    const rs2 = (raw >>> 20) & 31;
+    if ((raw & 0x02000000) !== 0) {
+      if (!this.hasD) return false;
+      const a = f[2 * rs1 + 1]!;
+      const b = f[2 * rs2 + 1]!;
+      const sign = f3 === 0 ? b : f3 === 1 ? ~b : a ^ b;
+      f[2 * rd] = f[2 * rs1]!;
+      f[2 * rd + 1] = (a & 0x7fffffff) | (sign & 0x80000000);
+      return true;
+    }
+    if (f[2 * rs1 + 1] !== -1 || f[2 * rs2 + 1] !== -1) return false;
+    const a = f[2 * rs1]!;
+    const b = f[2 * rs2]!;
+    const sign = f3 === 0 ? b : f3 === 1 ? ~b : a ^ b;
+    f[2 * rd] = (a & 0x7fffffff) | (sign & 0x80000000);
+    f[2 * rd + 1] = -1;
+    return true;
+  }
+
+  /**
+   * Host fast paths to an x register: compares of non-NaN values (no flags), and
+   * fcvt.{w,l}.{s,d} rounding toward zero of values in range (NX when a fraction is cut).
+   * The rest (NaNs, other modes, saturation) takes the software path.
+   */
+  private fastToX(raw: number): boolean {
+    const f5 = raw >>> 27;
+    const f3 = (raw >>> 12) & 7;
+    const rs1 = (raw >>> 15) & 31;
+    const rs2 = (raw >>> 20) & 31;
+    const f = this.state.f;
+    const double = (raw & 0x02000000) !== 0;
+    if (f5 === 0x1c && f3 === 0 && rs2 === 0 && (this.hasD || !double)) {
+      // fmv.x.w / fmv.x.d: the bits unchanged (a single's low word, sign-extended).
+      this.lo = f[2 * rs1]!;
+      this.hi = double ? f[2 * rs1 + 1]! : this.lo >> 31;
+      return true;
+    }
+    if (double ? !this.hasD : f[2 * rs1 + 1] !== -1 || (f5 === 0x14 && f[2 * rs2 + 1] !== -1)) return false;
+    const a = double ? this.fd[rs1]! : this.fs[2 * rs1]!;
+    if (f5 === 0x14 && f3 <= 2) {
+      const b = double ? this.fd[rs2]! : this.fs[2 * rs2]!;
+      if (a !== a || b !== b) return false;
+      this.lo = (f3 === 2 ? a === b : f3 === 1 ? a < b : a <= b) ? 1 : 0;
+      this.hi = 0;
+      return true;
+    }
+    if (f5 === 0x18 && f3 === 1 && (rs2 === 0 || rs2 === 2)) {
+      const t = Math.trunc(a);
+      if (rs2 === 0) {
+        if (!(t >= -2147483648 && t <= 2147483647)) return false;
+        this.lo = t | 0;
+        this.hi = this.lo >> 31;
+      } else {
+        if (!(t > -9007199254740992 && t < 9007199254740992)) return false;
+        const h = Math.floor(t / 4294967296);
+        this.lo = (t - h * 4294967296) | 0;
+        this.hi = h | 0;
+      }
+      if (t !== a) this.state.fflags |= 1;
+      return true;
+    }
+    return false;
+  }
+
+  /** fcvt.{s,d}.{w,wu,l,lu} of integers the format holds exactly (any rounding mode: nothing rounds). */
+  private fastFromX(raw: number, lo: number, hi: number): boolean {
+    const kind = (raw >>> 20) & 31;
+    if (raw >>> 27 !== 0x1a || kind > 3) return false;
+    let rm = (raw >>> 12) & 7;
+    if (rm === 7) rm = this.state.frm;
+    if (rm > 4) return false; // the software path raises the illegal instruction
+    let n: number;
+    if (kind === 0) n = lo;
+    else if (kind === 1) n = lo >>> 0;
+    else {
+      if (kind === 2 ? hi < -2097152 || hi >= 2097152 : hi >>> 0 >= 2097152) return false;
+      n = (kind === 2 ? hi : hi >>> 0) * 4294967296 + (lo >>> 0);
+    }
+    const rd = (raw >>> 7) & 31;
+    if ((raw & 0x02000000) !== 0) {
+      if (!this.hasD) return false;
+      this.fd[rd] = n + 0; // -0 never arises from an integer; + 0 keeps 0 positive
+      return true;
+    }
+    if (n > 16777216 || n < -16777216) return false;
+    this.fs[2 * rd] = n + 0;
+    this.state.f[2 * rd + 1] = -1;
+    return true;
+  }
+
   /** fmadd/fmsub/fnmsub/fnmadd (by opcode): rs1 × rs2 ± rs3, negated, rounded once. */
   fma(raw: number, pc: number): void {
     if ((raw & 0x04000000) === 0 && this.fastFma(raw)) return;
@@ -428,6 +525,7 @@ export class FpUnit {
    * fclass, fmv.x.w/fmv.x.d, fcvt.{w,wu,l,lu}.{s,d}.
    */
   toX(raw: number, pc: number): void {
+    if (this.fastToX(raw)) return;
     const f = this.format(raw, pc);
     const rs1 = (raw >>> 15) & 31;
     const f3 = (raw >>> 12) & 7;
@@ -473,6 +571,7 @@ export class FpUnit {
 
   /** From an x register (lo, hi): fmv.w.x/fmv.d.x, fcvt.{s,d}.{w,wu,l,lu}. */
   fromX(raw: number, lo: number, hi: number, pc: number): void {
+    if (this.fastFromX(raw, lo, hi)) return;
     const f = this.format(raw, pc);
     const rd = (raw >>> 7) & 31;
     if (raw >>> 27 === 0x1e) {
