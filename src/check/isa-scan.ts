@@ -15,6 +15,8 @@ import {
   type MachineProfile,
 } from '../arch/riscv64/csr/index.js';
 import { OP_ILLEGAL, type IsaRegistry } from '../arch/riscv64/isa/index.js';
+import { fpCsrEntries } from '../arch/riscv64/fpu/index.js';
+import { HartState } from '../arch/riscv64/state.js';
 import type { TrapMode } from '../arch/riscv64/types.js';
 import { classifyHalf, classifyWord, csrNameOf, CUSTOM_OPCODES, type ExtensionName } from './encodings.js';
 import type { CodeRegion } from './program.js';
@@ -302,6 +304,8 @@ function csrJudge(options: IsaScanOptions): (number: number) => { name: string |
     privilege: options.trapMode === 'host' ? PRIV_U : PRIV_M,
     ...(options.machineProfile === undefined ? {} : { profile: options.machineProfile }),
   });
+  // The FP CSRs exist where the hart has F, as on the hart itself (machine-services.ts).
+  if (options.registry.extensions.some((e) => e.letter === 'f')) for (const entry of fpCsrEntries(new HartState())) machine.csrs.define(entry);
   return (number) => {
     const name = machine.csrs.entry(number)?.name ?? csrNameOf(number);
     try {
