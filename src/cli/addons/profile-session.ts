@@ -63,7 +63,7 @@ export function statsLines(profile: CallTreeProfile, settings: ProfileSettings):
   const totals = profile.totals();
   const unit = profile.costUnit?.unit;
   const lines = [
-    `profile         ${settings.path} (${settings.format}): ${totals.instructions} instructions${unit === undefined ? '' : `, ${totals.cost} ${unit}`} in ${totals.byThread.size} thread${totals.byThread.size === 1 ? '' : 's'}, ${profile.functions.length} functions${profile.truncatedCalls > 0 ? `; ${profile.truncatedCalls} calls past the depth limit not followed` : ''}`,
+    `profile         ${settings.path} (${settings.format}): ${totals.instructions} instructions${unit === undefined ? '' : `, ${totals.cost} ${unit}`} in ${totals.byThread.size} thread${totals.byThread.size === 1 ? '' : 's'}, ${profile.functions.length} functions${profile.truncatedCalls > 0 ? `; ${profile.truncatedCalls} calls past the depth or call-path limit not followed` : ''}`,
   ];
   for (const f of profile.topFunctions().slice(0, TOP)) {
     let text = `${pct(f.selfInstructions, totals.instructions).padStart(6)} self ${String(f.selfInstructions).padStart(10)}, ${pct(f.totalInstructions, totals.instructions).padStart(6)} total ${String(f.totalInstructions).padStart(10)}`;

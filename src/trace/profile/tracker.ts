@@ -55,6 +55,13 @@ export interface CallStackTrackerOptions {
   readonly firstTid?: number;
   /** Most frames kept per thread; deeper calls are not pushed (default 4096). */
   readonly maxDepth?: number;
+  /**
+   * Most call-tree nodes (distinct call paths, all threads; default 1,000,000, about 100 MB):
+   * past it a call along a new path is not followed, as past maxDepth, so a guest cannot make
+   * the host hold an unbounded tree. Likewise at most this many addresses outside every
+   * symbol get a function of their own; the rest share one.
+   */
+  readonly maxNodes?: number;
 }
 
 // Instruction kinds, by op id.
@@ -122,13 +129,17 @@ export class CallStackTracker implements InstructionObserver {
   private meterFirst: boolean | undefined;
   private costNode = -1;
   private readonly maxDepth: number;
-  /** Calls not pushed because a stack was at maxDepth. */
+  private readonly maxNodes: number;
+  /** The function standing for addresses past maxNodes made-up ones (-1 until needed). */
+  private otherAddresses = -1;
+  /** Calls not pushed because a stack was at maxDepth or the tree at maxNodes. */
   truncatedCalls = 0;
 
   constructor(private readonly options: CallStackTrackerOptions) {
     this.table = options.functions;
     this.meter = options.meter;
     this.maxDepth = options.maxDepth ?? 4096;
+    this.maxNodes = options.maxNodes ?? 1_000_000;
     options.functions.functions.forEach((f, i) => {
       this.tableIndex.set(f, i);
       const next = options.functions.functions[i + 1];
@@ -225,7 +236,11 @@ export class CallStackTracker implements InstructionObserver {
     return id;
   }
 
-  private child(parent: number, func: number): number {
+  /**
+   * The node for `func` called from `parent`; -1 when it would be new past maxNodes (unless
+   * `always`: a thread's outermost frame, one per thread, bounded by its threads).
+   */
+  private child(parent: number, func: number, always = false): number {
     let map = this.children[parent];
     if (map === undefined) {
       map = new Map();
@@ -233,6 +248,7 @@ export class CallStackTracker implements InstructionObserver {
     }
     let id = map.get(func);
     if (id === undefined) {
+      if (this.parent.length >= this.maxNodes && !always) return -1;
       id = this.newNode(parent, func);
       map.set(func, id);
     }
@@ -245,13 +261,23 @@ export class CallStackTracker implements InstructionObserver {
     if (id !== undefined) return id;
     const symbol = this.table.lookup(pc);
     if (symbol !== undefined) id = this.tableIndex.get(symbol)!;
-    else {
+    else if (this.functions.length - this.table.functions.length >= this.maxNodes) {
+      // Past maxNodes made-up functions, one stands for every other address.
+      if (this.otherAddresses < 0) {
+        this.otherAddresses = this.functions.length;
+        this.functions.push({ name: '(other addresses)', start: 0, size: 0 });
+        this.fnStart.push(0);
+        this.fnEnd.push(-1);
+      }
+      return this.otherAddresses;
+    } else {
       id = this.functions.length;
       this.functions.push({ name: `0x${pc.toString(16)}`, start: pc, size: 0 });
       this.fnStart.push(pc);
       this.fnEnd.push(-1);
     }
-    this.fnAt.set(pc, id);
+    // The cache of addresses looked up is bounded too (a lookup is a binary search).
+    if (this.fnAt.size < this.maxNodes) this.fnAt.set(pc, id);
     return id;
   }
 
@@ -372,7 +398,11 @@ export class CallStackTracker implements InstructionObserver {
   private push(func: number, returnTo: number, resume: number): void {
     const t = this.t;
     const parent = t.nodes.length === 0 ? t.root : t.nodes[t.nodes.length - 1]!;
-    const node = this.child(parent, func);
+    const node = this.child(parent, func, t.nodes.length === 0);
+    if (node < 0) {
+      this.truncatedCalls++;
+      return;
+    }
     t.nodes.push(node);
     t.returnTo.push(returnTo);
     t.resume.push(resume);
@@ -385,6 +415,8 @@ export class CallStackTracker implements InstructionObserver {
     const top = t.nodes.length - 1;
     const parent = this.parent[t.nodes[top]!]!;
     const node = this.child(parent, func);
+    // Past maxNodes: the code jumped to stays in the frame it came from.
+    if (node < 0) return;
     t.nodes[top] = node;
     this.node = node;
   }
