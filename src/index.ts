@@ -100,6 +100,7 @@ export {
 export { SCHEDULER_NAMES, SCHEDULER_OPTIONS, type SchedulerName, type SchedulerOptions } from './subsystems/scheduler/module.js';
 export { ALLOCATOR_NAMES, type AllocatorName } from './subsystems/memory/allocators/factory.js';
 export type { Scheduler } from './kernel/contracts/scheduler.js';
+export { DEFAULT_GO_QUANTUM, type QuantumSource } from './kernel/quantum.js';
 export type { Thread, Process, ThreadState, ProcessExit } from './kernel/process.js';
 export type { Allocator, AllocatorStats } from './kernel/contracts/allocator.js';
 export type { Device, OpenFile, FileStatus } from './kernel/contracts/device.js';

@@ -6,6 +6,7 @@ import type { UnknownSyscallPolicy } from './kernel/contracts/syscall.js';
 import { composeContainer } from './kernel/compose.js';
 import type { KernelEvents } from './kernel/events.js';
 import { Kernel, type ProgramImage, type RunState } from './kernel/kernel.js';
+import type { QuantumSource } from './kernel/quantum.js';
 import { archModule, ENGINE, ENGINE_NAMES, isEngineName, type EngineName } from './kernel/modules/arch-module.js';
 import type { MachineProfile } from './arch/riscv64/csr/index.js';
 import type { IsaConfig } from './arch/riscv64/isa/index.js';
@@ -126,8 +127,12 @@ export interface RunStats {
   readonly memory: AddressSpaceStats;
   /** The run's memory budget: the limit, and current and peak bytes in total and per category (address space, files, pipes, directory entries). */
   readonly budget: MemoryBudgetStats;
-  /** The scheduler that ran (the bound service, so a rebound one shows its own name) and its quantum. */
-  readonly scheduler: { readonly name: string; readonly quantum: number | undefined };
+  /**
+   * The scheduler that ran (the bound service, so a rebound one shows its own name) and the
+   * quantum the run used, with where it came from: the scheduler's own (the `quantum`
+   * option), the default for a Go executable (DEFAULT_GO_QUANTUM), or none.
+   */
+  readonly scheduler: { readonly name: string; readonly quantum: number | undefined; readonly quantumSource: QuantumSource };
   /** The allocator that ran (the bound service's own name) and its counters. */
   readonly allocator: { readonly name: string } & AllocatorStats;
   /** The host-backed input files the guest read, with their SHA-256, in the order it first read them. */
@@ -353,7 +358,9 @@ export class ZeroOS {
       virtualNs: this.kernel.clock.now(),
       memory: this.container.get(AddressSpace).stats(),
       budget: this.container.get(MemoryBudget).stats(),
-      scheduler: { name: scheduler.name, quantum: scheduler.quantum },
+      scheduler: this.kernel.bootInfo
+        ? { name: scheduler.name, quantum: this.kernel.quantum.quantum, quantumSource: this.kernel.quantum.source }
+        : { name: scheduler.name, quantum: scheduler.quantum, quantumSource: scheduler.quantum === undefined ? 'none' : 'option' },
       // A layout without an mmap region (a bare-metal zkVM's) never initialises the allocator.
       allocator: { name: allocator.name, ...(this.kernel.platform.layout.find('mmap') ? allocator.stats() : UNUSED_ALLOCATOR) },
       inputs: this.container.get(InputLedger).inputs(),

@@ -11,6 +11,7 @@ import type { TrapHandler } from './contracts/trap-handler.js';
 import { Deadlock, GuestFault, GuestHang, InstructionBudgetExhausted, KernelPanic, KernelStateError } from './errors.js';
 import { VirtualClock } from './clock.js';
 import { ThreadWaits } from './waits.js';
+import { effectiveQuantum, type QuantumSource } from './quantum.js';
 import type { KernelEvents, ProcessExitEvent, ProcessExitReason } from './events.js';
 import { ProcessLifecycle } from './lifecycle.js';
 import type { Process, Thread } from './process.js';
@@ -87,6 +88,8 @@ export class Kernel {
   private _boot: { context: BootContext; info: BootInfo } | undefined;
   private _current: Thread | undefined;
   private _quantumLeft = Infinity;
+  /** The quantum this run uses (the scheduler's, or a Go program's default): see effectiveQuantum. */
+  private _quantum: { quantum: number | undefined; source: QuantumSource } = { quantum: undefined, source: 'none' };
   /** An exit an integration asked for from inside the hart (an I/O window's hook): taken when the hart stops. */
   private _requestedExit: { code: number; reason: string } | undefined;
   /** The run ended at a halt the platform took as the end (a zkVM's `j .`). */
@@ -116,6 +119,15 @@ export class Kernel {
     return this.arch.hart.instret;
   }
 
+  /**
+   * Instructions a thread runs before it is preempted (undefined: only when it blocks,
+   * yields or exits), and where that came from: the scheduler's quantum (the option), or
+   * the default for a Go executable. Known once a program is loaded.
+   */
+  get quantum(): { readonly quantum: number | undefined; readonly source: QuantumSource } {
+    return this._quantum;
+  }
+
   /** Loads the program through the platform's bootstrap hook and creates the main thread. */
   load(image: ProgramImage): BootInfo {
     if (this._boot) throw new KernelStateError('a program is already loaded: create a new kernel per run');
@@ -137,7 +149,8 @@ export class Kernel {
     this.scheduler.add(main);
     this._current = main;
     main.runningSince = this.arch.hart.instret;
-    this._quantumLeft = this.scheduler.quantum ?? Infinity;
+    this._quantum = effectiveQuantum(this.scheduler.quantum, image.executable);
+    this._quantumLeft = this._quantum.quantum ?? Infinity;
     for (const contribution of this.bootContributions) contribution.onBoot(this.process, info);
     return info;
   }
@@ -164,7 +177,7 @@ export class Kernel {
     if (state === 'running') {
       const runnable = this.process.liveThreads().filter((t) => t.state === 'runnable').length;
       const hint =
-        runnable > 1 && this.scheduler.quantum === undefined
+        runnable > 1 && this._quantum.quantum === undefined
           ? `${runnable} threads are runnable but only blocking switches threads: a thread may be spin-waiting (try --quantum)`
           : undefined;
       throw new InstructionBudgetExhausted(budget, this.arch.hart.pc, this._current?.tid ?? 0, hint);
@@ -254,7 +267,7 @@ export class Kernel {
       this.waits.expire();
       next = this.scheduler.pickNext(from);
     }
-    this._quantumLeft = this.scheduler.quantum ?? Infinity;
+    this._quantumLeft = this._quantum.quantum ?? Infinity;
     const hart = this.arch.hart;
     if (next !== from) {
       from.cpuInstructions += hart.instret - (from.runningSince ?? hart.instret);
