@@ -175,6 +175,7 @@ export class JoltPlatform implements Platform {
       imageEnd: pageUp(jolt.stackStart),
       programHeaders: headersAt,
       loadedSegments: segments,
+      auxv: initial.auxv,
     };
   }
 

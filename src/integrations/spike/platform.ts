@@ -220,6 +220,7 @@ export class SpikePlatform implements Platform {
       imageEnd: this.#layout.get('heap')!.start,
       programHeaders: Number(initial.auxv.find(([key]) => key === AT.PHDR)?.[1] ?? 0n),
       loadedSegments: image.segments,
+      auxv: initial.auxv,
     };
   }
 

@@ -59,6 +59,11 @@ export interface BootInfo {
   /** Address of the program headers in guest memory (AT_PHDR), if mapped. */
   readonly programHeaders: number;
   readonly loadedSegments: readonly { readonly start: number; readonly end: number; readonly perms: number }[];
+  /**
+   * The auxiliary vector handed to the program (key, value pairs ending in AT_NULL), when
+   * the platform built a Linux initial stack: /proc/self/auxv shows it, as Linux keeps a copy.
+   */
+  readonly auxv?: readonly (readonly [key: number, value: bigint])[];
 }
 
 /** How a process ended, handed to the platform's exit hook. */

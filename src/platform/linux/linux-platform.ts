@@ -62,6 +62,7 @@ export class LinuxPlatform implements Platform {
       imageEnd: image.imageEnd,
       programHeaders: image.programHeaders,
       loadedSegments: image.segments,
+      auxv: initialStack.auxv,
     };
   }
 }

@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { VirtualClock } from '../../kernel/clock.js';
 import type { Platform } from '../../kernel/contracts/platform.js';
-import { defineSyscall, type SyscallDefinition, type SyscallProvider } from '../../kernel/contracts/syscall.js';
+import { defineSyscall, type SyscallContext, type SyscallDefinition, type SyscallProvider } from '../../kernel/contracts/syscall.js';
 import { PERM_RW } from '../../arch/memory/types.js';
 import { Errno } from '../../kernel/errno.js';
 import { int, ptr, size, uint } from '../../kernel/syscall/args.js';
@@ -89,7 +89,7 @@ const MEMBARRIER_CMD_QUERY = 0;
 /** The membarrier commands accepted: global, private expedited and their registrations. */
 const MEMBARRIER_SUPPORTED = 0b1_1111_1011;
 
-/** uname, ids, limits, sysinfo, riscv_hwprobe, getcpu, membarrier: who the process is and what it runs on. */
+/** uname, ids, limits (prlimit64, getrlimit, setrlimit), sysinfo, riscv_hwprobe, getcpu, membarrier: who the process is and what it runs on. */
 @injectable()
 export class IdentitySyscalls implements SyscallProvider {
   readonly subsystem = 'process';
@@ -120,6 +120,35 @@ export class IdentitySyscalls implements SyscallProvider {
       default:
         return [RLIM_INFINITY, RLIM_INFINITY];
     }
+  }
+
+  /**
+   * prlimit64's work for the calling process: reports the limit into `oldLimit` and sets
+   * it from `newLimit` (either may be 0). getrlimit and setrlimit pass their one pointer as
+   * `required`: there a null pointer is -EFAULT, as Linux copies to or from it regardless.
+   */
+  private exchangeLimit(
+    context: SyscallContext,
+    resource: number,
+    newLimit: number,
+    oldLimit: number,
+    required = false,
+  ): number {
+    if (resource < 0 || resource >= RLIMIT_NLIMITS) return -Errno.EINVAL;
+    if (required && newLimit === 0 && oldLimit === 0) return -Errno.EFAULT;
+    const [soft, hard] = this.limit(resource, context.process.files);
+    let next: [bigint, bigint] | undefined;
+    if (newLimit !== 0) {
+      next = [context.memory.readU64(newLimit), context.memory.readU64(newLimit + 8)];
+      if (next[0] > next[1]) return -Errno.EINVAL;
+      if (next[1] > hard) return -Errno.EPERM;
+    }
+    if (oldLimit !== 0) {
+      context.memory.writeU64(oldLimit, soft);
+      context.memory.writeU64(oldLimit + 8, hard);
+    }
+    if (next) this._limits.set(resource, next);
+    return 0;
   }
 
   syscalls(): readonly SyscallDefinition[] {
@@ -177,21 +206,25 @@ export class IdentitySyscalls implements SyscallProvider {
         note: 'RLIMIT_STACK, RLIMIT_NOFILE and RLIMIT_AS report the run\'s real limits; new limits are kept and reported, not enforced',
         handler: (context, pid, resource, newLimit, oldLimit) => {
           if (pid !== 0 && pid !== context.process.pid) return -Errno.ESRCH;
-          if (resource < 0 || resource >= RLIMIT_NLIMITS) return -Errno.EINVAL;
-          const [soft, hard] = this.limit(resource, context.process.files);
-          let next: [bigint, bigint] | undefined;
-          if (newLimit !== 0) {
-            next = [context.memory.readU64(newLimit), context.memory.readU64(newLimit + 8)];
-            if (next[0] > next[1]) return -Errno.EINVAL;
-            if (next[1] > hard) return -Errno.EPERM;
-          }
-          if (oldLimit !== 0) {
-            context.memory.writeU64(oldLimit, soft);
-            context.memory.writeU64(oldLimit + 8, hard);
-          }
-          if (next) this._limits.set(resource, next);
-          return 0;
+          return this.exchangeLimit(context, resource, newLimit, oldLimit);
         },
+      }),
+      // getrlimit/setrlimit: the calling process's limits, as prlimit64(0, ...) (Go's os package reads RLIMIT_NOFILE at start-up).
+      defineSyscall({
+        name: 'getrlimit',
+        nr: NR.getrlimit,
+        args: [int('resource'), ptr('rlim')],
+        support: 'partial',
+        note: 'as prlimit64(0, resource, NULL, rlim)',
+        handler: (context, resource, rlim) => this.exchangeLimit(context, resource, 0, rlim, true),
+      }),
+      defineSyscall({
+        name: 'setrlimit',
+        nr: NR.setrlimit,
+        args: [int('resource'), ptr('rlim')],
+        support: 'partial',
+        note: 'as prlimit64(0, resource, rlim, NULL): kept and reported, not enforced',
+        handler: (context, resource, rlim) => this.exchangeLimit(context, resource, rlim, 0, true),
       }),
       defineSyscall({
         name: 'sysinfo',

@@ -2,6 +2,7 @@ import { realpathSync, statSync } from 'node:fs';
 import { inject, injectable, multiInject } from 'inversify';
 import { VirtualClock } from '../../kernel/clock.js';
 import type { BootContribution } from '../../kernel/contracts/boot.js';
+import type { BootInfo } from '../../kernel/contracts/platform.js';
 import type { Device, FileStatus, OpenFile } from '../../kernel/contracts/device.js';
 import type { SyscallContext } from '../../kernel/contracts/syscall.js';
 import { Errno } from '../../kernel/errno.js';
@@ -117,6 +118,8 @@ export class Vfs implements BootContribution {
   private readonly _bootTime: bigint;
   private _nextDev = 1;
   private _executable: { path: string; inode: Inode } | undefined;
+  /** The auxiliary vector the platform gave the program (/proc/self/auxv); empty before boot. */
+  private _auxv: BootInfo['auxv'] = [];
   private _out:
     | { fs: MemoryFileSystem; directory: HostOutputDirectory; guest: string; done?: { summary: OutputSummary } | { error: HostFileError } }
     | undefined;
@@ -156,7 +159,8 @@ export class Vfs implements BootContribution {
   // --- setup -------------------------------------------------------------------------
 
   /** Boot: the executable appears at its path (relative paths resolve from the cwd), and /proc/self/exe leads to it. */
-  onBoot(): void {
+  onBoot(_process?: Process, info?: BootInfo): void {
+    this._auxv = info?.auxv ?? [];
     const context = this.lifecycle.bootContext;
     if (!context) return;
     const given = fromHostString(context.executablePath);
@@ -266,6 +270,7 @@ export class Vfs implements BootContribution {
       cwd: () => ({ path: this.getcwd() ?? '/', dir: this.cwd }),
       root: () => this.tree.root,
       maps: () => formatMaps(mapsOf(this.arch.memory)) + '\n',
+      auxv: () => this._auxv ?? [],
     });
     this.tree.mount(proc.root, this.addDirectory(this._rootFs.root, 'proc', 0o555));
     const sys = new SyntheticFileSystem(this.nextDev(), 'sysfs', this._bootTime);

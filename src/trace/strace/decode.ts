@@ -891,6 +891,8 @@ const SIGNATURES: Record<string, Signature> = {
     arg((raw, call) => struct(raw, call, 16, rlimit)),
     outArg((raw, call) => struct(raw, call, 16, rlimit)),
   ]),
+  getrlimit: S([xvalArg(RLIMITS, 'RLIMIT'), outArg((raw, call) => struct(raw, call, 16, rlimit))]),
+  setrlimit: S([xvalArg(RLIMITS, 'RLIMIT'), arg((raw, call) => struct(raw, call, 16, rlimit))]),
   membarrier: S([xvalArg(MEMBARRIER_CMDS, 'MEMBARRIER_CMD'), UINT]),
   riscv_hwprobe: S([
     outArg((raw, call) =>
