@@ -35,6 +35,7 @@
 #   SKIP_APT=1     never call apt-get (fail if a package is missing)
 #   RUN=0          build only; leave guests/expected/ untouched
 #   RUST=0         skip the Rust guests (their bin/ and expected/ files are left alone)
+#   GLIBC=0        skip the glibc RV64GC guests src/gc_* (guests/build-glibc.sh)
 #   ONLY="a b"     build only these guests (C or Rust names); the others are left alone
 #   SYMBOLS="a b"  guests also installed unstripped, symbol table kept, into bin/symbols/
 #                  for profiles and instruction traces (default: cpubench rust_collections rust_bignum
@@ -83,7 +84,8 @@ shopt -s nullglob
 cfiles=("$SRC"/*.c)
 # the F/D conformance guests are freestanding rv64gc/lp64d programs (step 4b), not musl ones
 fdfiles=("$SRC"/conf_fd_*.c)
-mapfile -t cfiles < <(for f in ${cfiles[@]+"${cfiles[@]}"}; do [[ $(basename "$f") == conf_fd_* ]] || echo "$f"; done)
+# (the glibc guests src/gc_* are built by guests/build-glibc.sh, step 9)
+mapfile -t cfiles < <(for f in ${cfiles[@]+"${cfiles[@]}"}; do [[ $(basename "$f") == conf_fd_* || $(basename "$f") == gc_* ]] || echo "$f"; done)
 rsfiles=("$SRC"/*.rs)
 [ "$RUST" = 1 ] || rsfiles=()
 if [ -n "$ONLY" ]; then # keep the sources named in $ONLY
@@ -383,5 +385,6 @@ rm -f "$CACHE"/*.elf
 # 7. the zkVM guests (Jolt, Spike: guests/zkvm/build.sh), with the same RUN/RUST; ZKVM=0 skips them
 [ "${ZKVM:-1}" = 1 ] && { RUN=$RUN RUST=$RUST GUESTS_CACHE=$CACHE bash "$GUESTS/zkvm/build.sh" || fail=1; }
 [ "${EXAMPLES:-1}" = 1 ] && { bash "$GUESTS/../docs/examples/build.sh" || fail=1; }   # 8. the guide's toyvm guests; EXAMPLES=0 skips them
+[ "${GLIBC:-1}" = 1 ] && { RUN=$RUN ONLY="$ONLY" GUESTS_CACHE=$CACHE bash "$GUESTS/build-glibc.sh" || fail=1; }   # 9. the glibc RV64GC guests; GLIBC=0 skips them
 [ $fail = 0 ] && log "done" || log "done, with failures"
 exit $fail
