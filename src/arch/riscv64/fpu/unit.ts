@@ -66,8 +66,8 @@ export class FpUnit {
   hi = 0;
   readonly soft = new SoftFloat();
   /** The f registers as doubles and as singles (low words): the host fast path's views. */
-  private readonly fd: Float64Array;
-  private readonly fs: Float32Array;
+  private fd: Float64Array;
+  private fs: Float32Array;
 
   constructor(
     private readonly state: HartState,
@@ -75,8 +75,18 @@ export class FpUnit {
     private readonly hasD: boolean,
     private readonly illegal: IllegalFn,
   ) {
-    this.fd = new Float64Array(state.f.buffer);
-    this.fs = new Float32Array(state.f.buffer);
+    this.fd = new Float64Array(state.f.buffer, state.f.byteOffset, 32);
+    this.fs = new Float32Array(state.f.buffer, state.f.byteOffset, 64);
+  }
+
+  /**
+   * The f registers moved (`state.f` is a new view: the wasm tier keeps them in its linear
+   * memory, where regions move FP bits without a call): the host fast path's views follow.
+   */
+  attach(): void {
+    const f = this.state.f;
+    this.fd = new Float64Array(f.buffer, f.byteOffset, 32);
+    this.fs = new Float32Array(f.buffer, f.byteOffset, 64);
   }
 
   // ------------------------------------------------------------------ registers

@@ -2,10 +2,16 @@
  * F and D: single- and double-precision floating point, and the compressed FP loads and
  * stores (c.fld, c.fsd, c.fldsp, c.fsdsp, through `expandCompressedFp`, which C uses).
  *
- * Every instruction is interpret-only and calls the hart's FP unit (`M.f`, fpu/unit.ts),
- * so every tier runs the same software arithmetic: bits, NaNs and flags are the same on
- * every host. The rounding-mode field is checked at run time (5 and 6 are reserved, 7 uses
- * frm, an invalid frm is an illegal instruction).
+ * Every instruction calls the hart's FP unit (`M.f`, fpu/unit.ts), so every tier runs the
+ * same arithmetic (software, or the unit's host fast paths where they give the same bits
+ * and flags): bits, NaNs and flags are the same on every host and tier. They are not
+ * interpret-only: the js tier compiles these templates into its blocks (passing the unit),
+ * and the wasm tier calls the unit from its regions (moves, sign injection, loads and
+ * stores it does in wasm, being pure bit moves). The rounding-mode field is checked at run
+ * time (5 and 6 are reserved, 7 uses frm, an invalid frm is an illegal instruction), and
+ * so is every reserved encoding: the unit throws the illegal instruction with the pc.
+ * Loads and stores take the memory port's TLB fast path and its checked slow path, as
+ * the integer ones do.
  *
  * Op ids are 7 bits and shared with the base ISA and a platform's own instructions (Jolt
  * adds 16), so the OP-FP major opcode is three registered instructions by where the result
@@ -17,9 +23,6 @@
  * registered one by one. `fpMnemonic` names the exact instruction of a word.
  */
 import type { Extension, InstructionDef } from './types.js';
-
-/** StopReason.Stop (types.ts imports the ISA, so the value is spelled here). */
-const STOP = 5;
 
 const OP_FP = 0x53;
 /** funct5 bit 4 (bit 31) | fmt bit 26 (S/D only; H and Q stay illegal) | opcode. */
@@ -36,7 +39,6 @@ const fp = (mnemonic: string, mask: number, match: number, semantics: string, wr
   match: (match | OP_FP) >>> 0,
   mask: mask >>> 0,
   format: 'R',
-  interpretOnly: true,
   ...(writesRd ? { writesRd: true } : {}),
   semantics,
 });
@@ -46,7 +48,6 @@ const fma = (mnemonic: string, opcode: number): InstructionDef => ({
   match: opcode,
   mask: 0x0400007f,
   format: 'R',
-  interpretOnly: true,
   semantics: 'M.f.fma($raw, $pc);',
 });
 
@@ -56,21 +57,19 @@ const load = (mnemonic: string, f3: number, size: 4 | 8): InstructionDef => ({
   match: 0x07 | (f3 << 12),
   mask: 0x707f,
   format: 'I',
-  interpretOnly: true,
   semantics: size === 4 ? `$ea $ld4 M.f.setS(${RD}, v);` : `$ea $ld8 M.f.setWords(${RD}, v, w);`,
 });
 
-/** A store from an f register (the port's checked path; a window hook may ask to stop). */
+/**
+ * A store from an f register: the bits in (t, u), then `$sv4`/`$sv8` (the TLB fast path, or
+ * the port's checked path, where a window hook may ask to stop after the store).
+ */
 const store = (mnemonic: string, f3: number, size: 4 | 8): InstructionDef => ({
   mnemonic,
   match: 0x27 | (f3 << 12),
   mask: 0x707f,
   format: 'S',
-  interpretOnly: true,
-  semantics:
-    `$ea o = ${RS2}; ` +
-    (size === 4 ? 'P.st(a, ah, 4, M.f.word(o), 0, $pc);' : 'P.st(a, ah, 8, M.f.low(o), M.f.high(o), $pc);') +
-    ` if (P.stopRequested) $stopAfter(${STOP})`,
+  semantics: `$ea o = ${RS2}; ` + (size === 4 ? 't = M.f.word(o); $sv4' : 't = M.f.low(o); u = M.f.high(o); $sv8'),
 });
 
 export const RV64F: Extension = {

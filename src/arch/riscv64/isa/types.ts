@@ -36,13 +36,17 @@
  * - `$ld1` `$ld2` `$ld4`: load at (a, ah) into `v` (zero-extended bytes/halves, the raw
  *   int32 word); `$ld8`: into `v` and `w`.
  * - `$st1` `$st2` `$st4` `$st8`: store rs2 at (a, ah).
+ * - `$sv4` `$sv8`: store the scratch words `t` (low) and `u` (high) at (a, ah): a value
+ *   that is no x register (the FP stores).
  *
  * Scratch locals: `t u v w a ah i o npc ol oh bl bh nl nh`. Services: `P` (the memory
  * port: `ld`, `st`, `amoLoad` (their last argument is `$pc`), `vhi`, `reserve`,
  * `claimReservation`, `misaligned`, `stopRequested`), `M` (machine
  * services, machine-services.ts: `csr`, `ecall`, `ebreak`, `mret`, `illegal`,
  * `misaligned`, `flushCode`, `hook`; only in `interpretOnly` instructions; their errors are
- * thrown, an exception taken in machine mode included), and the int64 helpers (`T`, `mul64`, `mulh64`,
+ * thrown, an exception taken in machine mode included; `M.f`, the FP unit, in any
+ * instruction: a compiled block passes it in, and records the pc before each call, since
+ * the unit throws for reserved encodings and rounding modes), and the int64 helpers (`T`, `mul64`, `mulh64`,
  * `mulhsu64`, `mulhu64`, `div64`, `divu64`, `rem64`, `remu64`, `divw`, `divuw`, `remw`,
  * `remuw`).
  */

@@ -17,6 +17,14 @@
  * function while the budget allows a whole further pass; one whose last instruction jumps
  * to itself ends the run (Halt), and a store whose window hook asked to stop ends it right
  * after the store (Stop).
+ *
+ * F/D instructions are compiled too: their templates call the FP unit (`M.f`), which the
+ * dispatcher passes in; integer results go through the block's register locals like any
+ * other. The unit throws for a reserved encoding or rounding mode (frm is read when the
+ * instruction runs), so a block records such an instruction's pc in `port.accessPc`
+ * before the call, as the port's slow paths do: the fault is as precise as a load's, and
+ * an exception taken in machine mode continues at the handler with the instructions
+ * before it retired, as in the interpreter.
  */
 import { MemoryFault } from '../../memory/types.js';
 import { Block, type CodePage, INTERPRET_ONE, SLOTS } from '../code-cache.js';
@@ -98,8 +106,11 @@ function spelling(insn: Insn, k: number): Spelling {
   };
 }
 
+/** A template that calls machine services (the FP unit), which may throw with this pc. */
+const CALLS_MACHINE = /\bM\./;
+
 /**
- * The JS source of a block function `(S, P, R, left, O) => npc`. The next pc is the return
+ * The JS source of a block function `(S, P, R, left, O, M) => npc`. The next pc is the return
  * value rather than a field of S: one heap store and load fewer per block run.
  *
  * A block that stops the run on its way out (a pc stall: Halt; a hook's stop request
@@ -120,6 +131,8 @@ export function generate(insns: readonly Insn[], start: number, variant: number)
     if (uses.rs1 && insn.rs1 !== 0) used.add(insn.rs1);
     if (uses.rs2 && insn.rs2 !== 0) used.add(insn.rs2);
     if (uses.memory) memory = true;
+    // The unit may throw (illegal instruction): the dispatcher then finds it by its pc.
+    if (CALLS_MACHINE.test(template)) body.push(`P.accessPc = ${insn.pc};`);
     // A branch's condition is tested in the exit below.
     if (insn.def.condition === undefined) body.push(expand(template, spelling(insn, k)));
     if (insn.def.writesRd === true && insn.rd !== 0) {
@@ -185,7 +198,7 @@ export function generate(insns: readonly Insn[], start: number, variant: number)
   // On a throw, the dispatcher finds the instruction by `P.accessPc` and reports the
   // partial pass to a block observer.
   return `'use strict';
-return function block_${start.toString(16)}(S, P, R, left, O) {
+return function block_${start.toString(16)}(S, P, R, left, O, M) {
   ${prologue.join('\n  ')}
   try {
   ${loopBody}
@@ -279,7 +292,8 @@ export interface BlockStore {
   onBlocksDropped(listener: () => void): void;
 }
 
-type RunBlock = (S: unknown, P: unknown, R: Int32Array, left: number, O: unknown) => number;
+/** A compiled block as the dispatchers call it: (state, port, registers, budget, observer, machine services). */
+export type RunBlock = (S: unknown, P: unknown, R: Int32Array, left: number, O: unknown, M: unknown) => number;
 
 /** The compiled tier: runs compiled blocks, and the interpreter for the rest. */
 export class JsTier implements ExecutionTier {
@@ -337,15 +351,21 @@ export class JsTier implements ExecutionTier {
       }
       if (block !== undefined && block.n !== 0 && block.n <= left) {
         try {
-          pc = (block.fn as unknown as RunBlock)(state, port, x, left, observer);
+          pc = (block.fn as unknown as RunBlock)(state, port, x, left, observer, machine);
         } catch (e) {
-          // Only the port's slow paths (and the hooks they call) throw in a block; the
-          // port knows the pc of the instruction that was accessing.
+          // Only the port's slow paths (and the hooks they call) and the FP unit throw in a
+          // block; the port knows the pc of the instruction that was accessing or calling.
           const k = indexOf(block, port.accessPc);
           const at = block.start + block.offsets[k]!;
           if ((variant & 2) !== 0 && k > 0) observer!.block!(block.start, k);
           state.pc = at;
           state.left -= k;
+          if (e === machine.taken) {
+            // An exception taken in machine mode: on at the handler, the instruction not retired.
+            pc = machine.taken.pc;
+            left = state.left;
+            continue;
+          }
           throw e instanceof MemoryFault && e.pc === undefined ? e.withPc(at) : e;
         }
         left = state.left;

@@ -90,7 +90,7 @@ function parse(template: string): ParsedTemplate {
       parts,
       rs1: terms.some((t) => t === 'rs1' || t === 'rs1h' || t === 'ea'),
       rs2: terms.some((t) => t === 'rs2' || t === 'rs2h' || /^st\d$/.test(t)),
-      memory: terms.some((t) => /^(ld|st)\d$/.test(t)),
+      memory: terms.some((t) => /^(ld|st|sv)\d$/.test(t)),
     };
     parsed.set(template, p);
   }
@@ -115,6 +115,9 @@ export function expand(template: string, s: Spelling): string {
     else if (name.length === 3 && (name.startsWith('ld') || name.startsWith('st'))) {
       const size = Number(name[2]);
       code = name.startsWith('ld') ? loadCode(size, s.k) : storeCode(size, s.term('rs2'), s.term('rs2h'), s.k, s.stopAfter(String(StopReason.Stop)));
+    } else if (name === 'sv4' || name === 'sv8') {
+      // A store of the scratch words (t, u): a value that is not an x register (FP stores).
+      code = storeCode(Number(name[2]), 't', 'u', s.k, s.stopAfter(String(StopReason.Stop)));
     } else code = s.term(name);
     out += code + parts[j + 1]!;
   }

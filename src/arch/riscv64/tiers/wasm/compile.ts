@@ -3,10 +3,10 @@
  *
  * A region is the set of basic blocks reachable from a hot block start by direct branches
  * and fall-through within the same page, as long as every instruction is one this tier
- * knows (RV64I and M without system instructions: the exact definitions of isa/rv64i.ts
- * and isa/m.ts, so a platform's replacement or refusal is never compiled here). Anything
- * else (an indirect jump, a target off the page, an instruction it does not know) leaves
- * the function with the next pc for the dispatcher.
+ * knows (RV64I and M without system instructions, and F and D: the exact definitions of
+ * isa/rv64i.ts, isa/m.ts and isa/fd.ts, so a platform's replacement or refusal is never
+ * compiled here). Anything else (an indirect jump, a target off the page, an instruction
+ * it does not know) leaves the function with the next pc for the dispatcher.
  *
  * The function is a loop over a `br_table` on the block index ("loop-switch"): a branch
  * between blocks of the region is a `br` to the loop, with no return to JavaScript.
@@ -20,11 +20,23 @@
  *
  * Budget: each block checks on entry that the budget covers it whole and subtracts its
  * length; if not, the function returns that block's pc and the dispatcher interprets.
+ *
+ * F and D: the f registers are raw i64 bits in linear memory too (FREGS_OFFSET:
+ * `HartState.f` and the FP unit's views are views of them). What is a pure bit move is
+ * done here: the FP loads and stores (the same TLB test and slow paths as the integer
+ * ones; flw NaN-boxes), fsgnj/fsgnjn/fsgnjx (a badly boxed single reads as the canonical
+ * NaN) and fmv between x and f registers. Everything that rounds, compares, converts or
+ * sets flags calls the FP unit (fpu/unit.ts: the interpreter's own code, so bits and
+ * fflags are the same) through the imports fop, ffma, ftox and ffromx, which get the
+ * instruction's bits, pc and the budget before it. The unit throws for a reserved encoding
+ * or rounding mode (frm read when the instruction runs): the import then records the
+ * fault as a slow-path access does and the region leaves by its exit.
  */
 import { type CodePage, SLOTS } from '../../code-cache.js';
 import { RV64I } from '../../isa/rv64i.js';
 import { RV64M } from '../../isa/m.js';
 import { INFO_COMPRESSED, type IsaRegistry } from '../../isa/registry.js';
+import { RV64D, RV64F } from '../../isa/fd.js';
 import type { InstructionDef } from '../../isa/types.js';
 import { StopReason } from '../../types.js';
 import type { CodeLookup } from '../types.js';
@@ -40,8 +52,10 @@ export const REGS_OFFSET = 0;
 export const LEFT_OFFSET = 512;
 /** A stop the function took on its way out (StopReason; 0: none). */
 export const STOP_OFFSET = 516;
-/** The value of an 8-byte load (two i32 words). */
+/** The value of an 8-byte load (two i32 words), and of an FP instruction's x result. */
 export const VALUE_OFFSET = 520;
+/** The f registers: f0..f31 as i64 raw bits (a single NaN-boxed), `HartState.f`'s words. */
+export const FREGS_OFFSET = 768;
 /**
  * The memory port's linear TLBs (see MemoryPort.rlin): read and write tags (f64 page
  * numbers, NaN: empty) and the linear offsets of the frames they name (i32).
@@ -71,17 +85,27 @@ const PAGE_BYTES = SLOTS * 2;
 
 /**
  * The imports, in function-index order: loads (lo, hi, pc, left) and stores (…, value, pc,
- * left), then mulhu. All are the hub's exports (wasm functions: a region's calls to them
- * need no JS wrapper, which V8 would otherwise compile for every module).
+ * left), the FP unit's operations (raw, pc, left; ffromx: raw, lo, hi, pc, left; each
+ * returns 0, or nonzero when it threw: then the STOP word is FAULT_STOP), then mulhu. All
+ * are the hub's exports (wasm functions: a region's calls to them need no JS wrapper,
+ * which V8 would otherwise compile for every module).
  */
-export const IMPORTS = ['ld1', 'ld2', 'ld4', 'ld8', 'st1', 'st2', 'st4', 'st8'] as const;
+export const IMPORTS = ['ld1', 'ld2', 'ld4', 'ld8', 'st1', 'st2', 'st4', 'st8', 'fop', 'ffma', 'ftox', 'ffromx'] as const;
 const LOAD_TYPE: FuncType = { params: [I32, I32, I32, I32], results: [I32] };
 const LOAD8_TYPE: FuncType = { params: [I32, I32, I32, I32], results: [] };
 const STORE_TYPE: FuncType = { params: [I32, I32, I32, I32, I32], results: [I32] };
 const STORE8_TYPE: FuncType = { params: [I32, I32, I32, I32, I32, I32], results: [I32] };
-export const IMPORT_TYPES = [LOAD_TYPE, LOAD_TYPE, LOAD_TYPE, LOAD8_TYPE, STORE_TYPE, STORE_TYPE, STORE_TYPE, STORE8_TYPE];
+const FP_TYPE: FuncType = { params: [I32, I32, I32], results: [I32] };
+export const IMPORT_TYPES = [
+  LOAD_TYPE, LOAD_TYPE, LOAD_TYPE, LOAD8_TYPE, STORE_TYPE, STORE_TYPE, STORE_TYPE, STORE8_TYPE,
+  FP_TYPE, FP_TYPE, FP_TYPE, STORE_TYPE,
+];
 const F_LD = [-1, 0, 1, -1, 2, -1, -1, -1, 3];
 const F_ST = [-1, 4, 5, -1, 6, -1, -1, -1, 7];
+const F_FOP = 8;
+const F_FFMA = 9;
+const F_FTOX = 10;
+const F_FFROMX = 11;
 const F_MULHU = IMPORTS.length;
 export const MULHU_TYPE: FuncType = { params: [I64, I64], results: [I64] };
 
@@ -104,10 +128,17 @@ const READS_RS2 = new Set([
 ]);
 /** Instructions that do not read rs1. */
 const NO_RS1 = new Set(['lui', 'auipc', 'jal', 'fence']);
+/** The F/D instructions (isa/fd.ts mnemonics), and those among them whose rs1 is an x register. */
+const FP_MNEMONICS = new Set<string>([...RV64F.instructions, ...RV64D.instructions].map((def) => def.mnemonic));
+const FP_X_RS1 = new Set(['flw', 'fld', 'fsw', 'fsd', 'fp.from.x']);
 
 interface Insn {
   readonly def: InstructionDef;
   readonly mnemonic: string;
+  /** The bits as fetched (16 or 32). */
+  readonly raw: number;
+  /** An F/D instruction done here as a bit move (fsgnj*, fmv), not by the FP unit. */
+  readonly native: boolean;
   readonly rd: number;
   readonly rs1: number;
   readonly rs2: number;
@@ -123,10 +154,23 @@ interface RegionBlock {
 
 /** The instruction definitions this tier compiles, by identity. */
 const KNOWN = new Map<InstructionDef, string>();
-for (const ext of [RV64I, RV64M]) for (const def of ext.instructions) if (def.interpretOnly !== true) KNOWN.set(def, def.mnemonic);
+for (const ext of [RV64I, RV64M, RV64F, RV64D]) for (const def of ext.instructions) if (def.interpretOnly !== true) KNOWN.set(def, def.mnemonic);
+
+/**
+ * Whether the OP-FP word `raw` is a legal fsgnj/fsgnjn/fsgnjx or fmv (x to f, f to x): the
+ * bit moves a region does itself (the rest of OP-FP, and these when illegal, go to the unit).
+ */
+export function fpBitMove(raw: number, hasD: boolean): boolean {
+  const f5 = raw >>> 27;
+  const f3 = (raw >>> 12) & 7;
+  const fmt = (raw >>> 25) & 3;
+  if (fmt > 1 || (fmt === 1 && !hasD) || (raw & 0x7f) !== 0x53) return false;
+  if (f5 === 0x04) return f3 < 3;
+  return (f5 === 0x1c || f5 === 0x1e) && f3 === 0 && ((raw >>> 20) & 31) === 0;
+}
 
 /** The instruction at `slot`, or undefined where the region must stop. */
-function insnAt(isa: IsaRegistry, code: CodeLookup, cp: CodePage, slot: number): Insn | undefined {
+function insnAt(isa: IsaRegistry, code: CodeLookup, cp: CodePage, slot: number, hasD: boolean): Insn | undefined {
   let info: number;
   try {
     info = code.peek(cp, slot);
@@ -140,9 +184,12 @@ function insnAt(isa: IsaRegistry, code: CodeLookup, cp: CodePage, slot: number):
   const mnemonic = KNOWN.get(r.def);
   if (mnemonic === undefined) return undefined;
   const rd = ((info >> 8) & 0xff) >> 1;
+  const raw = cp.raw[slot]! >>> 0;
   return {
     def: r.def,
     mnemonic,
+    raw,
+    native: FP_MNEMONICS.has(mnemonic) && fpBitMove(raw, hasD),
     rd: rd === 32 ? 0 : rd,
     rs1: ((info >> 16) & 0xff) >> 1,
     rs2: (info >>> 24) >> 1,
@@ -157,6 +204,7 @@ export function discoverRegion(isa: IsaRegistry, code: CodeLookup, cp: CodePage,
   const blocks: RegionBlock[] = [];
   const seen = new Set<number>();
   const queue = [entrySlot];
+  const hasD = isa.extensions.some((e) => e.letter === 'd');
   let total = 0;
   while (queue.length > 0 && blocks.length < MAX_BLOCKS && total < MAX_INSNS) {
     const first = queue.shift()!;
@@ -165,7 +213,7 @@ export function discoverRegion(isa: IsaRegistry, code: CodeLookup, cp: CodePage,
     const insns: Insn[] = [];
     let slot = first;
     while (insns.length < MAX_BLOCK && slot < SLOTS) {
-      const insn = insnAt(isa, code, cp, slot);
+      const insn = insnAt(isa, code, cp, slot, hasD);
       if (insn === undefined) break;
       insns.push(insn);
       slot += insn.len >> 1;
@@ -236,6 +284,12 @@ class Emitter {
     };
     for (const b of blocks) {
       for (const insn of b.insns) {
+        if (FP_MNEMONICS.has(insn.mnemonic)) {
+          // Only these name x registers; the other fields are f registers.
+          if (FP_X_RS1.has(insn.mnemonic)) name(insn.rs1);
+          if (insn.mnemonic === 'fp.to.x') name(insn.rd);
+          continue;
+        }
         if (!NO_RS1.has(insn.mnemonic)) name(insn.rs1);
         if (READS_RS2.has(insn.mnemonic)) name(insn.rs2);
         name(insn.rd);
@@ -408,7 +462,8 @@ class Emitter {
     c.get(L_A).op(Op.i32WrapI64).i32(4095).op(Op.i32And, Op.i32Add);
   }
 
-  private load(insn: Insn, k: number, size: number, signed: boolean): void {
+  /** A load of `size` bytes into rd, or into what `sink` does with the i64 on the stack. */
+  private load(insn: Insn, k: number, size: number, signed: boolean, sink: () => void = () => this.write(insn.rd)): void {
     const c = this.c;
     this.address(insn);
     this.tlbHit(size, RLIN_OFFSET);
@@ -440,26 +495,27 @@ class Emitter {
       }
     });
     c.op(Op.end);
-    this.write(insn.rd);
+    sink();
   }
 
-  private store(insn: Insn, k: number, size: number): void {
+  /** A store of `size` bytes of rs2, or of the i64 that `value` pushes. */
+  private store(insn: Insn, k: number, size: number, value: () => void = () => this.read(insn.rs2)): void {
     const c = this.c;
     this.address(insn);
     this.tlbHit(size, WLIN_OFFSET);
     c.if();
     this.linear(WOFF_OFFSET);
-    this.read(insn.rs2);
+    value();
     const ops: Record<number, [number, number]> = { 1: [Op.i64Store8, 0], 2: [Op.i64Store16, 1], 4: [Op.i64Store32, 2], 8: [Op.i64Store, 3] };
     const [op, align] = ops[size]!;
     c.mem(op, align, 0);
     c.op(Op.else);
     this.nested(() => {
       this.addressWords();
-      this.read(insn.rs2);
+      value();
       c.op(Op.i32WrapI64);
       if (size === 8) {
-        this.read(insn.rs2);
+        value();
         c.i64(32).op(Op.i64ShrU, Op.i32WrapI64);
       }
       c.i32(insn.pc);
@@ -577,9 +633,138 @@ class Emitter {
     this.write(insn.rd);
   }
 
+  // ---------------------------------------------------------------- F and D
+
+  /** The linear-memory offset of f register `r` (its low word; the high word is 4 on). */
+  private freg(r: number): number {
+    return this.base + FREGS_OFFSET + 8 * r;
+  }
+
+  /** Pushes f register `r` (i64 bits). */
+  private readF(r: number): void {
+    this.c.i32(0).mem(Op.i64Load, 3, this.freg(r));
+  }
+
+  /** Pops an i64 into f register `r` (through L_T: the store wants the address first). */
+  private writeF(r: number): void {
+    this.c.set(L_T).i32(0).get(L_T).mem(Op.i64Store, 3, this.freg(r));
+  }
+
+  /** Pushes f register `r` as a single (i32): its low word if NaN-boxed, else the canonical NaN. */
+  private unboxed(r: number): void {
+    const c = this.c;
+    c.i32(0).mem(Op.i32Load, 2, this.freg(r)).i32(0x7fc00000);
+    c.i32(0).mem(Op.i32Load, 2, this.freg(r) + 4).i32(-1).op(Op.i32Eq, Op.select);
+  }
+
+  /** fsgnj/fsgnjn/fsgnjx: rs1's magnitude with the sign from rs2, its inverse, or their xor. */
+  private signInjection(insn: Insn): void {
+    const c = this.c;
+    const raw = insn.raw;
+    const rd = (raw >>> 7) & 31;
+    const rs1 = (raw >>> 15) & 31;
+    const rs2 = (raw >>> 20) & 31;
+    const f3 = (raw >>> 12) & 7;
+    if ((raw & 0x02000000) !== 0) {
+      this.readF(rs1);
+      c.i64(0x7fffffffffffffffn).op(Op.i64And);
+      this.readF(rs2);
+      if (f3 === 1) c.i64(-1).op(Op.i64Xor);
+      else if (f3 === 2) {
+        this.readF(rs1);
+        c.op(Op.i64Xor);
+      }
+      c.i64(-0x8000000000000000n).op(Op.i64And, Op.i64Or);
+      this.writeF(rd);
+      return;
+    }
+    c.i32(0);
+    this.unboxed(rs1);
+    c.i32(0x7fffffff).op(Op.i32And);
+    this.unboxed(rs2);
+    if (f3 === 1) c.i32(-1).op(Op.i32Xor);
+    else if (f3 === 2) {
+      this.unboxed(rs1);
+      c.op(Op.i32Xor);
+    }
+    c.i32(0x80000000 | 0).op(Op.i32And, Op.i32Or);
+    c.mem(Op.i32Store, 2, this.freg(rd));
+    c.i32(0).i32(-1).mem(Op.i32Store, 2, this.freg(rd) + 4);
+  }
+
+  /** fmv.x.w (the low word, sign-extended) / fmv.x.d into x rd. */
+  private moveToX(insn: Insn): void {
+    const rs1 = (insn.raw >>> 15) & 31;
+    this.c.i32(0).mem((insn.raw & 0x02000000) !== 0 ? Op.i64Load : Op.i64Load32S, (insn.raw & 0x02000000) !== 0 ? 3 : 2, this.freg(rs1));
+    this.write(insn.rd);
+  }
+
+  /** fmv.w.x (NaN-boxed) / fmv.d.x from x rs1. */
+  private moveFromX(insn: Insn): void {
+    const c = this.c;
+    const rd = (insn.raw >>> 7) & 31;
+    if ((insn.raw & 0x02000000) !== 0) {
+      this.read(insn.rs1);
+      this.writeF(rd);
+      return;
+    }
+    c.i32(0);
+    this.read(insn.rs1);
+    c.op(Op.i32WrapI64).mem(Op.i32Store, 2, this.freg(rd));
+    c.i32(0).i32(-1).mem(Op.i32Store, 2, this.freg(rd) + 4);
+  }
+
+  /**
+   * A call of the FP unit (import `fn`: fop, ffma, ftox) with the bits, pc and budget
+   * before the instruction; a throw inside (an illegal instruction) leaves by the exit.
+   */
+  private unitCall(insn: Insn, k: number, fn: number, operands: () => void = () => {}): void {
+    const c = this.c;
+    c.i32(insn.raw | 0);
+    operands();
+    c.i32(insn.pc);
+    this.leftAt(k);
+    c.call(fn).brIf(this.exitDepth());
+  }
+
+  private fp(insn: Insn, k: number): void {
+    switch (insn.mnemonic) {
+      case 'flw':
+        // Zero-extended, then NaN-boxed.
+        return this.load(insn, k, 4, false, () => {
+          this.c.i64(-0x100000000n).op(Op.i64Or);
+          this.writeF(insn.rd);
+        });
+      case 'fld':
+        return this.load(insn, k, 8, false, () => this.writeF(insn.rd));
+      case 'fsw':
+      case 'fsd':
+        return this.store(insn, k, insn.mnemonic === 'fsw' ? 4 : 8, () => this.readF(insn.rs2));
+      case 'fp.arith':
+        return insn.native ? this.signInjection(insn) : this.unitCall(insn, k, F_FOP);
+      case 'fp.to.x':
+        if (insn.native) return this.moveToX(insn);
+        this.unitCall(insn, k, F_FTOX);
+        this.c.i32(0).mem(Op.i64Load, 3, this.base + VALUE_OFFSET);
+        return this.write(insn.rd);
+      case 'fp.from.x':
+        if (insn.native) return this.moveFromX(insn);
+        return this.unitCall(insn, k, F_FFROMX, () => {
+          this.read(insn.rs1);
+          this.c.op(Op.i32WrapI64);
+          this.read(insn.rs1);
+          this.c.i64(32).op(Op.i64ShrU, Op.i32WrapI64);
+        });
+      default:
+        // fmadd, fmsub, fnmsub, fnmadd
+        return this.unitCall(insn, k, F_FFMA);
+    }
+  }
+
   private insn(insn: Insn, k: number, last: boolean): void {
     const c = this.c;
     const { rd, imm, pc, len } = insn;
+    if (FP_MNEMONICS.has(insn.mnemonic)) return this.fp(insn, k);
     switch (insn.mnemonic) {
       case 'lb': return this.load(insn, k, 1, true);
       case 'lh': return this.load(insn, k, 2, true);

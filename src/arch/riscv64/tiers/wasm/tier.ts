@@ -15,14 +15,21 @@
  * JS (the port's TLB fast path, then its slow path with permissions, windows and faults).
  * The tier's own linear memory is a 128 KiB area per hart (registers, the call protocol's
  * scratch words, the TLB and the hub's cache), a fixed cost that no guest footprint changes.
+ *
+ * F and D: the f registers move into the tier area too (HartState.f and the FP unit's views
+ * follow), so regions do FP loads, stores and bit moves themselves; the rest calls the
+ * FP unit through the imports below, which catch what it throws (an illegal instruction)
+ * as the memory slow paths do. An exception taken in machine mode continues at its
+ * handler, as in the interpreter.
  */
 import { MemoryFault } from '../../../memory/types.js';
 import { Block, type CodePage, INTERPRET_ONE, SLOTS } from '../../code-cache.js';
 import type { IsaRegistry } from '../../isa/registry.js';
 import type { MemoryPort } from '../../memory-port.js';
 import type { InstructionObserver } from '../../observer.js';
+import type { FpUnit } from '../../fpu/unit.js';
 import { type InterpretFn, interpreterFor } from '../interpreter.js';
-import { type BlockStore, JsTier, type JsTierOptions } from '../js-blocks.js';
+import { type BlockStore, JsTier, type JsTierOptions, type RunBlock } from '../js-blocks.js';
 import type { ExecutionTier, MachineContext } from '../types.js';
 import { StopReason } from '../../types.js';
 import { Wasm, type WasmImports, type WasmModule, type WasmTable } from './api.js';
@@ -33,6 +40,7 @@ import {
   BUDGET_STOP,
   CACHE_ENTRIES,
   CACHE_OFFSET,
+  FREGS_OFFSET,
   IMPORTS,
   LEFT_OFFSET,
   FAULT_STOP,
@@ -76,14 +84,14 @@ const TABLE_LIMIT = 65536;
 /** A slot where no region starts: interpreted up to the next jump. */
 const INTERPRET_TO_JUMP = new Block(null, 0, new Int32Array(0), 0);
 
-type RunBlock = (S: unknown, P: unknown, R: Int32Array, left: number, O: unknown) => number;
-
 /** What the imports and the region wrappers share (one per hart). */
 class Shared {
   readonly memory: WasmMemory;
   /** This hart's tier area in the memory (see compile.ts). */
   readonly base: number;
   readonly regs: Int32Array;
+  /** The f registers' words (f[2i] low, f[2i+1] high), where regions read and write them. */
+  readonly fregs: Int32Array;
   readonly words: Int32Array;
   /** The instruction and the budget before it, recorded on every slow path (for a fault). */
   faultPc = 0;
@@ -92,7 +100,7 @@ class Shared {
   fault: unknown = undefined;
   readonly imports: WasmImports;
 
-  constructor(port: MemoryPort) {
+  constructor(port: MemoryPort, unit: FpUnit) {
     this.faultPc = 0.5;
     this.faultPc = 0;
     const pool = port.memory.framePool instanceof LinearFramePool ? port.memory.framePool : undefined;
@@ -104,6 +112,7 @@ class Shared {
     const buffer = this.memory.buffer;
     const base = this.base;
     this.regs = new Int32Array(buffer, base + REGS_OFFSET, 66);
+    this.fregs = new Int32Array(buffer, base + FREGS_OFFSET, 64);
     this.words = new Int32Array(buffer, base, TIER_AREA / 4);
     // The port's linear TLBs move into linear memory, where regions test them: every fill
     // and drop the port makes is then seen by the regions as it happens.
@@ -138,6 +147,12 @@ class Shared {
         words[STOP] = StopReason.Stop;
       }
       return 1;
+    };
+    /** The FP unit threw (an illegal instruction): recorded as a faulting access is. */
+    const unitFault = (e: unknown, pc: number, left: number): number => {
+      this.faultPc = pc >>> 0;
+      this.faultLeft = left;
+      return faulted(e);
     };
     // Frames outside linear memory (the shared zero frame, or past the arena) still hit the
     // port's own TLBs here; the rest is the port's slow path.
@@ -246,6 +261,40 @@ class Shared {
           return faulted(e);
         }
       },
+      fop: (raw, pc, left) => {
+        try {
+          unit.op(raw >>> 0, pc >>> 0);
+          return 0;
+        } catch (e) {
+          return unitFault(e, pc, left);
+        }
+      },
+      ffma: (raw, pc, left) => {
+        try {
+          unit.fma(raw >>> 0, pc >>> 0);
+          return 0;
+        } catch (e) {
+          return unitFault(e, pc, left);
+        }
+      },
+      ftox: (raw, pc, left) => {
+        try {
+          unit.toX(raw >>> 0, pc >>> 0);
+          words[V] = unit.lo;
+          words[V + 1] = unit.hi;
+          return 0;
+        } catch (e) {
+          return unitFault(e, pc, left);
+        }
+      },
+      ffromx: (raw, lo, hi, pc, left) => {
+        try {
+          unit.fromX(raw >>> 0, lo, hi, pc >>> 0);
+          return 0;
+        } catch (e) {
+          return unitFault(e, pc, left);
+        }
+      },
     };
     this.imports = { env: { memory: this.memory, ...fns } };
   }
@@ -287,7 +336,7 @@ export class WasmTier implements ExecutionTier {
     private readonly options: JsTierOptions,
   ) {
     this.js = new JsTier(context, isa, blocks, options);
-    this.shared = new Shared(context.port);
+    this.shared = new Shared(context.port, context.machine.f);
     // The hart's registers move into linear memory (x0..x31 as i64, then the x0 sink),
     // where regions read and write them: every tier and the hart see the same words.
     const state = context.state as unknown as { x: Int32Array; x64: BigUint64Array; x64s: BigInt64Array };
@@ -296,6 +345,13 @@ export class WasmTier implements ExecutionTier {
     state.x = regs;
     state.x64 = new BigUint64Array(regs.buffer, regs.byteOffset, 32);
     state.x64s = new BigInt64Array(regs.buffer, regs.byteOffset, 32);
+    // The f registers too (raw bits), and the FP unit's views of them.
+    const fstate = context.state as unknown as { f: Int32Array; f64: BigUint64Array };
+    const fregs = this.shared.fregs;
+    fregs.set(fstate.f);
+    fstate.f = fregs;
+    fstate.f64 = new BigUint64Array(fregs.buffer, fregs.byteOffset, 32);
+    context.machine.f.attach();
     this.interpret = interpreterFor(isa, 0);
     const base = this.shared.base;
     this.table = new Wasm.Table({ element: 'anyfunc', initial: 1024 });
@@ -350,11 +406,14 @@ export class WasmTier implements ExecutionTier {
     const stop = words[STOP_OFFSET >> 2]!;
     const after = words[LEFT_OFFSET >> 2]!;
     if (stop === FAULT_STOP) {
-      // An access faulted: the region has written its registers back and left.
+      // An access faulted (or the FP unit threw): the region has written its registers back and left.
       state.pc = shared.faultPc;
       state.left = shared.faultLeft;
       const fault = shared.fault;
       shared.fault = undefined;
+      const taken = this.context.machine.taken;
+      // An exception taken in machine mode: on at its handler, the instruction not retired.
+      if (fault === taken) return taken.pc;
       throw fault;
     }
     if (stop !== 0 && stop !== BUDGET_STOP) {
@@ -437,7 +496,7 @@ export class WasmTier implements ExecutionTier {
         if (block instanceof RegionBlock) {
           this.install(block, pc);
           pc = this.viaHub(pc, left);
-        } else pc = (block.fn as unknown as RunBlock)(state, port, x, left, undefined);
+        } else pc = (block.fn as unknown as RunBlock)(state, port, x, left, undefined, machine);
         left = state.left;
         continue;
       }
