@@ -32,6 +32,9 @@ export class FutexTable {
       ...(deadline === undefined ? {} : { deadline }),
       timeoutResult: -Errno.ETIMEDOUT,
       onEnd: () => this.remove(waiter),
+      // A handled signal ends the wait with EINTR (Linux restarts an untimed wait under
+      // SA_RESTART; futex callers treat EINTR as a spurious wake-up either way).
+      interrupt: () => -Errno.EINTR,
     });
   }
 

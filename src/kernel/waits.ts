@@ -11,6 +11,12 @@ interface Wait {
   readonly timeoutResult: number;
   /** Called when the wait ends either way (e.g. to leave a futex queue). */
   readonly onEnd: (() => void) | undefined;
+  /**
+   * For a wait a signal handler interrupts (futex, nanosleep, rt_sigsuspend): the syscall's
+   * result then (-EINTR, after writing what is left of a sleep). Undefined: the signal
+   * stays pending until the wait ends on its own.
+   */
+  readonly interrupt: (() => number) | undefined;
 }
 
 /**
@@ -28,7 +34,7 @@ export class ThreadWaits {
   block(
     thread: Thread,
     reason: string,
-    options: { deadline?: number; timeoutResult?: number; onEnd?: () => void } = {},
+    options: { deadline?: number; timeoutResult?: number; onEnd?: () => void; interrupt?: () => number } = {},
   ): void {
     thread.state = 'blocked';
     thread.blockedOn = reason;
@@ -37,7 +43,21 @@ export class ThreadWaits {
       deadline: options.deadline,
       timeoutResult: options.timeoutResult ?? 0,
       onEnd: options.onEnd,
+      interrupt: options.interrupt,
     });
+  }
+
+  /**
+   * A signal with a handler arrived for blocked `thread`: a wait that can be interrupted
+   * ends now with its interrupt result (the handler then runs when the thread next gets
+   * the hart, as Linux runs it on the way out of the interrupted call). False when the
+   * thread is not waiting or its wait cannot be interrupted.
+   */
+  interrupt(thread: Thread): boolean {
+    const wait = this._waits.get(thread);
+    if (wait?.interrupt === undefined) return false;
+    this.wake(thread, wait.interrupt());
+    return true;
   }
 
   /** Ends `thread`'s wait with `result` as its syscall's return value. */

@@ -1,8 +1,9 @@
 import { inject, injectable } from 'inversify';
-import { PAGE_SIZE, PERM_RX, PERM_W } from '../../arch/memory/types.js';
+import { PAGE_SIZE, PERM_R, PERM_RX, PERM_W } from '../../arch/memory/types.js';
 import type { Allocator } from '../../kernel/contracts/allocator.js';
 import type { Arch } from '../../kernel/contracts/arch.js';
 import type { FaultSignal, SignalDelivery } from '../../kernel/contracts/signals.js';
+import { Errno } from '../../kernel/errno.js';
 import { UnsupportedFeature } from '../../kernel/errors.js';
 import { ProcessLifecycle } from '../../kernel/lifecycle.js';
 import type { Thread } from '../../kernel/process.js';
@@ -15,6 +16,7 @@ export const SIG_DFL = 0n;
 export const SIG_IGN = 1n;
 export const SIGKILL = 9;
 export const SIGSTOP = 19;
+export const SIGSEGV = 11;
 
 export const SIGNAL_NAMES: Record<number, string> = {
   1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 4: 'SIGILL', 5: 'SIGTRAP', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE',
@@ -44,6 +46,10 @@ export const SA_NODEFER = 0x4000_0000n;
 export const SA_RESETHAND = 0x8000_0000n;
 export const SS_ONSTACK = 1;
 export const SS_DISABLE = 2;
+/** sigaltstack flag: the alternate stack is disabled while a handler runs on it (restored by rt_sigreturn). */
+export const SS_AUTODISARM = 0x8000_0000;
+/** MINSIGSTKSZ on riscv64: a smaller alternate stack is ENOMEM. */
+export const MINSIGSTKSZ = 2048n;
 /** si_code of a signal sent with tkill/tgkill, and with kill. */
 export const SI_TKILL = -6;
 export const SI_USER = 0;
@@ -64,11 +70,54 @@ const UC_SIGMASK = UCONTEXT + 40;
 const UC_MCONTEXT = UCONTEXT + 176;
 const UC_FPREGS = UC_MCONTEXT + 256;
 const UC_FCSR = UC_FPREGS + 32 * 8;
+/**
+ * The 12 bytes after the FP state: sc_extdesc's reserved word and the END header (magic,
+ * size) of Linux 6.5+, which were q_ext's reserved[3] before. rt_sigreturn refuses a frame
+ * where they are not zero (no other extension state exists) with SIGSEGV, as Linux does.
+ */
+const UC_FP_RESERVED = UC_MCONTEXT + 256 + 516;
 const FRAME_SIZE = UC_MCONTEXT + 256 + 528;
 /** AT_HWCAP bits of F and D: a hart with either has FP state to save. */
 const HWCAP_FD = (1 << 5) | (1 << 3);
 /** `li a7, 139 (rt_sigreturn); ecall`: where handlers return to (Linux keeps it in the vDSO). */
 const TRAMPOLINE = new Uint8Array([0x93, 0x08, 0xb0, 0x08, 0x73, 0x00, 0x00, 0x00]);
+
+/** A thread's alternate signal stack (sigaltstack): base, size and SS_AUTODISARM. */
+export interface AltStack {
+  sp: bigint;
+  size: bigint;
+  flags: number;
+}
+
+/** Linux's on_sig_stack: sp in (base, base + size] (the stack grows down); never with SS_AUTODISARM. */
+export function onAltStack(alt: AltStack | undefined, sp: bigint): boolean {
+  if (alt === undefined || alt.flags & SS_AUTODISARM) return false;
+  return sp > alt.sp && sp - alt.sp <= alt.size;
+}
+
+/** Linux's sas_ss_flags: SS_DISABLE without an alternate stack, SS_ONSTACK on it, else 0. */
+export function altStackFlags(alt: AltStack | undefined, sp: bigint): number {
+  if (alt === undefined) return SS_DISABLE;
+  return onAltStack(alt, sp) ? SS_ONSTACK : 0;
+}
+
+/**
+ * sigaltstack's change (do_sigaltstack): 0, or -EPERM while the thread runs on its
+ * alternate stack, -EINVAL for a bad mode, -ENOMEM for a stack below MINSIGSTKSZ.
+ * SS_ONSTACK as a mode is the same as 0, as on Linux.
+ */
+export function setAltStack(thread: Thread, sp: bigint, next: AltStack): number {
+  if (onAltStack(thread.altStack, sp)) return -Errno.EPERM;
+  const mode = next.flags & ~SS_AUTODISARM;
+  if (mode !== 0 && mode !== SS_ONSTACK && mode !== SS_DISABLE) return -Errno.EINVAL;
+  if (mode === SS_DISABLE) {
+    thread.altStack = undefined;
+    return 0;
+  }
+  if (next.size < MINSIGSTKSZ) return -Errno.ENOMEM;
+  thread.altStack = { sp: next.sp, size: next.size, flags: next.flags & SS_AUTODISARM };
+  return 0;
+}
 
 /** A signal's disposition (struct sigaction as riscv64 Linux stores it). */
 export interface SignalAction {
@@ -138,7 +187,7 @@ export class SignalState implements SignalDelivery {
     const action = this._actions[signal]!;
     const sp = Number(hart.getX(2));
     const alt = thread.altStack;
-    const onAlt = alt !== undefined && sp >= Number(alt.sp) && sp < Number(alt.sp + alt.size);
+    const onAlt = onAltStack(alt, BigInt(sp));
     const top = action.flags & SA_ONSTACK && alt !== undefined && !onAlt ? Number(alt.sp + alt.size) : sp;
     const frame = Math.floor((top - FRAME_SIZE) / 16) * 16;
     if (!(frame > 0) || !memory.isAccessible(frame, FRAME_SIZE, PERM_W)) return false;
@@ -154,10 +203,13 @@ export class SignalState implements SignalDelivery {
     } else {
       view.setBigUint64(16, address, true); // si_addr
     }
+    // uc_stack: the alternate stack as it was (__save_altstack), with SS_AUTODISARM; a
+    // handler started on it with SS_AUTODISARM finds it disarmed until rt_sigreturn.
     if (alt) {
       view.setBigUint64(UC_STACK, alt.sp, true);
-      view.setInt32(UC_STACK + 8, onAlt ? SS_ONSTACK : 0, true);
+      view.setInt32(UC_STACK + 8, (onAlt ? SS_ONSTACK : 0) | alt.flags, true);
       view.setBigUint64(UC_STACK + 16, alt.size, true);
+      if (alt.flags & SS_AUTODISARM && frame >= Number(alt.sp) && frame < Number(alt.sp + alt.size)) thread.altStack = undefined;
     } else {
       view.setInt32(UC_STACK + 8, SS_DISABLE, true);
     }
@@ -186,18 +238,35 @@ export class SignalState implements SignalDelivery {
     return true;
   }
 
-  /** rt_sigreturn: restores the registers and mask saved in the frame at sp. */
+  /**
+   * rt_sigreturn: restores the registers, mask, FP state and alternate stack saved in the
+   * frame at sp. A frame that cannot be read, or whose FP state's reserved words are not
+   * zero, gets SIGSEGV (Linux's badframe: force_sig), which ends the process.
+   */
   sigreturn(thread: Thread): void {
     const hart = this.arch.hart;
     const memory = this.arch.memory;
     const frame = Number(hart.getX(2));
-    const saved = memory.read(frame, FRAME_SIZE);
-    const view = new DataView(saved.buffer);
+    const fp = (hart.isa.hwcap & HWCAP_FD) !== 0;
+    const readable = frame % 8 === 0 && memory.isAccessible(frame, FRAME_SIZE, PERM_R);
+    const saved = readable ? memory.read(frame, FRAME_SIZE) : undefined;
+    const view = saved ? new DataView(saved.buffer, saved.byteOffset, saved.byteLength) : undefined;
+    if (!view || (fp && (view.getUint32(UC_FP_RESERVED, true) | view.getUint32(UC_FP_RESERVED + 4, true) | view.getUint32(UC_FP_RESERVED + 8, true)) !== 0)) {
+      this.events.emitSignal({ instret: hart.instret, tid: thread.tid, phase: 'generated', signal: SIGSEGV });
+      this.lifecycle.exitProcess(0, thread, SIGSEGV);
+      return;
+    }
     this.events.emitSignal({ instret: hart.instret, tid: thread.tid, phase: 'handler-return', signal: view.getInt32(0, true) });
     thread.signalMask = view.getBigUint64(UC_SIGMASK, true) & ~UNBLOCKABLE;
     for (let r = 1; r < 32; r++) hart.setX(r, view.getBigUint64(UC_MCONTEXT + r * 8, true));
     hart.pc = Number(view.getBigUint64(UC_MCONTEXT, true));
-    if (hart.isa.hwcap & HWCAP_FD) {
+    // restore_altstack: uc_stack as the handler left it, against the restored sp (errors ignored)
+    setAltStack(thread, hart.getX(2), {
+      sp: view.getBigUint64(UC_STACK, true),
+      flags: view.getUint32(UC_STACK + 8, true),
+      size: view.getBigUint64(UC_STACK + 16, true),
+    });
+    if (fp) {
       // f0..f31 and fcsr from the frame (a handler may have changed them there); fcsr keeps
       // its 8 defined bits (frm, fflags), as the csr does
       const context = hart.saveContext();
@@ -242,9 +311,11 @@ export class SignalState implements SignalDelivery {
    */
   send(thread: Thread, signal: number, pc: number, caller: Thread, code = SI_TKILL): boolean {
     if (!this.queue(thread, signal, code)) return false;
-    // A thread waiting in rt_sigsuspend for an unblocked signal wakes with EINTR.
-    if (thread !== caller && this.waits.isWaiting(thread) && thread.blockedOn === 'rt_sigsuspend' && !(thread.signalMask & bit(signal))) {
-      this.waits.wake(thread, -4);
+    // A blocked thread that will run a handler for it leaves an interruptible wait (futex,
+    // nanosleep, rt_sigsuspend) with EINTR; the handler runs when it next gets the hart.
+    const handled = this._actions[signal]!.handler !== SIG_DFL;
+    if (thread !== caller && handled && !(thread.signalMask & bit(signal)) && this.waits.isWaiting(thread)) {
+      this.waits.interrupt(thread);
     }
     return this.deliver(thread, pc, caller);
   }

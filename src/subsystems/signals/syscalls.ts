@@ -11,16 +11,11 @@ import { int, ptr, size } from '../../kernel/syscall/args.js';
 import { SYSCALL_NUMBERS as NR } from '../../kernel/syscall/numbers.js';
 import type { Thread } from '../../kernel/process.js';
 import { ThreadWaits } from '../../kernel/waits.js';
-import { NSIG, SA_RESTORER, SIGKILL, SIGSTOP, SI_TKILL, SI_USER, SignalState, UNBLOCKABLE } from './signals.js';
+import { NSIG, SA_RESTORER, SIGKILL, SIGSTOP, SI_TKILL, SI_USER, SignalState, UNBLOCKABLE, altStackFlags, setAltStack } from './signals.js';
 
 const SIG_BLOCK = 0;
 const SIG_UNBLOCK = 1;
 const SIG_SETMASK = 2;
-const SS_ONSTACK = 1;
-const SS_DISABLE = 2;
-const SS_AUTODISARM = 0x8000_0000;
-/** MINSIGSTKSZ on riscv64. */
-const MINSIGSTKSZ = 2048n;
 /** sizeof(sigset_t) as the kernel sees it. */
 const SIGSET_SIZE = 8;
 
@@ -116,7 +111,7 @@ export class SignalSyscalls implements SyscallProvider {
         nr: NR.tkill,
         args: [int('tid'), int('sig')],
         support: 'partial',
-        note: 'synchronous delivery: a handler runs before tkill returns; default actions end the process with 128+signal',
+        note: 'to the caller: its handler runs before tkill returns; to another thread: pending there and delivered at an instruction boundary when it next runs (a blocked futex, nanosleep or rt_sigsuspend wait ends with EINTR); default actions end the process with 128+signal',
         handler(context, tid, signal) {
           const target = context.process.threads.get(tid);
           if (tid <= 0) return -Errno.EINVAL;
@@ -155,7 +150,7 @@ export class SignalSyscalls implements SyscallProvider {
           thread.signalMask = next & ~UNBLOCKABLE;
           context.hart.setX(10, BigInt(-Errno.EINTR));
           if (signals.deliver(thread, context.hart.pc, thread) || context.process.exited) return NO_RETURN;
-          waits.block(thread, 'rt_sigsuspend');
+          waits.block(thread, 'rt_sigsuspend', { interrupt: () => -Errno.EINTR });
           return NO_RETURN;
         },
       }),
@@ -189,30 +184,23 @@ export class SignalSyscalls implements SyscallProvider {
         nr: NR.sigaltstack,
         args: [ptr('ss'), ptr('old_ss')],
         support: 'full',
+        note: 'per thread (a new thread has none); SS_DISABLE, SS_AUTODISARM, EPERM while on it, ENOMEM below MINSIGSTKSZ (2048)',
         handler(context, ss, oldSs) {
           const { thread, memory } = context;
           const sp = context.hart.getX(2);
-          const current = thread.altStack;
-          const onStack = current !== undefined && sp >= current.sp && sp < current.sp + current.size;
-          let next;
+          const old = thread.altStack;
+          // what old_ss reports is the stack before the change, flags against the caller's sp
+          const oldFlags = altStackFlags(old, sp) | (old?.flags ?? 0);
           if (ss !== 0) {
-            if (onStack) return -Errno.EPERM;
-            const sp = memory.readU64(ss);
-            const flags = memory.readU32(ss + 8);
-            const size = memory.readU64(ss + 16);
-            const mode = flags & ~SS_AUTODISARM;
-            if (mode !== 0 && mode !== SS_DISABLE) return -Errno.EINVAL;
-            if (mode === 0 && size < MINSIGSTKSZ) return -Errno.ENOMEM;
-            next = mode === SS_DISABLE ? undefined : { sp, size, flags };
+            const result = setAltStack(thread, sp, { sp: memory.readU64(ss), flags: memory.readU32(ss + 8), size: memory.readU64(ss + 16) });
+            if (result < 0) return result;
           }
           if (oldSs !== 0) {
-            const old = thread.altStack;
             memory.writeU64(oldSs, old?.sp ?? 0n);
-            memory.writeU32(oldSs + 8, old ? (onStack ? SS_ONSTACK : old.flags) : SS_DISABLE);
+            memory.writeU32(oldSs + 8, oldFlags >>> 0);
             memory.writeU32(oldSs + 12, 0);
             memory.writeU64(oldSs + 16, old?.size ?? 0n);
           }
-          if (ss !== 0) thread.altStack = next;
           return 0;
         },
       }),

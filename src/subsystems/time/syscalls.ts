@@ -1,4 +1,5 @@
 import { inject, injectable } from 'inversify';
+import { PERM_W } from '../../arch/memory/types.js';
 import { VirtualClock } from '../../kernel/clock.js';
 import {
   NO_RETURN,
@@ -91,10 +92,22 @@ export class TimeSyscalls implements SyscallProvider {
   syscalls(): readonly SyscallDefinition[] {
     const clock = this.clock;
     const waits = this.waits;
-    /** Blocks the caller until virtual time `deadline`; other threads run meanwhile, or time jumps. */
-    const sleepUntil = (context: SyscallContext, deadline: number, reason: string) => {
+    /**
+     * Blocks the caller until virtual time `deadline`; other threads run meanwhile, or time
+     * jumps. A signal handler interrupts the sleep: -EINTR, with the time left in `remain`.
+     */
+    const sleepUntil = (context: SyscallContext, deadline: number, reason: string, remain = 0) => {
       if (deadline <= clock.now()) return 0;
-      waits.block(context.thread, reason, { deadline, timeoutResult: 0 });
+      const memory = context.memory;
+      const interrupt = () => {
+        if (remain === 0) return -Errno.EINTR;
+        const left = BigInt(Math.max(0, deadline - clock.now()));
+        if (!memory.isAccessible(remain, 16, PERM_W)) return -Errno.EFAULT;
+        memory.writeU64(remain, left / NS);
+        memory.writeU64(remain + 8, left % NS);
+        return -Errno.EINTR;
+      };
+      waits.block(context.thread, reason, { deadline, timeoutResult: 0, interrupt });
       return NO_RETURN;
     };
     return [
@@ -148,7 +161,7 @@ export class TimeSyscalls implements SyscallProvider {
           const ns = readTimespec(context, req);
           if (typeof ns === 'number') return ns;
           if (rem !== 0) writeTimespec(context, rem, 0n);
-          return sleepUntil(context, clock.now() + Number(ns), 'nanosleep');
+          return sleepUntil(context, clock.now() + Number(ns), 'nanosleep', rem);
         },
       }),
       defineSyscall({
@@ -166,7 +179,7 @@ export class TimeSyscalls implements SyscallProvider {
           if (typeof ns === 'number') return ns;
           const wait = flags & TIMER_ABSTIME ? ns - now : ns;
           if (!(flags & TIMER_ABSTIME) && remain !== 0) writeTimespec(context, remain, 0n);
-          return sleepUntil(context, clock.now() + Math.max(0, Number(wait)), 'clock_nanosleep');
+          return sleepUntil(context, clock.now() + Math.max(0, Number(wait)), 'clock_nanosleep', flags & TIMER_ABSTIME ? 0 : remain);
         },
       }),
       defineSyscall({
