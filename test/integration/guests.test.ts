@@ -54,6 +54,7 @@ const MATCHING = readdirSync(join(GUESTS, 'expected'))
   .filter((name) => !SPECIAL.includes(name) && !FILE_GUESTS.includes(name))
   .filter((name) => !name.startsWith('conf_fd_')) // the F/D conformance guests: test/arch/conformance-fd.test.ts
   .filter((name) => !name.startsWith('gc_')) // the glibc RV64GC guests: test/integration/glibc-guests.test.ts
+  .filter((name) => !name.startsWith('go_demo.')) // the Go guest's commands: test/integration/go-guests.test.ts
   .sort();
 /** Guests whose output does not depend on which allocator backs mmap, run under all three. */
 const ALLOCATING = ['malloc_stress', 'mmap_ops', 'rust_collections', 'pthread_pc'];

@@ -1,0 +1,3 @@
+module zeroos.dev/go_demo
+
+go 1.19

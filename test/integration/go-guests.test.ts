@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RunDigest } from '../../src/trace/digest.js';
+import { createKernel, type KernelOptions } from '../../src/zeroos.js';
+
+/**
+ * The Go guest (guests/go: one static GOARCH=riscv64 program, a command per feature of
+ * Go's runtime) against what qemu-riscv64 printed for each command (guests/expected/
+ * go_demo.<run>.*, recorded by guests/go/build.sh with the arguments in runs.tsv and the
+ * environment in run.env, in an empty working directory named cwd).
+ */
+const GUESTS = join(import.meta.dirname, '..', '..', 'guests');
+const GO = join(GUESTS, 'go');
+const ELF = readFileSync(join(GUESTS, 'bin', 'go_demo'));
+const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+const textLines = (path: string) => readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#'));
+
+/** The recorded runs: name, then the arguments after argv[0]. */
+const RUNS = new Map(textLines(join(GO, 'runs.tsv')).map((line) => {
+  const [name, ...args] = line.split('\t');
+  return [name!, args] as const;
+}));
+const ENV = textLines(join(GO, 'run.env'));
+
+/** normalise.sed's s/// commands as regexps: build.sh applies them to qemu's stderr, the test to ours. */
+const NORMALISE = textLines(join(GO, 'normalise.sed')).map((line) => {
+  const match = /^s\/((?:\\.|[^/])*)\/((?:\\.|[^/])*)\/g?$/.exec(line);
+  if (!match) throw new Error(`normalise.sed: not a plain s/// command: ${line}`);
+  return { pattern: new RegExp(match[1]!, 'gm'), replacement: match[2]!.replace(/\\(\d)/g, '$$$1') };
+});
+const normalise = (text: string) => NORMALISE.reduce((t, { pattern, replacement }) => t.replace(pattern, replacement), text);
+
+function expected(name: string) {
+  const file = (ext: string) => readFileSync(join(GUESTS, 'expected', `go_demo.${name}.${ext}`), 'utf8');
+  return { stdout: file('stdout'), stderr: file('stderr'), exit: Number(file('exit').trim()) };
+}
+
+/** Runs one recorded command in process; `digest` adds the run's --digest line. */
+function run(name: string, options: KernelOptions = {}) {
+  const args = RUNS.get(name);
+  if (!args) throw new Error(`no run ${name} in runs.tsv`);
+  const zeroos = createKernel({ files: { cwd: '/home/go/cwd' }, ...options });
+  const digest = new RunDigest(zeroos.events, zeroos.console);
+  zeroos.load({ executable: ELF, path: 'guests/bin/go_demo', argv: ['guests/bin/go_demo', ...args], env: ENV });
+  const result = zeroos.run();
+  return {
+    stdout: decode(result.stdout),
+    stderr: decode(result.stderr),
+    exit: result.exitCode,
+    instructions: result.instructions,
+    digest: digest.digest(),
+  };
+}
+
+function expectQemu(name: string, got: ReturnType<typeof run>): void {
+  const want = expected(name);
+  expect(got.stdout).toBe(want.stdout);
+  expect(normalise(got.stderr)).toBe(want.stderr);
+  expect(got.exit).toBe(want.exit);
+}
+
+describe('the Go guest (go_demo)', () => {
+  it('should read its normalisation rules and recorded runs', () => {
+    expect([...RUNS.keys()].sort()).toEqual(['cpu', 'deadlock', 'files', 'goroutines', 'hello', 'json', 'panic', 'regexp', 'sha256', 'sleep']);
+    // The rules leave the lines that matter alone and blank only addresses and ids.
+    expect(normalise('goroutine 17 [semacquire]:\nmain.cmdPanic({0xc0000a0060?, 0x2, 0x4000800fbc?})\n\tzeroos.dev/go_demo/cpu.go:133 +0xf0 fp=0xc000 sp=0x10 pc=0x44\n')).toBe(
+      'goroutine N [semacquire]:\nmain.cmdPanic(ARGS)\n\tzeroos.dev/go_demo/cpu.go:133 +0xf0 fp=ADDR sp=ADDR pc=ADDR\n',
+    );
+  });
+
+  describe.each([...RUNS.keys()])('%s', (name) => {
+    it('should print what qemu-riscv64 printed and exit the same way (default engine)', () => {
+      expectQemu(name, run(name));
+    });
+  });
+
+  describe.each(['hello', 'goroutines', 'cpu'])('%s on every engine', (name) => {
+    it.each(['interpreter', 'js'] as const)('should match qemu on the %s tier too, with the same digest as the default', (engine) => {
+      const got = run(name, { engine });
+      expectQemu(name, got);
+      expect(got.digest).toBe(run(name).digest);
+    });
+  });
+
+  describe.each(['goroutines', 'sleep', 'cpu', 'deadlock'])('%s under the random scheduler', (name) => {
+    it.each([1n, 2n])('should match qemu with seed %s', (seed) => {
+      expectQemu(name, run(name, { scheduler: 'random', seed }));
+    });
+  });
+
+  it('should run the same way twice: same seed, same output, instructions and digest', () => {
+    const a = run('goroutines', { scheduler: 'random', seed: 7n });
+    const b = run('goroutines', { scheduler: 'random', seed: 7n });
+    expect(b).toEqual(a);
+    const c = run('goroutines', { scheduler: 'random', seed: 8n });
+    expect(c.stdout).toBe(a.stdout);
+    expect(c.digest).not.toBe(a.digest); // another interleaving, the same output
+  });
+});
