@@ -10,6 +10,12 @@
 #   minigzip        zlib's test/minigzip.c with zlib itself
 #   secp256k1_sign  libsecp256k1 with a small signing driver (guests/bench/src/secp256k1_sign.c)
 #   corpus.txt      input for minigzip: the Lua and zlib C sources, concatenated
+# RV64GC floating-point workloads (static rv64gc/lp64d glibc executables from Debian's
+# riscv64-linux-gnu-gcc; skipped with a note when that compiler is missing):
+#   lua-rv64gc      the same lua5.4 source built with the glibc cross compiler, so Lua numbers
+#                   live in F/D registers (the script: guests/bench/src/nbody.lua)
+#   nbody-rv64gc    the project's own C kernel guests/bench/src/nbody.c (n-body, a matrix
+#                   product, a single-precision polynomial)
 #
 # Sources and binaries live in the guest cache ($GUESTS_CACHE/bench), never in the
 # repository; a program is rebuilt only when its stamp (package version, compiler, flags)
@@ -125,6 +131,34 @@ if ! fresh sqlite3 "$stamp"; then
     "$WORK/build-sqlite/shell.c" "$WORK/build-sqlite/sqlite3.c" 2>"$WORK/logs/sqlite3.log" ||
     { tail "$WORK/logs/sqlite3.log" >&2; exit 1; }
   done_build sqlite3 "$stamp"
+fi
+
+# ------------------------------------------- RV64GC floating point (glibc)
+# Debian's riscv64-linux-gnu-gcc targets rv64gc/lp64d with glibc; -static gives a
+# self-contained executable. Without that compiler these two are skipped, not failed.
+GCC_GC=riscv64-linux-gnu-gcc
+if command -v "$GCC_GC" >/dev/null; then
+  GCSTAMP="$($GCC_GC -dumpversion) glibc $(dpkg-query -W -f='${Version}' libc6-dev-riscv64-cross 2>/dev/null) -O2 -static"
+  stamp="$LUA $GCSTAMP"
+  if ! fresh lua-rv64gc "$stamp"; then
+    src=$(source_tree "$LUA")/src
+    mkdir -p "$WORK/include-gc"
+    echo '#define DEB_HOST_MULTIARCH "riscv64-linux-gnu"' > "$WORK/include-gc/lua5.4-deb-multiarch.h"
+    log "building lua-rv64gc (glibc, lp64d)"
+    # shellcheck disable=SC2046
+    $GCC_GC -O2 -static -w -I"$WORK/include-gc" -DLUA_USE_POSIX -o "$WORK/lua-rv64gc.elf" \
+      $(ls "$src"/*.c | grep -v '/luac\.c$') -lm 2>"$WORK/logs/lua-rv64gc.log" || { tail "$WORK/logs/lua-rv64gc.log" >&2; exit 1; }
+    done_build lua-rv64gc "$stamp"
+  fi
+  stamp="nbody.c $(sha256sum "$HERE/src/nbody.c" | cut -c1-16) $GCSTAMP"
+  if ! fresh nbody-rv64gc "$stamp"; then
+    log "building nbody-rv64gc (glibc, lp64d)"
+    $GCC_GC -O2 -static -Wall -o "$WORK/nbody-rv64gc.elf" "$HERE/src/nbody.c" -lm 2>"$WORK/logs/nbody-rv64gc.log" ||
+      { tail "$WORK/logs/nbody-rv64gc.log" >&2; exit 1; }
+    done_build nbody-rv64gc "$stamp"
+  fi
+else
+  log "no $GCC_GC (apt-get install gcc-riscv64-linux-gnu): the RV64GC floating-point programs are skipped"
 fi
 
 printf '%s\n' "$OUT"

@@ -1,7 +1,8 @@
 /**
  * The programs `npm run bench` times against qemu-riscv64: real programs nobody on the
  * project wrote (built by guests/bench/build.sh from Debian's source packages) and the
- * project's own micro-benchmarks from guests/bin. Each case says how to run it; the sizes
+ * project's own micro-benchmarks from guests/bin; an RV64GC floating-point workload in each
+ * group (Lua built for lp64d with glibc, and guests/bench/src/nbody.c). Each case says how to run it; the sizes
  * are chosen so a full suite fits in a few minutes on a 2-core machine and `--quick` in
  * about one.
  */
@@ -90,6 +91,16 @@ export function realPrograms(inputs: BenchInputs): BenchCase[] {
       elf: join(bin, 'secp256k1_sign'),
       args: [q ? '10' : '20'],
     },
+    // RV64GC floating point: the same Lua built for lp64d with glibc, so every Lua number
+    // operation is an F/D instruction (skipped when the glibc cross compiler was missing)
+    {
+      name: 'lua5.4 nbody.lua (rv64gc, FP)',
+      group: 'real',
+      origin: 'Debian lua5.4 5.4.4, glibc rv64gc/lp64d',
+      elf: join(bin, 'lua-rv64gc'),
+      args: ['-', '1'],
+      stdin: join(inputs.guests, 'bench', 'src', 'nbody.lua'),
+    },
   ];
 }
 
@@ -107,7 +118,7 @@ export function decompressCase(compress: BenchCase, gz: Uint8Array, inputs: Benc
   };
 }
 
-/** The project's own guests: start-up, a CPU-bound loop, malloc, and a Rust std program. */
+/** The project's own guests: start-up, a CPU-bound loop, malloc, a Rust std program and an RV64GC FP kernel. */
 export function microPrograms(inputs: BenchInputs): BenchCase[] {
   const bin = (name: string) => join(inputs.guests, 'bin', name);
   const q = inputs.quick;
@@ -128,5 +139,17 @@ export function microPrograms(inputs: BenchInputs): BenchCase[] {
       elf: bin('rust_collections'),
       args: [],
     },
+    // the project's own RV64GC floating-point kernel, built by guests/bench/build.sh (glibc, lp64d)
+    ...(inputs.realBin === undefined
+      ? []
+      : [
+          {
+            name: `nbody.c (rv64gc, FP; ${q ? 40000 : 100000} steps)`,
+            group: 'micro' as const,
+            origin: 'guests/bench/src/nbody.c',
+            elf: join(inputs.realBin, 'nbody-rv64gc'),
+            args: [q ? '40000' : '100000'],
+          },
+        ]),
   ];
 }
