@@ -386,5 +386,6 @@ rm -f "$CACHE"/*.elf
 [ "${ZKVM:-1}" = 1 ] && { RUN=$RUN RUST=$RUST GUESTS_CACHE=$CACHE bash "$GUESTS/zkvm/build.sh" || fail=1; }
 [ "${EXAMPLES:-1}" = 1 ] && { bash "$GUESTS/../docs/examples/build.sh" || fail=1; }   # 8. the guide's toyvm guests; EXAMPLES=0 skips them
 [ "${GLIBC:-1}" = 1 ] && { RUN=$RUN ONLY="$ONLY" GUESTS_CACHE=$CACHE bash "$GUESTS/build-glibc.sh" || fail=1; }   # 9. the glibc RV64GC guests; GLIBC=0 skips them
+[ "${GO:-1}" = 1 ] && { [ -z "$ONLY" ] || [[ " $ONLY " == *" go_demo "* ]]; } && { RUN=$RUN GUESTS_CACHE=$CACHE bash "$GUESTS/go/build.sh" || fail=1; }   # 10. the Go guest go_demo (guests/go/build.sh); GO=0 skips it
 [ $fail = 0 ] && log "done" || log "done, with failures"
 exit $fail
