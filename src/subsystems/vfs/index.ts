@@ -1,6 +1,9 @@
 export * as vfsConstants from './constants.js';
 export { DevRandomDevice, NullDevice, RandomDevice, UrandomDevice, ZeroDevice } from './devices.js';
 export { HostFileError, MountError } from './errors.js';
+export { AnonInode, AnonInodeFileSystem } from './anon-inode.js';
+export { EPOLL_EVENT_SIZE, EpollSyscalls, EventPoll, type EpollEvent } from './epoll.js';
+export { EventFd, EventFdSyscalls } from './eventfd.js';
 export { DescriptorSyscalls } from './fd-syscalls.js';
 export { DEFAULT_HOST_DESCRIPTORS, HostDescriptorPool } from './host-access.js';
 export {
@@ -37,6 +40,8 @@ export { FILES_OPTIONS, mountMode, type FilesOptions, type HostMount, type HostM
 export { PathSyscalls } from './path-syscalls.js';
 export { BrokenPipes, Pipe, PipeEnd } from './pipe.js';
 export { PollSyscalls } from './poll-syscalls.js';
+export { PollWakeups, wakeupsOf, type WakeListener, type WakeSource } from './poll-wake.js';
+export { SignalWaits, type InterruptibleWait } from './signal-waits.js';
 export { StandardStreams } from './standard-streams.js';
 export { Vfs, type OutputSummary, type TimeSpec } from './vfs.js';
 export { WaitQueue } from './wait-queue.js';

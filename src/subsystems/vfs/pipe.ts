@@ -17,6 +17,7 @@ import {
   POLLWRNORM,
 } from './constants.js';
 import { PipeInode, type FileSystem } from './inode.js';
+import { PollWakeups } from './poll-wake.js';
 import { FIONREAD, FileDescription, type FileServices } from './open-file.js';
 import type { SignalDelivery } from '../../kernel/contracts/signals.js';
 import { SIGNAL_DELIVERY } from '../../kernel/tokens.js';
@@ -97,6 +98,8 @@ export class Pipe {
   private _length = 0;
   readers = 0;
   writers = 0;
+  /** Epoll's view of the pipe's wait queues: writes wake EPOLLIN, reads of a full pipe EPOLLOUT, a closed side everything. */
+  readonly wakeups = new PollWakeups();
 
   constructor(readonly inode: PipeInode) {}
 
@@ -195,7 +198,9 @@ export class PipeEnd extends FileDescription {
     const pipe = this.pipe;
     if (length === 0) return new Uint8Array(0);
     if (pipe.buffered > 0) {
+      const wasFull = pipe.room === 0;
       const data = pipe.take(length);
+      if (wasFull) pipe.wakeups.wake(POLLOUT | POLLWRNORM);
       this.services.queue.notify();
       return data;
     }
@@ -216,6 +221,7 @@ export class PipeEnd extends FileDescription {
     if (pipe.room >= needed) {
       if (!pipe.allocate()) return -Errno.ENOMEM;
       const written = pipe.put(data);
+      pipe.wakeups.wake(POLLIN | POLLRDNORM);
       this.services.queue.notify();
       return written;
     }
@@ -229,6 +235,11 @@ export class PipeEnd extends FileDescription {
     return 0;
   }
 
+  /** The pipe's wake-ups, which both ends share (Linux's pipe_poll waits on both queues). */
+  get wakeups(): PollWakeups {
+    return this.pipe.wakeups;
+  }
+
   override poll(): number {
     const pipe = this.pipe;
     if (this.end === 'read') return (pipe.buffered > 0 ? POLLIN | POLLRDNORM : 0) | (pipe.writers === 0 ? POLLHUP : 0);
@@ -239,6 +250,8 @@ export class PipeEnd extends FileDescription {
     if (this.end === 'read') this.pipe.readers--;
     else this.pipe.writers--;
     this.pipe.close();
+    // Linux wakes both queues when one side has just gone (readers or writers now 0, not both)
+    if ((this.pipe.readers === 0) !== (this.pipe.writers === 0)) this.pipe.wakeups.wake(0);
     this.services.queue.notify();
     super.release();
   }

@@ -12,6 +12,7 @@ import type { Arch } from '../../kernel/contracts/arch.js';
 import { ARCH, DEVICE, MEMORY_BUDGET, PROCESS } from '../../kernel/tokens.js';
 import type { MemoryBudget } from '../../kernel/memory-budget.js';
 import { formatMaps, mapsOf } from '../../kernel/maps.js';
+import { AnonInodeFileSystem } from './anon-inode.js';
 import {
   AT_EMPTY_PATH,
   AT_FDCWD,
@@ -117,6 +118,7 @@ export class Vfs implements BootContribution {
   private readonly _rootFs: MemoryFileSystem;
   private readonly _bootTime: bigint;
   private _nextDev = 1;
+  private _anonInodes: AnonInodeFileSystem | undefined;
   private _executable: { path: string; inode: Inode } | undefined;
   /** The auxiliary vector the platform gave the program (/proc/self/auxv); empty before boot. */
   private _auxv: BootInfo['auxv'] = [];
@@ -232,6 +234,11 @@ export class Vfs implements BootContribution {
   /** Host descriptors open now (at most 64). */
   get openHostDescriptors(): number {
     return this._hostDescriptors.size;
+  }
+
+  /** anon_inodefs (eventfd, epoll), made when first needed so the other file systems keep their st_dev. */
+  get anonInodes(): AnonInodeFileSystem {
+    return (this._anonInodes ??= new AnonInodeFileSystem(this.nextDev(), this._bootTime));
   }
 
   private nextDev(): number {

@@ -34,16 +34,27 @@ export class WaitQueue {
     return this.block(context.thread, reason, () => (ready() ? a0 : undefined));
   }
 
-  /** Blocks `thread` until `attempt()` gives a result, which becomes its syscall's return value. */
+  /**
+   * Blocks `thread` until `attempt()` gives a result, which becomes its syscall's return
+   * value; `interrupt` makes the wait one a signal handler ends (see SignalWaits), and
+   * `onEnd` runs when it ends either way.
+   */
   block(
     thread: Thread,
     reason: string,
     attempt: () => number | undefined,
-    options: { deadline?: number; timeoutResult?: number } = {},
+    options: { deadline?: number; timeoutResult?: number; interrupt?: () => number; onEnd?: () => void } = {},
   ): typeof NO_RETURN {
     const waiter: Waiter = { thread, attempt };
     this._waiters.add(waiter);
-    this.waits.block(thread, reason, { ...options, onEnd: () => this._waiters.delete(waiter) });
+    const { onEnd, ...rest } = options;
+    this.waits.block(thread, reason, {
+      ...rest,
+      onEnd: () => {
+        this._waiters.delete(waiter);
+        onEnd?.();
+      },
+    });
     return NO_RETURN;
   }
 

@@ -1,0 +1,47 @@
+import { injectable } from 'inversify';
+import { NO_RETURN, type SyscallContext } from '../../kernel/contracts/syscall.js';
+import { Errno } from '../../kernel/errno.js';
+
+/** SIGKILL and SIGSTOP: no mask blocks them. */
+const UNBLOCKABLE = (1n << 8n) | (1n << 18n);
+
+/** What a blocking call passes on to ThreadWaits so that a signal handler can end the wait. */
+export interface InterruptibleWait {
+  /** Called when a handled signal arrives for the waiting thread: the wait's result then (-EINTR). */
+  readonly interrupt: () => number;
+  /** Called when the wait ends, whichever way. */
+  readonly onEnd: () => void;
+}
+
+/**
+ * Waits that a signal handler interrupts with EINTR (epoll_pwait), optionally under a
+ * signal mask for their duration, as Linux's set_user_sigmask: the caller's mask comes
+ * back when the wait ends on its own; when a signal ends it, the handler's frame saves
+ * the caller's mask, so rt_sigreturn restores it after the handler has run.
+ */
+@injectable()
+export class SignalWaits {
+  /**
+   * Blocks through `block` (which must hand the options to ThreadWaits) with `mask`, if
+   * given, as the thread's signal mask until the wait ends.
+   */
+  wait(context: SyscallContext, mask: bigint | undefined, block: (options: InterruptibleWait) => typeof NO_RETURN): typeof NO_RETURN {
+    const thread = context.thread;
+    let interrupted = false;
+    if (mask !== undefined) {
+      thread.savedSignalMask = thread.signalMask;
+      thread.signalMask = mask & ~UNBLOCKABLE;
+    }
+    return block({
+      interrupt: () => {
+        interrupted = true;
+        return -Errno.EINTR;
+      },
+      onEnd: () => {
+        if (mask === undefined || interrupted || thread.savedSignalMask === undefined) return;
+        thread.signalMask = thread.savedSignalMask;
+        thread.savedSignalMask = undefined;
+      },
+    });
+  }
+}
