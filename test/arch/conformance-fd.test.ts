@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { RV64D, RV64F, STANDARD_EXTENSIONS, isaRegistry } from '../../src/arch/riscv64/isa/index.js';
 import { ENGINE_NAMES } from '../../src/index.js';
 import { createKernel } from '../../src/zeroos.js';
+import { loadGuest, runGuest } from './guest-runner.js';
 
 /**
  * The F/D conformance guests (guests/conformance/gen-fd.mjs, freestanding rv64gc/lp64d
@@ -59,4 +60,25 @@ describe('the F/D conformance guests', () => {
       });
     }
   });
+});
+
+/**
+ * The same guests with every block compiled the first time it is reached (threshold 0),
+ * so each FP instruction of the conformance cases runs inside a js block or a wasm region
+ * (the default thresholds leave code run fewer than 64 or 255 times to the interpreter).
+ */
+describe('the F/D conformance guests, compiled from the first run of each block', () => {
+  for (const name of GUESTS) {
+    for (const engine of ['js', 'wasm'] as const) {
+      it(`${name} prints what qemu-riscv64 printed on the ${engine} engine at threshold 0`, () => {
+        const hart = loadGuest(join(ROOT, 'guests', 'bin', name), [name], { engine, translateThreshold: 0 });
+        const result = runGuest(hart);
+        const got = result.stdout.split('\n');
+        const want = expected(name, 'stdout').split('\n');
+        for (let i = 0; i < want.length; i++) expect(got[i], `line ${i + 1}`).toBe(want[i]);
+        expect(result.stdout).toBe(expected(name, 'stdout'));
+        expect(result.exitCode).toBe(Number(expected(name, 'exit')));
+      });
+    }
+  }
 });
