@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { checkProgram } from '../../src/check/index.js';
+import { EXIT_CODES } from '../../src/errors.js';
+import { builtinIntegrations } from '../../src/integrations/index.js';
+import { JoltFloatRejected } from '../../src/integrations/jolt/errors.js';
 import { RunDigest } from '../../src/trace/digest.js';
 import { createKernel, type KernelOptions } from '../../src/zeroos.js';
 
@@ -40,17 +44,21 @@ function expected(name: string) {
 function run(name: string, options: KernelOptions = {}) {
   const args = RUNS.get(name);
   if (!args) throw new Error(`no run ${name} in runs.tsv`);
-  const zeroos = createKernel({ files: { cwd: '/home/go/cwd' }, ...options });
-  const digest = new RunDigest(zeroos.events, zeroos.console);
-  zeroos.load({ executable: ELF, path: 'guests/bin/go_demo', argv: ['guests/bin/go_demo', ...args], env: ENV });
-  const result = zeroos.run();
-  return {
-    stdout: decode(result.stdout),
-    stderr: decode(result.stderr),
-    exit: result.exitCode,
-    instructions: result.instructions,
-    digest: digest.digest(),
-  };
+  const zeroos = createKernel({ console: { stdin: new Uint8Array(0) }, files: { cwd: '/home/go/cwd' }, ...options });
+  try {
+    const digest = new RunDigest(zeroos.events, zeroos.console);
+    zeroos.load({ executable: ELF, path: 'guests/bin/go_demo', argv: ['guests/bin/go_demo', ...args], env: ENV });
+    const result = zeroos.run();
+    return {
+      stdout: decode(result.stdout),
+      stderr: decode(result.stderr),
+      exit: result.exitCode,
+      instructions: result.instructions,
+      digest: digest.digest(),
+    };
+  } finally {
+    zeroos.dispose();
+  }
 }
 
 function expectQemu(name: string, got: ReturnType<typeof run>): void {
@@ -96,5 +104,33 @@ describe('the Go guest (go_demo)', () => {
     const c = run('goroutines', { scheduler: 'random', seed: 8n });
     expect(c.stdout).toBe(a.stdout);
     expect(c.digest).not.toBe(a.digest); // another interleaving, the same output
+  });
+});
+
+describe('zeroos check and Jolt on the Go guest', () => {
+  const registry = builtinIntegrations();
+
+  it('should say go_demo runs on linux, and a real run of a command makes only served syscalls', () => {
+    const report = checkProgram({ path: 'guests/bin/go_demo', bytes: new Uint8Array(ELF), integration: registry.get('linux'), run: { args: ['json'] } });
+    expect(report.runs).toBe(true);
+    expect(report.program.floatAbi).toBe('double');
+    const calls = report.syscalls.run?.calls ?? [];
+    expect(report.syscalls.run?.exitCode).toBe(0);
+    expect(calls.map((c) => c.name)).toEqual(expect.arrayContaining(['getrlimit', 'sched_getaffinity', 'clone', 'futex', 'openat']));
+    expect(calls.filter((c) => c.support === 'missing').map((c) => c.name)).toEqual([]);
+  });
+
+  it('should refuse go_demo on Jolt at load with JoltFloatRejected (exit 82)', () => {
+    const zeroos = createKernel({ platform: 'jolt' });
+    let error: unknown;
+    try {
+      zeroos.load({ executable: ELF, path: '/bin/go_demo', argv: ['/bin/go_demo', 'hello'] });
+    } catch (e) {
+      error = e;
+    } finally {
+      zeroos.dispose();
+    }
+    expect(error).toBeInstanceOf(JoltFloatRejected);
+    expect((error as JoltFloatRejected).exitCode).toBe(EXIT_CODES.zkvmRejected);
   });
 });
