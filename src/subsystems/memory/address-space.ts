@@ -1,5 +1,5 @@
 import { inject, injectable } from 'inversify';
-import { PAGE_SIZE, PERM_R, PERM_RW, PERM_X, type GuestMemory, type Mapping } from '../../arch/memory/types.js';
+import { PAGE_SIZE, PERM_R, PERM_RW, PERM_W, PERM_X, type GuestMemory, type Mapping } from '../../arch/memory/types.js';
 import type { Allocator } from '../../kernel/contracts/allocator.js';
 import type { Arch } from '../../kernel/contracts/arch.js';
 import type { BootContribution } from '../../kernel/contracts/boot.js';
@@ -58,7 +58,7 @@ export const MADV = {
 } as const;
 const MADV_KNOWN = new Set<number>(Object.values(MADV));
 /** Advice that discards the contents: the next read sees zeros, as for private anonymous memory on Linux. */
-const MADV_DISCARDS = new Set<number>([MADV.DONTNEED, MADV.FREE, MADV.REMOVE, MADV.DONTNEED_LOCKED]);
+const MADV_DISCARDS = new Set<number>([MADV.DONTNEED, MADV.FREE, MADV.DONTNEED_LOCKED]);
 
 /** Linux's riscv64 PTEs cannot express write-only: PROT_WRITE implies read. */
 export function permsOfProt(prot: number): number {
@@ -250,16 +250,49 @@ export class AddressSpace implements BootContribution {
     return 0;
   }
 
+  /**
+   * madvise(2) by Linux's rules (mm/madvise.c): EINVAL for unknown advice, a misaligned
+   * start or a length that wraps; 0 for length 0; then each mapping in the range in turn
+   * (the first one that refuses ends the call with its errno), and ENOMEM at the end when
+   * the range had unmapped pages, the advice still applied to the mapped ones.
+   * Per mapping: DONTNEED, DONTNEED_LOCKED and FREE make private anonymous pages read as
+   * zeros (FREE: EINVAL on a file mapping; ZeroOS frees at once, as Linux may under memory
+   * pressure); REMOVE needs a shared writable file (EINVAL on anonymous memory, EACCES on a
+   * file mapping here, which is never shared-writable); WIPEONFORK EINVAL on a file mapping;
+   * POPULATE_READ/WRITE EINVAL where the mapping is not readable/writable; the advisory
+   * kinds (NORMAL, RANDOM, SEQUENTIAL, WILLNEED, HUGEPAGE, NOHUGEPAGE, COLLAPSE, DONTFORK,
+   * DOFORK, COLD, PAGEOUT, MERGEABLE, UNMERGEABLE, DONTDUMP, DODUMP, KEEPONFORK) change
+   * nothing a guest can see: 0. Not modelled: DONTNEED on a private file mapping zeroes
+   * (Linux reads the file again), and shared anonymous memory is treated as private.
+   */
   madvise(address: number, length: number, advice: number): number {
-    if (!aligned(address) || !MADV_KNOWN.has(advice)) return -Errno.EINVAL;
-    if (length === 0) return 0;
+    if (!MADV_KNOWN.has(advice) || !aligned(address)) return -Errno.EINVAL;
     const size = pageUp(length);
-    if (!(address + size <= this.taskSize())) return -Errno.EINVAL;
-    const pieces = this.mappedPieces(address, size);
-    if (MADV_DISCARDS.has(advice)) {
-      for (const piece of pieces) this._memory.zero(piece.start, piece.end - piece.start);
+    if (length > 0 && !(size > 0 && address + size <= 2 ** 64)) return -Errno.EINVAL;
+    if (length === 0) return 0;
+    const end = Math.min(address + size, 2 ** 53);
+    let covered = 0;
+    for (const mapping of this._memory.mappingsIn(address, end)) {
+      const start = Math.max(mapping.start, address);
+      const stop = Math.min(mapping.end, end);
+      const file = mapping.name.startsWith('/');
+      switch (advice) {
+        case MADV.REMOVE:
+          return file ? -Errno.EACCES : -Errno.EINVAL;
+        case MADV.FREE:
+        case MADV.WIPEONFORK:
+          if (file) return -Errno.EINVAL;
+          break;
+        case MADV.POPULATE_READ:
+          if (!(mapping.perms & PERM_R)) return -Errno.EINVAL;
+          break;
+        case MADV.POPULATE_WRITE:
+          if (!(mapping.perms & PERM_W)) return -Errno.EINVAL;
+          break;
+      }
+      if (MADV_DISCARDS.has(advice)) this._memory.zero(start, stop - start);
+      covered += stop - start;
     }
-    const covered = pieces.reduce((n, p) => n + (p.end - p.start), 0);
     return covered === size ? 0 : -Errno.ENOMEM;
   }
 

@@ -84,7 +84,7 @@ export class MemorySyscalls implements SyscallProvider {
         nr: NR.madvise,
         args: [ptr('addr'), size('length'), int('advice')],
         support: 'full',
-        note: 'MADV_DONTNEED/FREE/REMOVE zero the range; the advisory kinds are accepted',
+        note: 'Linux\'s rules per advice: DONTNEED/FREE zero private anonymous pages, REMOVE needs a shared file (EINVAL/EACCES), POPULATE_* check the protection, the advisory kinds (WILLNEED, HUGEPAGE, DONTFORK, COLD, ...) return 0; EINVAL for unknown advice or a misaligned start, ENOMEM for unmapped pages in the range',
         handler: (context, address, length, advice) => {
           const result = space.madvise(address, length, advice);
           if (result === 0 && length > 0) mapped(context, { op: 'madvise', start: BigInt(address), length: pages(length), flags: advice });

@@ -77,7 +77,7 @@ export class SchedulerSyscalls implements SyscallProvider {
         nr: NR.futex,
         args: [ptr('uaddr'), int('op'), uint('val'), ptr('timeout'), ptr('uaddr2'), uint('val3')],
         support: 'partial',
-        note: 'WAIT, WAKE, WAIT_BITSET, WAKE_BITSET, REQUEUE, CMP_REQUEUE, WAKE_OP, private or not, timeouts on the virtual clock; the PI operations are not served',
+        note: 'WAIT, WAKE, WAIT_BITSET, WAKE_BITSET, REQUEUE, CMP_REQUEUE, WAKE_OP, private or not, timeouts on the virtual clock (relative, or absolute MONOTONIC/REALTIME with WAIT_BITSET); a handled signal ends a wait with EINTR; the PI operations are not served',
         handler(context, uaddr, op, val, timeout, uaddr2, val3) {
           const command = op & FUTEX_CMD_MASK;
           const memory = context.memory;
@@ -89,10 +89,8 @@ export class SchedulerSyscalls implements SyscallProvider {
           switch (command) {
             case FUTEX_WAIT:
             case FUTEX_WAIT_BITSET: {
-              const bitset = command === FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : val3;
-              if (bitset === 0) return -Errno.EINVAL;
-              const bad = checkWord(uaddr);
-              if (bad) return bad;
+              // Linux's order: the timespec (EINVAL), FUTEX_CLOCK_REALTIME only with
+              // WAIT_BITSET (ENOSYS), the bitset, the word (EINVAL, EFAULT), its value (EAGAIN).
               let deadline: number | undefined;
               if (timeout !== 0) {
                 const ns = readTimespec(context, timeout);
@@ -100,9 +98,12 @@ export class SchedulerSyscalls implements SyscallProvider {
                 if (command === FUTEX_WAIT) deadline = clock.now() + Number(ns);
                 else if (op & FUTEX_CLOCK_REALTIME) deadline = Number(ns - BigInt(clock.epochSeconds) * 1_000_000_000n);
                 else deadline = clock.fromMonotonic(ns);
-              } else if (op & FUTEX_CLOCK_REALTIME && command === FUTEX_WAIT) {
-                return -Errno.ENOSYS;
               }
+              if (op & FUTEX_CLOCK_REALTIME && command === FUTEX_WAIT) return -Errno.ENOSYS;
+              const bitset = command === FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : val3;
+              if (bitset === 0) return -Errno.EINVAL;
+              const bad = checkWord(uaddr);
+              if (bad) return bad;
               if (memory.readU32(uaddr) !== val) return -Errno.EAGAIN;
               if (deadline !== undefined && deadline <= clock.now()) return -Errno.ETIMEDOUT;
               futexes.wait(context.thread, uaddr, val, bitset, deadline);
