@@ -5,6 +5,7 @@ import { Errno } from '../../src/kernel/errno.js';
 import { SYSCALL_NUMBERS as NR } from '../../src/kernel/syscall/numbers.js';
 import { TRAP_HANDLER } from '../../src/kernel/tokens.js';
 import { AT } from '../../src/platform/initial-stack.js';
+import { LINUX_TASK_SIZE } from '../../src/platform/linux/layout.js';
 import { auxvBytes, HPAGE_PMD_SIZE } from '../../src/subsystems/vfs/procfs.js';
 import { createKernel } from '../../src/zeroos.js';
 import { DATA, syscallHarness } from '../support/syscall-harness.js';
@@ -73,6 +74,48 @@ describe('/sys/kernel/mm/transparent_hugepage', () => {
   });
 });
 
+/** A Linux-platform kernel with hello loaded (not run), and a way to make syscalls as its main thread. */
+function linuxProcess(argv = ['/bin/hello'], env: string[] = []) {
+  const elf = readFileSync(join(import.meta.dirname, '..', '..', 'guests', 'bin', 'hello'));
+  const zeroos = createKernel({ seed: 5n });
+  zeroos.load({ executable: elf, path: '/bin/hello', argv, env });
+  const { hart, memory } = zeroos.kernel.arch;
+  const trap = zeroos.container.get(TRAP_HANDLER);
+  const main = [...zeroos.process.threads.values()][0]!;
+  const call = (nr: number, ...args: (number | bigint)[]) => {
+    hart.setX(17, BigInt(nr));
+    for (let i = 0; i < 6; i++) hart.setX(10 + i, BigInt.asUintN(64, BigInt(args[i] ?? 0)));
+    trap.onEcall(main);
+    return hart.getXSigned(10);
+  };
+  return { zeroos, hart, memory, call };
+}
+
+describe("Go's heap arena hints", () => {
+  // Go 1.19 on riscv64 asks for its arenas at i<<40 | 0xc000000000 (i = 0x7f..0): every hint
+  // lies beyond an sv39 process's 256 GiB, as on Linux on an sv39 hart.
+  const MAP_PRIVATE_ANONYMOUS_NORESERVE = 0x22 | 0x4000;
+  const MAP_FIXED = 0x10;
+  const MAP_FIXED_NOREPLACE = 0x100000;
+  it('should ignore a hint past the task size and map elsewhere, as Linux does', () => {
+    const { call } = linuxProcess();
+    expect(0xc0_0000_0000).toBeGreaterThan(LINUX_TASK_SIZE);
+    const at = Number(call(NR.mmap, 0xc0_0000_0000, 64 << 20, 0, MAP_PRIVATE_ANONYMOUS_NORESERVE, -1, 0));
+    expect(at).toBeGreaterThan(0);
+    expect(at + (64 << 20)).toBeLessThanOrEqual(LINUX_TASK_SIZE);
+    expect(call(NR.munmap, at, 64 << 20)).toBe(0n);
+  });
+  it('should refuse a fixed mapping past the task size with -ENOMEM', () => {
+    const { call } = linuxProcess();
+    expect(call(NR.mmap, 0xc0_0000_0000, 64 << 20, 0, MAP_PRIVATE_ANONYMOUS_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0)).toBe(E(Errno.ENOMEM));
+    expect(call(NR.mmap, 0xc0_0000_0000, 64 << 20, 0, MAP_PRIVATE_ANONYMOUS_NORESERVE | MAP_FIXED, -1, 0)).toBe(E(Errno.ENOMEM));
+  });
+  it('should take a free hint inside the address space', () => {
+    const { call } = linuxProcess();
+    expect(call(NR.mmap, 0x20_0000_0000, 64 << 20, 0, MAP_PRIVATE_ANONYMOUS_NORESERVE, -1, 0)).toBe(0x20_0000_0000n);
+  });
+});
+
 describe('/proc/self/auxv', () => {
   it('should encode pairs as two little-endian u64 words', () => {
     const bytes = auxvBytes([
@@ -83,19 +126,8 @@ describe('/proc/self/auxv', () => {
   });
 
   it('should hold the auxiliary vector the program found on its initial stack, up to AT_NULL', () => {
-    const elf = readFileSync(join(import.meta.dirname, '..', '..', 'guests', 'bin', 'hello'));
-    const zeroos = createKernel({ seed: 5n });
-    zeroos.load({ executable: elf, path: '/bin/hello', argv: ['/bin/hello', 'one'], env: ['A=b'] });
-    const { hart, memory } = zeroos.kernel.arch;
-    const trap = zeroos.container.get(TRAP_HANDLER);
-    const main = [...zeroos.process.threads.values()][0]!;
+    const { zeroos, hart, memory, call } = linuxProcess(['/bin/hello', 'one'], ['A=b']);
     const sp = Number(hart.getX(2));
-    const call = (nr: number, ...args: (number | bigint)[]) => {
-      hart.setX(17, BigInt(nr));
-      for (let i = 0; i < 6; i++) hart.setX(10 + i, BigInt.asUintN(64, BigInt(args[i] ?? 0)));
-      trap.onEcall(main);
-      return hart.getXSigned(10);
-    };
     // The vector as the guest sees it on its stack: after argc, argv, NULL, envp, NULL.
     const argc = Number(memory.readU64(sp));
     let at = sp + 8 * (1 + argc + 1 + 1 + 1);
