@@ -296,6 +296,18 @@ export const RWF_FLAGS: Xlat = [[1, 'RWF_HIPRI'], [2, 'RWF_DSYNC'], [4, 'RWF_SYN
 export const CLOSE_RANGE_FLAGS: Xlat = [[2, 'CLOSE_RANGE_UNSHARE'], [4, 'CLOSE_RANGE_CLOEXEC']];
 export const GRND_FLAGS: Xlat = [[1, 'GRND_NONBLOCK'], [2, 'GRND_RANDOM'], [4, 'GRND_INSECURE']];
 export const PIPE_FLAGS: Xlat = [[0o4000, 'O_NONBLOCK'], [0o40000, 'O_DIRECT'], [0o2000000, 'O_CLOEXEC']];
+/** epoll_create1's flags. */
+export const EPOLL_CREATE_FLAGS: Xlat = [[0o2000000, 'EPOLL_CLOEXEC']];
+/** epoll_ctl's operations. */
+export const EPOLL_CTL_OPS: Xlat = [[1, 'EPOLL_CTL_ADD'], [2, 'EPOLL_CTL_DEL'], [3, 'EPOLL_CTL_MOD']];
+/** struct epoll_event's events, in strace's order. */
+export const EPOLL_EVENTS: Xlat = [
+  [0x1, 'EPOLLIN'], [0x2, 'EPOLLPRI'], [0x4, 'EPOLLOUT'], [0x40, 'EPOLLRDNORM'], [0x80, 'EPOLLRDBAND'],
+  [0x100, 'EPOLLWRNORM'], [0x200, 'EPOLLWRBAND'], [0x400, 'EPOLLMSG'], [0x8, 'EPOLLERR'], [0x10, 'EPOLLHUP'],
+  [0x2000, 'EPOLLRDHUP'], [1 << 28, 'EPOLLEXCLUSIVE'], [1 << 29, 'EPOLLWAKEUP'], [1 << 30, 'EPOLLONESHOT'], [2 ** 31, 'EPOLLET'],
+];
+/** eventfd2's flags. */
+export const EFD_FLAGS: Xlat = [[1, 'EFD_SEMAPHORE'], [0o4000, 'EFD_NONBLOCK'], [0o2000000, 'EFD_CLOEXEC']];
 export const DUP3_FLAGS: Xlat = [[0o2000000, 'O_CLOEXEC']];
 
 export const RLIMITS: Xlat = [

@@ -14,6 +14,10 @@ import {
   CLONE_FLAGS,
   CLOSE_RANGE_FLAGS,
   DUP3_FLAGS,
+  EFD_FLAGS,
+  EPOLL_CREATE_FLAGS,
+  EPOLL_CTL_OPS,
+  EPOLL_EVENTS,
   FADVISE_ADVICE,
   FALLOC_FLAGS,
   FCNTL_CMDS,
@@ -490,6 +494,15 @@ function pollfds(raw: bigint, call: CallState, count: number): string {
   return array(raw, call, count, 8, (b) => `{fd=${i32At(b, 0)}, events=${flags(u16At(b, 4), POLL_EVENTS)}}`);
 }
 
+/** struct epoll_event (riscv64: u32 events, padding, u64 data) as strace prints it. */
+function epollEvent(b: Uint8Array): string {
+  const data = u64At(b, 8);
+  return `{events=${flags(u32At(b, 0), EPOLL_EVENTS)}, data={u32=${Number(data & 0xffff_ffffn)}, u64=${data}}}`;
+}
+
+/** epoll_wait's events: as many as it returned. */
+const EPOLL_EVENTS_OUT = outArg((raw, call) => array(raw, call, Math.max(0, Number(call.result ?? 0n)), 16, epollEvent));
+
 /** The fds set in an fd_set of `nfds` bits, as `[3 4]`. */
 function fdSet(raw: bigint, call: CallState, nfds: number): string {
   if (u64(raw) === 0n) return 'NULL';
@@ -826,6 +839,17 @@ const SIGNATURES: Record<string, Signature> = {
     selectResult,
   ),
   ppoll: S([arg((raw, call) => pollfds(raw, call, u32(call.args[1]!))), UINT, TIMESPEC, sigsetArg(4), ULONG], pollResult),
+  epoll_create1: S([flagsArg(EPOLL_CREATE_FLAGS)]),
+  epoll_ctl: S([
+    FD,
+    xvalArg(EPOLL_CTL_OPS, 'EPOLL_CTL'),
+    FD,
+    // EPOLL_CTL_DEL reads no event: strace prints its address
+    arg((raw, call) => (i32(call.args[1]!) === 2 ? pointer(raw) : struct(raw, call, 16, epollEvent))),
+  ]),
+  epoll_pwait: S([FD, EPOLL_EVENTS_OUT, INT, INT, sigsetArg(5), ULONG]),
+  epoll_pwait2: S([FD, EPOLL_EVENTS_OUT, INT, TIMESPEC, sigsetArg(5), ULONG]),
+  eventfd2: S([UINT, flagsArg(EFD_FLAGS)]),
   readlinkat: S([DIRFD, PATH, outPathByResult, ULONG]),
   newfstatat: S([DIRFD, PATH, STAT_OUT, flagsArg(AT_FLAGS)]),
   fstat: S([FD, STAT_OUT]),
