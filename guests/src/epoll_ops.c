@@ -18,7 +18,8 @@
  * 12. Threads: a blocked epoll_pwait woken by a write from another thread (pipe and
  *     eventfd); a timeout. (qemu-user 7.2 has no epoll_pwait2: the unit tests cover it.)
  * 13. Signals: a handled signal interrupts epoll_pwait with EINTR; with a sigmask the
- *     wait's mask applies during the wait only.
+ *     wait's mask applies during the wait only, and a pending signal it unblocks ends the
+ *     call at once.
  * Every printed value is independent of how the threads interleave. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -419,6 +420,11 @@ int main(void)
     printf("mask restored: %s\n", sigismember(&now, SIGUSR1) ? "yes" : "no");
     r = epoll_pwait(e4, evs, 4, 10, &none);
     printf("timeout with mask: %d, mask kept: %s\n", r, (sigprocmask(SIG_SETMASK, 0, &now), sigismember(&now, SIGUSR1)) ? "yes" : "no");
+    raise(SIGUSR1); /* blocked: stays pending */
+    r = epoll_pwait(e4, evs, 4, -1, &none);
+    printf("pending signal let through by the mask: %s, handled %d\n", r < 0 ? err(errno) : "no", handled);
+    sigprocmask(SIG_SETMASK, 0, &now);
+    printf("mask restored after it: %s\n", sigismember(&now, SIGUSR1) ? "yes" : "no");
     sigprocmask(SIG_SETMASK, &old, 0);
     close(e4);
     printf("done\n");

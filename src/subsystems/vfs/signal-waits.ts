@@ -1,6 +1,8 @@
-import { injectable } from 'inversify';
+import { inject, injectable, optional } from 'inversify';
+import type { SignalDelivery } from '../../kernel/contracts/signals.js';
 import { NO_RETURN, type SyscallContext } from '../../kernel/contracts/syscall.js';
 import { Errno } from '../../kernel/errno.js';
+import { SIGNAL_DELIVERY } from '../../kernel/tokens.js';
 
 /** SIGKILL and SIGSTOP: no mask blocks them. */
 const UNBLOCKABLE = (1n << 8n) | (1n << 18n);
@@ -21,9 +23,13 @@ export interface InterruptibleWait {
  */
 @injectable()
 export class SignalWaits {
+  constructor(@inject(SIGNAL_DELIVERY) @optional() private readonly signals: SignalDelivery | undefined) {}
+
   /**
    * Blocks through `block` (which must hand the options to ThreadWaits) with `mask`, if
-   * given, as the thread's signal mask until the wait ends.
+   * given, as the thread's signal mask until the wait ends. A signal already pending that
+   * the wait's mask lets through ends the call at once with EINTR, its handler running
+   * first, as Linux checks for signals before sleeping.
    */
   wait(context: SyscallContext, mask: bigint | undefined, block: (options: InterruptibleWait) => typeof NO_RETURN): typeof NO_RETURN {
     const thread = context.thread;
@@ -31,6 +37,13 @@ export class SignalWaits {
     if (mask !== undefined) {
       thread.savedSignalMask = thread.signalMask;
       thread.signalMask = mask & ~UNBLOCKABLE;
+      if (this.signals) {
+        // a handler frame saves a0 (EINTR) and the caller's mask, and moves the pc to the handler
+        const pc = context.hart.pc;
+        context.hart.setX(10, BigInt(-Errno.EINTR));
+        this.signals.beforeResume(thread);
+        if (context.process.exited || context.hart.pc !== pc) return NO_RETURN;
+      }
     }
     return block({
       interrupt: () => {
