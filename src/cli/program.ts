@@ -390,7 +390,7 @@ export function buildProgram(registry: IntegrationRegistry = builtinIntegrations
     .addOption(new Option('--allocator <name>', 'allocator behind mmap').choices([...ALLOCATOR_NAMES]).default('linked-list'))
     .option('--memory-limit <size>', MEMORY_LIMIT_HELP, parseMemoryLimit)
     .addOption(new Option('--scheduler <name>', 'thread scheduler (random: an interleaving drawn from --seed)').choices([...SCHEDULER_NAMES]).default('cooperative'))
-    .option('--quantum <n>', 'preempt a thread after n instructions (default: 100000 for a Go program, else only when it blocks or yields)', parsePositive)
+    .option('--quantum <n>', 'preempt a thread after n instructions (default: 1000000 for a Go program, else only when it blocks or yields)', parsePositive)
     .option('--max-threads <n>', 'most live threads; clone fails with EAGAIN beyond (default 1024)', parsePositive)
     .option('--epoch <seconds>', 'CLOCK_REALTIME at start, in seconds since 1970 (default 1704067200 = 2024-01-01)', parseCount)
     .option('--clock-rate <ns>', 'virtual nanoseconds per instruction (default 1)', parsePositive)

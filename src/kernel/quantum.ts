@@ -1,22 +1,23 @@
 import { isGoExecutable } from '../elf/go.js';
 
 /**
- * The quantum a Go program runs with when none was asked for: 100,000 instructions, a
- * tenth of a virtual millisecond at the default clock rate (1 ns per instruction).
+ * The quantum a Go program runs with when none was asked for: 1,000,000 instructions, one
+ * virtual millisecond at the default clock rate (1 ns per instruction), about the time
+ * slice Linux's scheduler gives a CPU-bound thread.
  *
  * Go's runtime preempts: its sysmon thread sleeps 20 µs to 10 ms between looks, and a
  * goroutine that has run 10 ms without yielding gets SIGURG (tgkill) from it; the garbage
  * collector's stop-the-world waits for every thread to reach a safe point. On one hart
  * that only switches when a thread blocks, a spinning goroutine keeps sysmon (whose
  * nanosleep ended long ago) from ever running again: the program hangs. With a quantum,
- * sysmon's sleep ends at most one quantum late, so the 10 ms preemption comes at
- * 10 ms + 0.1 ms of virtual time, not "never". Smaller quanta cost more thread switches
- * for nothing Go can see; much larger ones make every short sysmon sleep (20 µs) last a
- * whole quantum and slow the runtime's own hand-offs. 100,000 is where a CPU-bound Go
- * program with GOMAXPROCS > 1 spends no measurable time switching (docs/scheduler.md
- * has the measurement).
+ * sysmon's sleep ends at most one quantum late, so the 10 ms preemption comes by 11 ms of
+ * virtual time. Measured (docs/scheduler.md): a Go program whose goroutine spins 1.2
+ * billion instructions while main calls runtime.GC() finishes the same way with quanta of
+ * 10,000 to 10,000,000 instructions, but the smaller ones cost wall time in switches
+ * (about 2.2 s at 10,000 and 100,000, 1.4 s at 1,000,000, 1.2 s at 10,000,000); above
+ * 1 ms, sysmon's own sleeps (10 ms at most) stop being the bound.
  */
-export const DEFAULT_GO_QUANTUM = 100_000;
+export const DEFAULT_GO_QUANTUM = 1_000_000;
 
 /** Why a run has the quantum it has. */
 export type QuantumSource = 'option' | 'go-default' | 'none';
