@@ -210,6 +210,31 @@ describe('EpollSyscalls', () => {
       h.syscall(NR.close, copy);
       expect(wait(h, ep)).toBe(0n);
     });
+    it('should report a watched epoll fd once, readable while it has ready entries (files without wake-ups polled)', () => {
+      const h = syscallHarness();
+      const outer = Number(h.syscall(NR.epoll_create1, 0));
+      const inner = Number(h.syscall(NR.epoll_create1, 0));
+      h.write(VALUE, '/dev/urandom\0');
+      const random = Number(h.syscall(NR.openat, -100, VALUE, 0, 0));
+      expect(h.syscall(NR.epoll_ctl, outer, ADD, inner, event(h, EPOLLIN, 1n))).toBe(0n);
+      expect(wait(h, outer)).toBe(0n);
+      expect(h.syscall(NR.epoll_ctl, inner, ADD, random, event(h, EPOLLIN, 2n))).toBe(0n);
+      expect(wait(h, outer)).toBe(1n);
+      expect(events(h, 1)).toEqual([[EPOLLIN, 1n]]);
+      expect(wait(h, outer)).toBe(1n);
+      expect(wait(h, inner)).toBe(1n);
+      expect(events(h, 1)).toEqual([[EPOLLIN, 2n]]);
+      // ppoll sees the inner epoll fd readable, then idle once its entry is gone
+      const pollfd = new Uint8Array(8);
+      new DataView(pollfd.buffer).setInt32(0, inner, true);
+      new DataView(pollfd.buffer).setInt16(4, 1, true);
+      h.write(SIGSET, pollfd);
+      expect(h.syscall(NR.ppoll, SIGSET, 1, TIMESPEC, 0, 8)).toBe(1n);
+      h.syscall(NR.epoll_ctl, inner, DEL, random, 0);
+      h.write(TIMESPEC, new Uint8Array(16));
+      expect(h.syscall(NR.ppoll, SIGSET, 1, TIMESPEC, 0, 8)).toBe(0n);
+      expect(wait(h, outer)).toBe(0n);
+    });
     it('should return -EFAULT when events are ready and the buffer cannot be written, 0 when none are', () => {
       const h = syscallHarness();
       const ep = Number(h.syscall(NR.epoll_create1, 0));

@@ -157,14 +157,18 @@ export class EventPoll extends FileDescription implements WakeSource {
     this.wakeups.wake(POLLIN);
   }
 
-  /** Up to `max` ready events, in ready-list order; level-triggered entries go back at the end. */
+  /**
+   * Up to `max` ready events, in ready-list order; level-triggered entries go back at the
+   * end. The list is walked as it was when the wait began: an entry that a wake-up during
+   * the walk queues again (a watched epoll looking at its own files) waits for the next one.
+   */
   collect(max: number): EpollEvent[] {
     this.pollSilentFiles();
     const events: EpollEvent[] = [];
     const again: InterestEntry[] = [];
-    for (const entry of this._ready) {
+    for (const entry of [...this._ready]) {
       if (events.length >= max) break;
-      this._ready.delete(entry);
+      if (!this._ready.delete(entry)) continue;
       if (!this.alive(entry)) continue;
       const ready = entry.ready();
       if (ready === 0) continue;
@@ -179,7 +183,8 @@ export class EventPoll extends FileDescription implements WakeSource {
   /** Readable while a listed entry is really ready; entries that are not leave the list. */
   override poll(): number {
     this.pollSilentFiles();
-    for (const entry of this._ready) {
+    for (const entry of [...this._ready]) {
+      if (!this._ready.has(entry)) continue;
       if (this.alive(entry) && entry.ready() !== 0) return POLLIN | POLLRDNORM;
       this._ready.delete(entry);
     }
