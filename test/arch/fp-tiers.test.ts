@@ -167,10 +167,11 @@ describe('F and D in compiled blocks and regions', () => {
 
   it('dynamic rounding reads frm when the instruction runs: one compiled block under every mode', () => {
     // for (x5 = 0; x5 < 5; x5++) { frm = x5; f3 = f1 + f2 (dyn); x10 = bits; store; fflags accrue }
+    // (`j .+4`: the wasm tier interprets from a CSR instruction up to the next jump.)
     const program = [
-      A.csrrw(0, FRM, 5),
+      A.csrrw(0, FRM, 5), A.jal(0, 4),
       A.fadd(D, 3, 1, 2), A.fsub(S, 4, 5, 6), A.fmvXF(D, 10, 3), A.sd(10, 30, 0), A.fsw(4, 30, 8), A.addi(30, 30, 16),
-      A.addi(5, 5, 1), A.blt(5, 7, -32),
+      A.addi(5, 5, 1), A.blt(5, 7, -36),
       A.csrrs(11, FCSR, 0), A.ebreak(),
     ];
     const tiny = 2 ** -60;
@@ -192,10 +193,11 @@ describe('F and D in compiled blocks and regions', () => {
   });
 
   it('fflags accrue across a block, over passes of a loop, and only where an instruction raises them', () => {
+    // (`j .+4`: the wasm tier interprets from a CSR instruction up to the next jump.)
     const program = [
-      A.csrrw(0, FFLAGS, 0),
+      A.csrrw(0, FFLAGS, 0), A.jal(0, 4),
       A.fadd(D, 10, 1, 2), // 1 + 2^-60: NX
-      A.csrrs(20, FFLAGS, 0),
+      A.csrrs(20, FFLAGS, 0), A.jal(0, 4),
       A.fdiv(D, 11, 1, 0), // 1 / 0: DZ
       A.fsqrt(D, 12, 3), // sqrt(-1): NV
       A.fmul(D, 13, 4, 4), // huge²: OF | NX
@@ -354,7 +356,8 @@ function randomFpInsn(rng: Rng): A.Item[] {
       return [rng.int(2) === 0 ? A.cFldsp(fr(rng), 8 * rng.int(64)) : A.cFsdsp(fr(rng), 8 * rng.int(64))];
     case 17:
       // frm changes (a CSR instruction ends a block) and fflags reads.
-      return rng.int(2) === 0 ? [A.addi(29, 0, rng.int(5)), A.csrrw(0, FRM, 29)] : [A.csrrs(xDest(rng), FFLAGS, 0)];
+      // (`j .+4` after it: the wasm tier interprets from a CSR instruction up to the next jump.)
+      return rng.int(2) === 0 ? [A.addi(29, 0, rng.int(5)), A.csrrw(0, FRM, 29), A.jal(0, 4)] : [A.csrrs(xDest(rng), FFLAGS, 0), A.jal(0, 4)];
     case 18:
       return [A.addi(xDest(rng), rng.int(31), rng.int(4096) - 2048)];
     default:
@@ -405,5 +408,71 @@ describe('every OP-FP word in a compiled block does what the interpreter does, r
         hart.setX(3, 0x8000000000001234n);
       });
     }
+  });
+});
+
+describe("the wasm regions' own double fast paths (RNE) give the FP unit's bits and flags", () => {
+  /** A normal double 2^e × 1.m with random sign and mantissa, e in [-lo, hi]. */
+  const normal = (rng: Rng, spread = 60): bigint =>
+    (BigInt(rng.int(2)) << 63n) | (BigInt(1023 + rng.int(2 * spread + 1) - spread) << 52n) | (rng.next64() & 0xfffffffffffffn);
+  const fromBits = (bits: bigint): number => new Float64Array(new BigUint64Array([bits]).buffer)[0]!;
+
+  it('fadd, fsub, fmul, fdiv, fsqrt and the four fused forms over random, near-cancelling and double-rounding operands', () => {
+    const rng = new Rng(0xfa57n);
+    const CASES = 300;
+    const INPUT = DATA;
+    const OUTPUT = DATA + 0x2000;
+    const ops = [
+      (rm: number) => A.fadd(D, 3, 1, 2, rm), (rm: number) => A.fsub(D, 3, 1, 2, rm), (rm: number) => A.fmul(D, 3, 1, 2, rm),
+      (rm: number) => A.fdiv(D, 3, 1, 2, rm), (rm: number) => A.fsqrt(D, 3, 1, rm),
+      ...[0x43, 0x47, 0x4b, 0x4f].map((opcode) => (rm: number) => A.fma4(opcode, D, 3, 1, 2, 4, rm)),
+    ];
+    // Each pass: three operands in, each operation's result and fflags out (16 bytes each).
+    const body: A.Item[] = [A.fld(1, 30, 0), A.fld(2, 30, 8), A.fld(4, 30, 16)];
+    // (The wasm tier interprets from a CSR instruction up to the next jump: `j .+4` makes
+    // each operation start a region.)
+    ops.forEach((op, i) => {
+      body.push(A.csrrw(0, FFLAGS, 0), A.jal(0, 4), op(i % 2 === 0 ? DYN : RNE), A.fsd(3, 29, 16 * i), A.csrrs(5, FFLAGS, 0), A.sd(5, 29, 16 * i + 8));
+    });
+    body.push(A.addi(30, 30, 24), A.addi(29, 29, 16 * ops.length), A.addi(31, 31, -1));
+    const program = [...body, A.bne(31, 0, -size(body)), A.ebreak()];
+    const inputs: bigint[] = [];
+    for (let i = 0; i < CASES; i++) {
+      const a = normal(rng);
+      const b = normal(rng);
+      let c: bigint;
+      switch (i % 4) {
+        case 0:
+          c = normal(rng);
+          break;
+        case 1: {
+          // Nearly cancels the product (the hard cases), give or take a few ulps.
+          const p = fromBits(a) * fromBits(b);
+          c = dbl(-p) + BigInt(rng.int(7)) - 3n;
+          break;
+        }
+        case 2:
+          // A large accumulator plus a small product, and the reverse.
+          c = dbl(fromBits(a) * 2 ** (rng.int(120) - 60));
+          break;
+        default:
+          c = normal(rng, 3);
+      }
+      inputs.push(a, b, c);
+    }
+    // 1 + 2^-53 (1 ∓ 2^-60)-shaped sums just off the midpoint of 1 and 1 + 2^-52: rounding to odd decides.
+    inputs.splice(0, 6, dbl(2 ** -53 * (1 + 2 ** -30)), dbl(1 - 2 ** -30), dbl(1), dbl(2 ** -53 * (1 + 2 ** -30)), dbl(1 + 2 ** -30), dbl(1));
+    const want = sameAsInterpreter(program, (hart) => {
+      hart.setX(30, BigInt(INPUT));
+      hart.setX(29, BigInt(OUTPUT));
+      hart.setX(31, BigInt(CASES));
+      inputs.forEach((v, i) => hart.memory.writeU64(INPUT + 8 * i, v));
+    }, 1_000_000);
+    expect(want.stop).toBe(StopReason.Ebreak);
+    const view = new DataView(want.data.buffer, want.data.byteOffset);
+    const at = (k: number, op: number): [number, number] => [view.getFloat64(OUTPUT - DATA + 16 * (ops.length * k + op), true), Number(view.getBigUint64(OUTPUT - DATA + 16 * (ops.length * k + op) + 8, true))];
+    // The double-rounding cases: fmadd gives 1, then 1 + 2^-52, both inexact.
+    expect(at(0, 5)).toEqual([1, NX]);
+    expect(at(1, 5)).toEqual([1 + 2 ** -52, NX]);
   });
 });

@@ -25,6 +25,13 @@ const MIN_NORMAL_S = 2 ** -126;
 
 /** Below this, the fused fast path's intermediate terms could lose bits to underflow. */
 const FMA_MIN_D = 2 ** -900;
+
+/**
+ * The host fast paths' constants, for a tier that emits the same fast paths in its own
+ * code (the wasm tier: the same IEEE binary64 operations in the same order give the same
+ * bits, so its results and flags are these functions' own).
+ */
+export const FAST_PATH = { SPLIT, MAX: FAST_MAX, MIN_D: FAST_MIN_D, FMA_MIN_D } as const;
 const BITS = new Float64Array(1);
 const BITS32 = new Int32Array(BITS.buffer);
 

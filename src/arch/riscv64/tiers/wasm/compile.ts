@@ -31,12 +31,21 @@
  * instruction's bits, pc and the budget before it. The unit throws for a reserved encoding
  * or rounding mode (frm read when the instruction runs): the import then records the
  * fault as a slow-path access does and the region leaves by its exit.
+ *
+ * Except for the unit's own host fast paths for doubles in round-to-nearest-even (fadd,
+ * fsub, fmul, fdiv, fsqrt and the fused four), which the region emits itself: the same
+ * IEEE binary64 operations in the same order (wasm's f64 arithmetic is IEEE 754's, as
+ * JavaScript's is), under the same conditions (normal operands and results well inside
+ * the range, rm = RNE or dyn with frm = RNE, from the FRM word), so the same bits and the
+ * same NX/OF; whatever they do not take (NaNs, zeros, tiny or huge values, other modes)
+ * calls the unit. Their flags accrue in the FFLAGS word, which the tier merges.
  */
 import { type CodePage, SLOTS } from '../../code-cache.js';
 import { RV64I } from '../../isa/rv64i.js';
 import { RV64M } from '../../isa/m.js';
 import { INFO_COMPRESSED, type IsaRegistry } from '../../isa/registry.js';
 import { RV64D, RV64F } from '../../isa/fd.js';
+import { FAST_PATH } from '../../fpu/unit.js';
 import type { InstructionDef } from '../../isa/types.js';
 import { StopReason } from '../../types.js';
 import type { CodeLookup } from '../types.js';
@@ -56,6 +65,13 @@ export const STOP_OFFSET = 516;
 export const VALUE_OFFSET = 520;
 /** The f registers: f0..f31 as i64 raw bits (a single NaN-boxed), `HartState.f`'s words. */
 export const FREGS_OFFSET = 768;
+/**
+ * fflags raised by the regions' own FP fast paths (i32), which the tier ORs into
+ * HartState.fflags when the hub returns (the FP unit's calls OR into it directly).
+ */
+export const FFLAGS_OFFSET = 528;
+/** frm when the hub was entered (i32): no instruction a region runs can change it. */
+export const FRM_OFFSET = 532;
 /**
  * The memory port's linear TLBs (see MemoryPort.rlin): read and write tags (f64 page
  * numbers, NaN: empty) and the linear offsets of the frames they name (i32).
@@ -272,10 +288,14 @@ class Emitter {
   private readonly local = new Int32Array(32);
   /** How many register locals there are. */
   readonly registerLocals: number;
+  /** How many f64 scratch locals the FP fast paths use (declared after the register locals). */
+  fpScratch = 0;
 
   constructor(
     private readonly blocks: readonly RegionBlock[],
     private readonly base: number,
+    /** D is registered (the double fast paths apply). */
+    private readonly hasD: boolean,
   ) {
     blocks.forEach((b, i) => this.index.set(b.start, i));
     let next = FIRST_REG_LOCAL;
@@ -714,6 +734,197 @@ class Emitter {
     c.i32(0).i32(-1).mem(Op.i32Store, 2, this.freg(rd) + 4);
   }
 
+  /** f64 scratch local j of the FP fast paths (after the register locals; declared only when used). */
+  private fl(j: number): number {
+    if (j + 1 > this.fpScratch) this.fpScratch = j + 1;
+    return FIRST_REG_LOCAL + this.registerLocals + j;
+  }
+
+  /** Pushes whether min < |local| < max (false for a NaN). */
+  private within(local: number, min: number, max: number): void {
+    this.c.get(local).op(Op.f64Abs).f64(min).op(Op.f64Gt).get(local).op(Op.f64Abs).f64(max).op(Op.f64Lt, Op.i32And);
+  }
+
+  /** Pushes the rounding error of a × b given p = fl(a × b) (Dekker's TwoProduct: FpUnit's productError, op for op). */
+  private productError(a: number, b: number, p: number): void {
+    const c = this.c;
+    const [T, AH, AL, BH, BL] = [this.fl(4), this.fl(5), this.fl(6), this.fl(7), this.fl(8)];
+    c.f64(FAST_PATH.SPLIT).get(a).op(Op.f64Mul).set(T);
+    c.get(T).get(T).get(a).op(Op.f64Sub, Op.f64Sub).set(AH);
+    c.get(a).get(AH).op(Op.f64Sub).set(AL);
+    c.f64(FAST_PATH.SPLIT).get(b).op(Op.f64Mul).set(T);
+    c.get(T).get(T).get(b).op(Op.f64Sub, Op.f64Sub).set(BH);
+    c.get(b).get(BH).op(Op.f64Sub).set(BL);
+    c.get(AH).get(BH).op(Op.f64Mul).get(p).op(Op.f64Sub);
+    c.get(AH).get(BL).op(Op.f64Mul, Op.f64Add);
+    c.get(AL).get(BH).op(Op.f64Mul, Op.f64Add);
+    c.get(AL).get(BL).op(Op.f64Mul, Op.f64Add);
+  }
+
+  /** FFLAGS |= the i32 that `value` pushes. */
+  private accrue(value: () => void): void {
+    const c = this.c;
+    c.i32(0).i32(0).mem(Op.i32Load, 2, this.base + FFLAGS_OFFSET);
+    value();
+    c.op(Op.i32Or).mem(Op.i32Store, 2, this.base + FFLAGS_OFFSET);
+  }
+
+  /**
+   * The double fast path of `fast` (FpUnit.fast or fastFma, emitted by `body`, which
+   * branches to depth `slow()` to give up), else the unit through `fn`:
+   *
+   *     block $done  block $slow  [frm = RNE?]  body  br $done  end  call the unit  end
+   */
+  private withFastPath(insn: Insn, k: number, fn: number, body: (slow: () => number) => void): void {
+    const c = this.c;
+    const nestAtSlow = this.nest + 2;
+    c.op(Op.block, VOID);
+    this.nested(() => {
+      c.op(Op.block, VOID);
+      this.nested(() => {
+        // Dynamic rounding: the fast path is round-to-nearest-even only.
+        if (((insn.raw >>> 12) & 7) === 7) c.i32(0).mem(Op.i32Load, 2, this.base + FRM_OFFSET).brIf(0);
+        body(() => this.nest - nestAtSlow);
+        c.br(1);
+      });
+      c.op(Op.end);
+      this.unitCall(insn, k, fn);
+    });
+    c.op(Op.end);
+  }
+
+  /** Whether FpUnit.fast / fastFma applies to this word's kind at all (doubles, RNE or dyn). */
+  private static fastDouble(raw: number, fused: boolean, hasD: boolean): boolean {
+    const rm = (raw >>> 12) & 7;
+    if (!hasD || (raw & 0x06000000) !== 0x02000000 || (rm !== 0 && rm !== 7)) return false;
+    if (fused) return true;
+    const f5 = raw >>> 27;
+    return f5 <= 3 || (f5 === 0x0b && ((raw >>> 20) & 31) === 0);
+  }
+
+  /** fadd/fsub/fmul/fdiv/fsqrt.d in RNE: FpUnit.fast's double branch. */
+  private fastArith(insn: Insn, k: number): void {
+    const c = this.c;
+    const raw = insn.raw;
+    const f5 = raw >>> 27;
+    const [A, B, R, P, BB] = [this.fl(0), this.fl(1), this.fl(3), this.fl(9), this.fl(16)];
+    this.withFastPath(insn, k, F_FOP, (slow) => {
+      c.i32(0).mem(Op.f64Load, 3, this.freg((raw >>> 15) & 31)).set(A);
+      if (f5 === 0x0b) c.f64(1).set(B);
+      else c.i32(0).mem(Op.f64Load, 3, this.freg((raw >>> 20) & 31)).set(B);
+      this.within(A, FAST_PATH.MIN_D, FAST_PATH.MAX);
+      this.within(B, FAST_PATH.MIN_D, FAST_PATH.MAX);
+      c.op(Op.i32And, Op.i32Eqz).brIf(slow());
+      switch (f5) {
+        case 0:
+        case 1:
+          // y = ±b; r = a + y; bb = r - a; inexact = a - (r - bb) + (y - bb) !== 0
+          if (f5 === 1) c.get(B).op(Op.f64Neg).set(B);
+          c.get(A).get(B).op(Op.f64Add).set(R);
+          c.get(R).get(A).op(Op.f64Sub).set(BB);
+          c.get(A).get(R).get(BB).op(Op.f64Sub, Op.f64Sub).get(B).get(BB).op(Op.f64Sub, Op.f64Add).f64(0).op(Op.f64Ne).set(L_I);
+          break;
+        case 2:
+          c.get(A).get(B).op(Op.f64Mul).set(R);
+          this.productError(A, B, R);
+          c.f64(0).op(Op.f64Ne).set(L_I);
+          break;
+        case 3:
+          // inexact = r * b !== a || productError(r, b, r * b) !== 0
+          c.get(A).get(B).op(Op.f64Div).set(R);
+          c.get(R).get(B).op(Op.f64Mul).set(P);
+          c.get(P).get(A).op(Op.f64Ne);
+          this.productError(R, B, P);
+          c.f64(0).op(Op.f64Ne, Op.i32Or).set(L_I);
+          break;
+        default:
+          // sqrt: a < 0 takes the software path; inexact = r * r !== a || productError(r, r, r * r) !== 0
+          c.get(A).f64(0).op(Op.f64Lt).brIf(slow());
+          c.get(A).op(Op.f64Sqrt).set(R);
+          c.get(R).get(R).op(Op.f64Mul).set(P);
+          c.get(P).get(A).op(Op.f64Ne);
+          this.productError(R, R, P);
+          c.f64(0).op(Op.f64Ne, Op.i32Or).set(L_I);
+      }
+      // An overflow to infinity: OF | NX; a result well inside the range: NX if inexact; else the unit.
+      c.get(R).op(Op.f64Abs).f64(Infinity).op(Op.f64Eq).if();
+      this.nested(() => this.accrue(() => c.i32(5)));
+      c.op(Op.else);
+      this.nested(() => {
+        this.within(R, FAST_PATH.MIN_D, FAST_PATH.MAX);
+        c.op(Op.i32Eqz).brIf(slow());
+        this.accrue(() => c.get(L_I));
+      });
+      c.op(Op.end);
+      c.i32(0).get(R).mem(Op.f64Store, 3, this.freg((raw >>> 7) & 31));
+    });
+  }
+
+  /** fmadd/fmsub/fnmsub/fnmadd.d in RNE: FpUnit.fastFma's double branch (TwoProduct, TwoSum, rounding to odd). */
+  private fastFused(insn: Insn, k: number): void {
+    const c = this.c;
+    const raw = insn.raw;
+    const kind = (raw >>> 2) & 3;
+    const [A, B, C, R] = [this.fl(0), this.fl(1), this.fl(2), this.fl(3)];
+    const [UH, UL, TH, TL, S, SE, V, BB] = [this.fl(9), this.fl(10), this.fl(11), this.fl(12), this.fl(13), this.fl(14), this.fl(15), this.fl(16)];
+    const MIN = FAST_PATH.FMA_MIN_D;
+    const MAX = FAST_PATH.MAX;
+    this.withFastPath(insn, k, F_FFMA, (slow) => {
+      c.i32(0).mem(Op.f64Load, 3, this.freg((raw >>> 15) & 31));
+      if (kind >= 2) c.op(Op.f64Neg);
+      c.set(A);
+      c.i32(0).mem(Op.f64Load, 3, this.freg((raw >>> 20) & 31)).set(B);
+      c.i32(0).mem(Op.f64Load, 3, this.freg(raw >>> 27));
+      if (kind === 1 || kind === 3) c.op(Op.f64Neg);
+      c.set(C);
+      // MIN < |a|, |b| < MAX; |c| < MAX and (c = 0 or |c| > MIN)
+      this.within(A, MIN, MAX);
+      this.within(B, MIN, MAX);
+      c.op(Op.i32And);
+      c.get(C).op(Op.f64Abs).f64(MAX).op(Op.f64Lt, Op.i32And);
+      c.get(C).op(Op.f64Abs).f64(0).op(Op.f64Eq).get(C).op(Op.f64Abs).f64(MIN).op(Op.f64Gt, Op.i32Or, Op.i32And);
+      c.op(Op.i32Eqz).brIf(slow());
+      // uh = a * b (well inside the range), ul its error
+      c.get(A).get(B).op(Op.f64Mul).set(UH);
+      this.within(UH, MIN, MAX);
+      c.op(Op.i32Eqz).brIf(slow());
+      this.productError(A, B, UH);
+      c.set(UL);
+      // th + tl = c + uh exactly (TwoSum)
+      c.get(C).get(UH).op(Op.f64Add).set(TH);
+      c.get(TH).get(C).op(Op.f64Sub).set(BB);
+      c.get(C).get(TH).get(BB).op(Op.f64Sub, Op.f64Sub).get(UH).get(BB).op(Op.f64Sub, Op.f64Add).set(TL);
+      // s + se = tl + ul exactly
+      c.get(TL).get(UL).op(Op.f64Add).set(S);
+      c.get(S).get(TL).op(Op.f64Sub).set(BB);
+      c.get(TL).get(S).get(BB).op(Op.f64Sub, Op.f64Sub).get(UL).get(BB).op(Op.f64Sub, Op.f64Add).set(SE);
+      // v = s rounded to odd: s if exact or odd, else one ulp toward the exact value
+      c.get(SE).f64(0).op(Op.f64Eq).if(F64);
+      c.get(S);
+      c.op(Op.else);
+      c.get(S).op(Op.i64ReinterpretF64).set(L_T);
+      c.get(L_T).i64(1).op(Op.i64And, Op.i64Eqz).if(F64);
+      c.get(L_T).i64(1).i64(-1);
+      c.get(SE).f64(0).op(Op.f64Gt).get(S).f64(0).op(Op.f64Gt, Op.i32Eq, Op.select, Op.i64Add, Op.f64ReinterpretI64);
+      c.op(Op.else);
+      c.get(S);
+      c.op(Op.end);
+      c.op(Op.end);
+      c.set(V);
+      // v !== 0 && !(|v| > MIN): the unit
+      c.get(V).f64(0).op(Op.f64Ne).get(V).op(Op.f64Abs).f64(MIN).op(Op.f64Gt, Op.i32Eqz, Op.i32And).brIf(slow());
+      // r = th + v; inexact = se !== 0 || th - (r - bb) + (v - bb) !== 0
+      c.get(TH).get(V).op(Op.f64Add).set(R);
+      c.get(R).get(TH).op(Op.f64Sub).set(BB);
+      c.get(SE).f64(0).op(Op.f64Ne);
+      c.get(TH).get(R).get(BB).op(Op.f64Sub, Op.f64Sub).get(V).get(BB).op(Op.f64Sub, Op.f64Add).f64(0).op(Op.f64Ne, Op.i32Or).set(L_I);
+      this.within(R, MIN, MAX);
+      c.op(Op.i32Eqz).brIf(slow());
+      this.accrue(() => c.get(L_I));
+      c.i32(0).get(R).mem(Op.f64Store, 3, this.freg((raw >>> 7) & 31));
+    });
+  }
+
   /**
    * A call of the FP unit (import `fn`: fop, ffma, ftox) with the bits, pc and budget
    * before the instruction; a throw inside (an illegal instruction) leaves by the exit.
@@ -741,7 +952,9 @@ class Emitter {
       case 'fsd':
         return this.store(insn, k, insn.mnemonic === 'fsw' ? 4 : 8, () => this.readF(insn.rs2));
       case 'fp.arith':
-        return insn.native ? this.signInjection(insn) : this.unitCall(insn, k, F_FOP);
+        if (insn.native) return this.signInjection(insn);
+        if (Emitter.fastDouble(insn.raw, false, this.hasD)) return this.fastArith(insn, k);
+        return this.unitCall(insn, k, F_FOP);
       case 'fp.to.x':
         if (insn.native) return this.moveToX(insn);
         this.unitCall(insn, k, F_FTOX);
@@ -757,6 +970,7 @@ class Emitter {
         });
       default:
         // fmadd, fmsub, fnmsub, fnmadd
+        if (Emitter.fastDouble(insn.raw, true, this.hasD)) return this.fastFused(insn, k);
         return this.unitCall(insn, k, F_FFMA);
     }
   }
@@ -904,10 +1118,10 @@ export function mulhuFunction(): ModuleFunction {
 }
 
 /** The module of a region: exports `run(left) -> next pc` (see the file doc). */
-export function regionModule(blocks: readonly RegionBlock[], base: number): Uint8Array {
-  const emitter = new Emitter(blocks, base);
+export function regionModule(blocks: readonly RegionBlock[], base: number, hasD = true): Uint8Array {
+  const emitter = new Emitter(blocks, base, hasD);
   const code = emitter.emit();
-  const locals = [I32, I64, I64, I64, I32, F64, ...new Array<number>(emitter.registerLocals).fill(I64)];
+  const locals = [I32, I64, I64, I64, I32, F64, ...new Array<number>(emitter.registerLocals).fill(I64), ...new Array<number>(emitter.fpScratch).fill(F64)];
   return encodeModule(
     MEMORY_PAGES,
     [...IMPORTS.map((name, i) => ({ name, type: IMPORT_TYPES[i]! })), { name: 'mulhu', type: MULHU_TYPE }],

@@ -40,7 +40,9 @@ import {
   BUDGET_STOP,
   CACHE_ENTRIES,
   CACHE_OFFSET,
+  FFLAGS_OFFSET,
   FREGS_OFFSET,
+  FRM_OFFSET,
   IMPORTS,
   LEFT_OFFSET,
   FAULT_STOP,
@@ -328,6 +330,8 @@ export class WasmTier implements ExecutionTier {
   private readonly cache: Int32Array;
   private generation = 0;
   private nextIndex = 0;
+  /** D is registered: regions run the double fast paths. */
+  private readonly hasD: boolean;
 
   constructor(
     private readonly context: MachineContext,
@@ -336,6 +340,7 @@ export class WasmTier implements ExecutionTier {
     private readonly options: JsTierOptions,
   ) {
     this.js = new JsTier(context, isa, blocks, options);
+    this.hasD = isa.extensions.some((e) => e.letter === 'd');
     this.shared = new Shared(context.port, context.machine.f);
     // The hart's registers move into linear memory (x0..x31 as i64, then the x0 sink),
     // where regions read and write them: every tier and the hart see the same words.
@@ -395,14 +400,18 @@ export class WasmTier implements ExecutionTier {
     const words = shared.words;
     const state = this.context.state;
     words[STOP_OFFSET >> 2] = 0;
+    // frm for the regions' FP fast paths (only the interpreter's CSR instructions change it).
+    words[FRM_OFFSET >> 2] = state.frm;
     let npc: number;
     try {
       npc = this.enter(pc | 0, left);
     } catch (e) {
+      this.mergeFlags();
       state.pc = shared.faultPc;
       state.left = shared.faultLeft;
       throw e;
     }
+    this.mergeFlags();
     const stop = words[STOP_OFFSET >> 2]!;
     const after = words[LEFT_OFFSET >> 2]!;
     if (stop === FAULT_STOP) {
@@ -424,6 +433,16 @@ export class WasmTier implements ExecutionTier {
     return npc;
   }
 
+  /** The fflags the regions' FP fast paths raised, into the hart's fcsr. */
+  private mergeFlags(): void {
+    const words = this.shared.words;
+    const flags = words[FFLAGS_OFFSET >> 2]!;
+    if (flags !== 0) {
+      this.context.state.fflags |= flags;
+      words[FFLAGS_OFFSET >> 2] = 0;
+    }
+  }
+
   observe(observer: InstructionObserver | undefined): void {
     // The js tier flushes compiled code when its variant changes, regions included.
     this.js.observe(observer);
@@ -436,7 +455,7 @@ export class WasmTier implements ExecutionTier {
     if (cp.base < PC_LIMIT) {
       const region = discoverRegion(this.isa, code, cp, slot);
       if (region.length > 0) {
-        const instance = new Wasm.Instance(moduleFor(regionModule(region, this.shared.base)), this.regionImports);
+        const instance = new Wasm.Instance(moduleFor(regionModule(region, this.shared.base, this.hasD)), this.regionImports);
         const run = instance.exports.run as (left: number) => number;
         const first = region[0]!;
         const offsets = Int32Array.from(first.insns, (insn) => insn.pc - first.start);
