@@ -359,7 +359,7 @@ export class EpollSyscalls implements SyscallProvider {
         nr: NR.epoll_ctl,
         args: [fd('epfd'), int('op'), fd(), ptr('event')],
         support: 'full',
-        note: 'ADD/MOD/DEL over pipes, eventfds, consoles, devices and epoll fds (EPERM for regular files and directories, ELOOP past 4 levels or in a cycle); EPOLLET, EPOLLONESHOT, EPOLLEXCLUSIVE (ADD only), EPOLLWAKEUP ignored',
+        note: 'ADD/MOD/DEL over pipes, eventfds, consoles, devices and epoll fds (EPERM for regular files and directories, ELOOP past 4 levels or in a cycle); EPOLLET, EPOLLONESHOT, EPOLLEXCLUSIVE (ADD only; every waiter still wakes), EPOLLWAKEUP ignored; consoles, /dev/urandom and /proc files are polled at each wait (an edge is a newly ready bit)',
         handler(context, epfd, op, descriptor, eventAddress) {
           let events = 0;
           let data = 0n;
