@@ -165,13 +165,56 @@ describe('F and D in compiled blocks and regions', () => {
     expect(want.f[2]).toBe(dbl(0.1 + 0.2 + 0.30000000000000004));
   });
 
+  it('FP CSR accesses are compiled in: frflags/flt/fsflags (a quiet compare) and fsrm then dyn rounding, in one block', () => {
+    const body = [
+      A.csrrs(6, FFLAGS, 0), A.fcmp(D, 7, 1, 2, 1), A.csrrw(0, FFLAGS, 6), // quiet flt: flags restored
+      A.addi(5, 0, RUP), A.csrrw(8, FRM, 5), A.fadd(D, 3, 1, 4), A.csrrwi(9, FRM, RDN), A.fadd(D, 10, 1, 4),
+      A.csrrsi(11, FCSR, 2), A.csrrci(12, FFLAGS, 1), A.csrrs(13, FCSR, 0), A.fmvXF(D, 14, 3), A.fmvXF(D, 15, 10),
+    ];
+    const program = [...body, A.ebreak()];
+    const setup = (hart: RiscvHart): void => {
+      hart.setF(1, dbl(1));
+      hart.setF(2, 0x7ff8000000000000n); // a quiet NaN: flt raises NV, which fsflags undoes
+      hart.setF(4, dbl(2 ** -60));
+      hart.writeCsr(FFLAGS, 0x4n);
+    };
+    for (const options of COMPILED.filter((o) => o.translateThreshold === 0)) {
+      const m = machine(program, options);
+      setup(m.hart);
+      expect(m.hart.run(1000)).toBe(StopReason.Ebreak);
+      expect(m.hart.code.pageAt(CODE).blocks[0]?.n, nameOf(options)).toBe(body.length);
+    }
+    const want = sameAsInterpreter(program, setup);
+    expect(want.x[7]).toBe(0n);
+    expect(want.x[6]).toBe(4n);
+    expect(want.x[8]).toBe(0n);
+    expect(want.x[14]).toBe(dbl(1 + 2 ** -52));
+    expect(want.x[15]).toBe(dbl(1));
+    expect(want.x[11]).toBe(BigInt((RDN << 5) | 4 | NX));
+    expect(want.x[13]).toBe(BigInt((RDN << 5) | 4 | UF));
+  });
+
+  it('an FP CSR a platform restricts is not compiled: the access is refused as the interpreter refuses it', () => {
+    const program = [A.addi(5, 0, 1), A.fadd(D, 3, 1, 1), A.csrrs(6, FFLAGS, 0), A.addi(7, 0, 1), A.ebreak()];
+    const outcomes = [INTERPRETER, ...COMPILED].map((options) => {
+      const m = machine(program, options);
+      m.hart.machine.mode.csrs.restrict((n) => n !== FFLAGS, 'no fflags here');
+      try {
+        return `stop ${m.hart.run(100)}`;
+      } catch (e) {
+        return `${(e as Error).name} at ${m.hart.pc} after ${m.hart.instret}: ${(e as Error).message}`;
+      }
+    });
+    expect(outcomes[0]).toMatch(/no fflags here/);
+    for (const o of outcomes) expect(o).toBe(outcomes[0]);
+  });
+
   it('dynamic rounding reads frm when the instruction runs: one compiled block under every mode', () => {
     // for (x5 = 0; x5 < 5; x5++) { frm = x5; f3 = f1 + f2 (dyn); x10 = bits; store; fflags accrue }
-    // (`j .+4`: the wasm tier interprets from a CSR instruction up to the next jump.)
     const program = [
-      A.csrrw(0, FRM, 5), A.jal(0, 4),
+      A.csrrw(0, FRM, 5),
       A.fadd(D, 3, 1, 2), A.fsub(S, 4, 5, 6), A.fmvXF(D, 10, 3), A.sd(10, 30, 0), A.fsw(4, 30, 8), A.addi(30, 30, 16),
-      A.addi(5, 5, 1), A.blt(5, 7, -36),
+      A.addi(5, 5, 1), A.blt(5, 7, -32),
       A.csrrs(11, FCSR, 0), A.ebreak(),
     ];
     const tiny = 2 ** -60;
@@ -193,11 +236,10 @@ describe('F and D in compiled blocks and regions', () => {
   });
 
   it('fflags accrue across a block, over passes of a loop, and only where an instruction raises them', () => {
-    // (`j .+4`: the wasm tier interprets from a CSR instruction up to the next jump.)
     const program = [
-      A.csrrw(0, FFLAGS, 0), A.jal(0, 4),
+      A.csrrw(0, FFLAGS, 0),
       A.fadd(D, 10, 1, 2), // 1 + 2^-60: NX
-      A.csrrs(20, FFLAGS, 0), A.jal(0, 4),
+      A.csrrs(20, FFLAGS, 0),
       A.fdiv(D, 11, 1, 0), // 1 / 0: DZ
       A.fsqrt(D, 12, 3), // sqrt(-1): NV
       A.fmul(D, 13, 4, 4), // huge²: OF | NX
@@ -356,8 +398,17 @@ function randomFpInsn(rng: Rng): A.Item[] {
       return [rng.int(2) === 0 ? A.cFldsp(fr(rng), 8 * rng.int(64)) : A.cFsdsp(fr(rng), 8 * rng.int(64))];
     case 17:
       // frm changes (a CSR instruction ends a block) and fflags reads.
-      // (`j .+4` after it: the wasm tier interprets from a CSR instruction up to the next jump.)
-      return rng.int(2) === 0 ? [A.addi(29, 0, rng.int(5)), A.csrrw(0, FRM, 29), A.jal(0, 4)] : [A.csrrs(xDest(rng), FFLAGS, 0), A.jal(0, 4)];
+      // frm changes and fflags reads and writes, in the block (all six Zicsr forms on the three FP CSRs).
+      switch (rng.int(4)) {
+        case 0:
+          return [A.addi(29, 0, rng.int(5)), A.csrrw(xDest(rng), FRM, 29)];
+        case 1:
+          return [rng.pick([A.csrrs, A.csrrc, A.csrrw])(xDest(rng), rng.pick([FFLAGS, FCSR]), rng.pick([0, 29]))];
+        case 2:
+          return [rng.pick([A.csrrwi, A.csrrsi, A.csrrci])(xDest(rng), rng.pick([FFLAGS, FRM, FCSR]), rng.pick([0, 1, 2, 3, 4, 31 & ~0x18]))];
+        default:
+          return [A.csrrs(xDest(rng), FFLAGS, 0)];
+      }
     case 18:
       return [A.addi(xDest(rng), rng.int(31), rng.int(4096) - 2048)];
     default:
@@ -429,10 +480,8 @@ describe("the wasm regions' own double fast paths (RNE) give the FP unit's bits 
     ];
     // Each pass: three operands in, each operation's result and fflags out (16 bytes each).
     const body: A.Item[] = [A.fld(1, 30, 0), A.fld(2, 30, 8), A.fld(4, 30, 16)];
-    // (The wasm tier interprets from a CSR instruction up to the next jump: `j .+4` makes
-    // each operation start a region.)
     ops.forEach((op, i) => {
-      body.push(A.csrrw(0, FFLAGS, 0), A.jal(0, 4), op(i % 2 === 0 ? DYN : RNE), A.fsd(3, 29, 16 * i), A.csrrs(5, FFLAGS, 0), A.sd(5, 29, 16 * i + 8));
+      body.push(A.csrrw(0, FFLAGS, 0), op(i % 2 === 0 ? DYN : RNE), A.fsd(3, 29, 16 * i), A.csrrs(5, FFLAGS, 0), A.sd(5, 29, 16 * i + 8));
     });
     body.push(A.addi(30, 30, 24), A.addi(29, 29, 16 * ops.length), A.addi(31, 31, -1));
     const program = [...body, A.bne(31, 0, -size(body)), A.ebreak()];

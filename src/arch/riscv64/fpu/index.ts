@@ -4,4 +4,4 @@
  */
 export * from './softfloat.js';
 export { FpUnit, type IllegalFn } from './unit.js';
-export { fpCsrEntries, CSR_FFLAGS, CSR_FRM, CSR_FCSR } from './csrs.js';
+export { fpCsrEntries, isFpCsrEntry, readFpCsr, writeFpCsr, CSR_FFLAGS, CSR_FRM, CSR_FCSR } from './csrs.js';

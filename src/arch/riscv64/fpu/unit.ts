@@ -10,6 +10,7 @@
  * fmv.x.w and fsw move the low 32 bits unchecked, as the spec says.
  */
 import type { HartState } from '../state.js';
+import { readFpCsr, writeFpCsr } from './csrs.js';
 import { F32, F64, type FloatFormat, type RoundingMode, SoftFloat } from './softfloat.js';
 
 /** What the unit throws for a reserved encoding or rounding mode (MachineServices.illegal). */
@@ -140,6 +141,19 @@ export class FpUnit {
   setWords(r: number, lo: number, hi: number): void {
     this.state.f[2 * r] = lo;
     this.state.f[2 * r + 1] = hi;
+  }
+
+  /**
+   * A Zicsr instruction on fflags (0x001), frm (0x002) or fcsr (0x003), as the CSR file
+   * does it with these CSRs' entries (csrs.ts): op 0/1/2 = rw/rs/rc with `operand` (rs1's
+   * low word or the uimm: only the low 8 bits count), `writes` as the spec says; returns
+   * the old value. For compiled blocks: the CSR file's checks are the tier's to make first
+   * (isFpCsrEntry; these CSRs are user-level, so privilege never refuses them).
+   */
+  csr(op: number, csr: number, operand: number, writes: boolean): number {
+    const old = readFpCsr(this.state, csr);
+    if (op === 0 || writes) writeFpCsr(this.state, csr, op === 0 ? operand : op === 1 ? old | operand : old & ~operand);
+    return old;
   }
 
   // ------------------------------------------------------------------ decoding helpers

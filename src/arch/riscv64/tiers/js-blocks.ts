@@ -30,6 +30,8 @@ import { MemoryFault } from '../../memory/types.js';
 import { Block, type CodePage, INTERPRET_ONE, SLOTS } from '../code-cache.js';
 import { INFO_COMPRESSED, type IsaRegistry } from '../isa/registry.js';
 import type { InstructionDef } from '../isa/types.js';
+import type { MachineServices } from '../machine-services.js';
+import { fpCsrAccess } from './fp-csr.js';
 import { type InstructionObserver, observerVariant } from '../observer.js';
 import { type InterpretFn, interpreterFor } from './interpreter.js';
 import type { ExecutionTier, MachineContext } from './types.js';
@@ -51,6 +53,8 @@ interface Insn {
   imm: number;
   pc: number;
   len: number;
+  /** This instruction's template when it is not its definition's (a compiled FP CSR access). */
+  template?: string;
 }
 
 function literal(n: number): string {
@@ -126,7 +130,7 @@ export function generate(insns: readonly Insn[], start: number, variant: number)
   const body: string[] = [];
   for (let k = 0; k < n; k++) {
     const insn = insns[k]!;
-    const template = insn.def.specialize?.(insn) ?? insn.def.semantics;
+    const template = insn.template ?? insn.def.specialize?.(insn) ?? insn.def.semantics;
     const uses = templateUses(template);
     if (uses.rs1 && insn.rs1 !== 0) used.add(insn.rs1);
     if (uses.rs2 && insn.rs2 !== 0) used.add(insn.rs2);
@@ -237,13 +241,18 @@ function compile(source: string): NonNullable<Block['fn']> {
   return fn;
 }
 
-/** Compiles the block starting at `startSlot` of `cp` (or returns INTERPRET_ONE). */
+/**
+ * Compiles the block starting at `startSlot` of `cp` (or returns INTERPRET_ONE). With the
+ * hart's machine services, Zicsr accesses to fflags/frm/fcsr go into the block too
+ * (fp-csr.ts); other system instructions end it.
+ */
 export function compileBlock(
   isa: IsaRegistry,
   code: MachineContext['code'],
   cp: CodePage,
   startSlot: number,
   variant: number,
+  machine?: MachineServices,
 ): Block {
   const insns: Insn[] = [];
   let slot = startSlot;
@@ -257,9 +266,16 @@ export function compileBlock(
     const r = isa.instructions[info & 0x7f]!;
     const len = (info & INFO_COMPRESSED) !== 0 ? 2 : 4;
     if (slot === SLOTS - 1 && len === 4) break; // straddles the page end: interpreted
-    if (r.def.interpretOnly === true || r.refusal !== undefined) break;
+    if (r.refusal !== undefined) break;
+    let template: string | undefined;
+    if (r.def.interpretOnly === true) {
+      const access = r.def.hook === undefined ? fpCsrAccess(r.def, cp.raw[slot]! >>> 0, machine) : undefined;
+      if (access === undefined) break;
+      template = `v = M.f.csr(${access.op}, ${access.csr}, ${access.immediate ? access.field : '$rs1'}, ${access.writes}); w = 0;`;
+    }
     const rd = ((info >> 8) & 0xff) >> 1;
     insns.push({
+      ...(template === undefined ? {} : { template }),
       def: r.def,
       info,
       raw: cp.raw[slot]! >>> 0,
@@ -343,7 +359,7 @@ export class JsTier implements ExecutionTier {
       if (block === undefined) {
         const heat = cp.heat[slot]!;
         if (heat >= threshold) {
-          block = compileBlock(this.isa, code, cp, slot, variant);
+          block = compileBlock(this.isa, code, cp, slot, variant, machine);
           this.blocks.setBlock(cp, slot, block);
         } else {
           cp.heat[slot] = heat + 1;

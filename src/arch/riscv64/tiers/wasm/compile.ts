@@ -49,6 +49,8 @@ import { FAST_PATH } from '../../fpu/unit.js';
 import type { InstructionDef } from '../../isa/types.js';
 import { StopReason } from '../../types.js';
 import type { CodeLookup } from '../types.js';
+import type { MachineServices } from '../../machine-services.js';
+import { type FpCsrAccess, fpCsrAccess } from '../fp-csr.js';
 import { Code, F64, type FuncType, I32, I64, Op, VOID, encodeModule, type ModuleFunction } from './encoder.js';
 
 /**
@@ -102,11 +104,12 @@ const PAGE_BYTES = SLOTS * 2;
 /**
  * The imports, in function-index order: loads (lo, hi, pc, left) and stores (…, value, pc,
  * left), the FP unit's operations (raw, pc, left; ffromx: raw, lo, hi, pc, left; each
- * returns 0, or nonzero when it threw: then the STOP word is FAULT_STOP), then mulhu. All
+ * returns 0, or nonzero when it threw: then the STOP word is FAULT_STOP), the FP CSR
+ * accesses (fcsr: op, csr, operand, writes -> the old value), then mulhu. All
  * are the hub's exports (wasm functions: a region's calls to them need no JS wrapper,
  * which V8 would otherwise compile for every module).
  */
-export const IMPORTS = ['ld1', 'ld2', 'ld4', 'ld8', 'st1', 'st2', 'st4', 'st8', 'fop', 'ffma', 'ftox', 'ffromx'] as const;
+export const IMPORTS = ['ld1', 'ld2', 'ld4', 'ld8', 'st1', 'st2', 'st4', 'st8', 'fop', 'ffma', 'ftox', 'ffromx', 'fcsr'] as const;
 const LOAD_TYPE: FuncType = { params: [I32, I32, I32, I32], results: [I32] };
 const LOAD8_TYPE: FuncType = { params: [I32, I32, I32, I32], results: [] };
 const STORE_TYPE: FuncType = { params: [I32, I32, I32, I32, I32], results: [I32] };
@@ -114,7 +117,7 @@ const STORE8_TYPE: FuncType = { params: [I32, I32, I32, I32, I32, I32], results:
 const FP_TYPE: FuncType = { params: [I32, I32, I32], results: [I32] };
 export const IMPORT_TYPES = [
   LOAD_TYPE, LOAD_TYPE, LOAD_TYPE, LOAD8_TYPE, STORE_TYPE, STORE_TYPE, STORE_TYPE, STORE8_TYPE,
-  FP_TYPE, FP_TYPE, FP_TYPE, STORE_TYPE,
+  FP_TYPE, FP_TYPE, FP_TYPE, STORE_TYPE, { params: [I32, I32, I32, I32], results: [I32] },
 ];
 const F_LD = [-1, 0, 1, -1, 2, -1, -1, -1, 3];
 const F_ST = [-1, 4, 5, -1, 6, -1, -1, -1, 7];
@@ -122,6 +125,8 @@ const F_FOP = 8;
 const F_FFMA = 9;
 const F_FTOX = 10;
 const F_FFROMX = 11;
+/** fcsr(op, csr, operand, writes) -> old value: a Zicsr access to fflags/frm/fcsr (tiers/fp-csr.ts). */
+const F_FCSR = 12;
 const F_MULHU = IMPORTS.length;
 export const MULHU_TYPE: FuncType = { params: [I64, I64], results: [I64] };
 
@@ -143,7 +148,7 @@ const READS_RS2 = new Set([
   'sb', 'sh', 'sw', 'sd', 'beq', 'bne', 'blt', 'bge', 'bltu', 'bgeu',
 ]);
 /** Instructions that do not read rs1. */
-const NO_RS1 = new Set(['lui', 'auipc', 'jal', 'fence']);
+const NO_RS1 = new Set(['lui', 'auipc', 'jal', 'fence', 'csrrwi', 'csrrsi', 'csrrci']);
 /** The F/D instructions (isa/fd.ts mnemonics), and those among them whose rs1 is an x register. */
 const FP_MNEMONICS = new Set<string>([...RV64F.instructions, ...RV64D.instructions].map((def) => def.mnemonic));
 const FP_X_RS1 = new Set(['flw', 'fld', 'fsw', 'fsd', 'fp.from.x']);
@@ -161,6 +166,8 @@ interface Insn {
   readonly imm: number;
   readonly pc: number;
   readonly len: number;
+  /** A Zicsr access to fflags/frm/fcsr the region does (through fcsr). */
+  readonly fpCsr?: FpCsrAccess;
 }
 
 interface RegionBlock {
@@ -186,7 +193,7 @@ export function fpBitMove(raw: number, hasD: boolean): boolean {
 }
 
 /** The instruction at `slot`, or undefined where the region must stop. */
-function insnAt(isa: IsaRegistry, code: CodeLookup, cp: CodePage, slot: number, hasD: boolean): Insn | undefined {
+function insnAt(isa: IsaRegistry, code: CodeLookup, cp: CodePage, slot: number, hasD: boolean, machine: MachineServices | undefined): Insn | undefined {
   let info: number;
   try {
     info = code.peek(cp, slot);
@@ -196,11 +203,13 @@ function insnAt(isa: IsaRegistry, code: CodeLookup, cp: CodePage, slot: number, 
   const r = isa.instructions[info & 0x7f]!;
   const len = (info & INFO_COMPRESSED) !== 0 ? 2 : 4;
   if (slot * 2 + len > PAGE_BYTES) return undefined;
-  if (r.refusal !== undefined || r.def.interpretOnly === true || r.def.hook !== undefined) return undefined;
-  const mnemonic = KNOWN.get(r.def);
+  if (r.refusal !== undefined || r.def.hook !== undefined) return undefined;
+  const raw = cp.raw[slot]! >>> 0;
+  const fpCsr = r.def.interpretOnly === true ? fpCsrAccess(r.def, raw, machine) : undefined;
+  if (r.def.interpretOnly === true && fpCsr === undefined) return undefined;
+  const mnemonic = fpCsr !== undefined ? r.def.mnemonic : KNOWN.get(r.def);
   if (mnemonic === undefined) return undefined;
   const rd = ((info >> 8) & 0xff) >> 1;
-  const raw = cp.raw[slot]! >>> 0;
   return {
     def: r.def,
     mnemonic,
@@ -212,11 +221,15 @@ function insnAt(isa: IsaRegistry, code: CodeLookup, cp: CodePage, slot: number, 
     imm: cp.imm[slot]!,
     pc: cp.base + slot * 2,
     len,
+    ...(fpCsr === undefined ? {} : { fpCsr }),
   };
 }
 
-/** The blocks of the region entered at `entrySlot` (none when its first instruction is not compiled here). */
-export function discoverRegion(isa: IsaRegistry, code: CodeLookup, cp: CodePage, entrySlot: number): RegionBlock[] {
+/**
+ * The blocks of the region entered at `entrySlot` (none when its first instruction is not
+ * compiled here). With the hart's machine services, FP CSR accesses are compiled too.
+ */
+export function discoverRegion(isa: IsaRegistry, code: CodeLookup, cp: CodePage, entrySlot: number, machine?: MachineServices): RegionBlock[] {
   const blocks: RegionBlock[] = [];
   const seen = new Set<number>();
   const queue = [entrySlot];
@@ -229,7 +242,7 @@ export function discoverRegion(isa: IsaRegistry, code: CodeLookup, cp: CodePage,
     const insns: Insn[] = [];
     let slot = first;
     while (insns.length < MAX_BLOCK && slot < SLOTS) {
-      const insn = insnAt(isa, code, cp, slot, hasD);
+      const insn = insnAt(isa, code, cp, slot, hasD, machine);
       if (insn === undefined) break;
       insns.push(insn);
       slot += insn.len >> 1;
@@ -979,6 +992,17 @@ class Emitter {
     const c = this.c;
     const { rd, imm, pc, len } = insn;
     if (FP_MNEMONICS.has(insn.mnemonic)) return this.fp(insn, k);
+    if (insn.fpCsr !== undefined) {
+      const a = insn.fpCsr;
+      c.i32(a.op).i32(a.csr);
+      if (a.immediate) c.i32(a.field);
+      else {
+        this.read(insn.rs1);
+        c.op(Op.i32WrapI64);
+      }
+      c.i32(a.writes ? 1 : 0).call(F_FCSR).op(Op.i64ExtendI32U);
+      return this.write(rd);
+    }
     switch (insn.mnemonic) {
       case 'lb': return this.load(insn, k, 1, true);
       case 'lh': return this.load(insn, k, 2, true);

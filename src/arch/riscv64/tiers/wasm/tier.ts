@@ -28,6 +28,7 @@ import type { IsaRegistry } from '../../isa/registry.js';
 import type { MemoryPort } from '../../memory-port.js';
 import type { InstructionObserver } from '../../observer.js';
 import type { FpUnit } from '../../fpu/unit.js';
+import type { HartState } from '../../state.js';
 import { type InterpretFn, interpreterFor } from '../interpreter.js';
 import { type BlockStore, JsTier, type JsTierOptions, type RunBlock } from '../js-blocks.js';
 import type { ExecutionTier, MachineContext } from '../types.js';
@@ -102,7 +103,7 @@ class Shared {
   fault: unknown = undefined;
   readonly imports: WasmImports;
 
-  constructor(port: MemoryPort, unit: FpUnit) {
+  constructor(port: MemoryPort, unit: FpUnit, state: HartState) {
     this.faultPc = 0.5;
     this.faultPc = 0;
     const pool = port.memory.framePool instanceof LinearFramePool ? port.memory.framePool : undefined;
@@ -130,6 +131,8 @@ class Shared {
     const words = this.words;
     const V = VALUE_OFFSET >> 2;
     const STOP = STOP_OFFSET >> 2;
+    const FFLAGS = FFLAGS_OFFSET >> 2;
+    const FRM = FRM_OFFSET >> 2;
     const slow = (pc: number, left: number): number => {
       const at = pc >>> 0;
       this.faultPc = at;
@@ -297,6 +300,17 @@ class Shared {
           return unitFault(e, pc, left);
         }
       },
+      fcsr: (op, csr, operand, writes) => {
+        // The regions' fast-path flags first (a read sees them), and frm for them after.
+        const flags = words[FFLAGS];
+        if (flags !== 0) {
+          state.fflags |= flags!;
+          words[FFLAGS] = 0;
+        }
+        const old = unit.csr(op, csr, operand, writes !== 0);
+        words[FRM] = state.frm;
+        return old;
+      },
     };
     this.imports = { env: { memory: this.memory, ...fns } };
   }
@@ -341,7 +355,7 @@ export class WasmTier implements ExecutionTier {
   ) {
     this.js = new JsTier(context, isa, blocks, options);
     this.hasD = isa.extensions.some((e) => e.letter === 'd');
-    this.shared = new Shared(context.port, context.machine.f);
+    this.shared = new Shared(context.port, context.machine.f, context.state);
     // The hart's registers move into linear memory (x0..x31 as i64, then the x0 sink),
     // where regions read and write them: every tier and the hart see the same words.
     const state = context.state as unknown as { x: Int32Array; x64: BigUint64Array; x64s: BigInt64Array };
@@ -453,7 +467,7 @@ export class WasmTier implements ExecutionTier {
   private compile(cp: CodePage, slot: number): Block {
     const { code } = this.context;
     if (cp.base < PC_LIMIT) {
-      const region = discoverRegion(this.isa, code, cp, slot);
+      const region = discoverRegion(this.isa, code, cp, slot, this.context.machine);
       if (region.length > 0) {
         const instance = new Wasm.Instance(moduleFor(regionModule(region, this.shared.base, this.hasD)), this.regionImports);
         const run = instance.exports.run as (left: number) => number;
