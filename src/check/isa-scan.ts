@@ -263,7 +263,7 @@ function notExecutedReason(ins: ScannedInstruction): string {
     case 'D':
     case 'Q':
     case 'Zfh':
-      return "ZeroOS's hart has no floating-point registers (no F/D): build for -march=rv64imac -mabi=lp64 (soft float)";
+      return "this platform's hart has no floating-point registers (no F/D): build for -march=rv64imac -mabi=lp64 (soft float)";
     case 'V':
       return "ZeroOS's hart has no vector unit (V): build for -march=rv64imac";
     case 'Zba':
