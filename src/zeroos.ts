@@ -51,7 +51,10 @@ export interface KernelOptions {
   readonly memoryLimit?: number;
   /** 'cooperative' (default, round-robin) or 'random' (interleaving drawn from the seed). */
   readonly scheduler?: SchedulerName;
-  /** Preempt every N instructions; default: switch only when a thread blocks, yields or exits. */
+  /**
+   * Preempt every N instructions; 0: never. Default: 1,000,000 for a Go program (see
+   * DEFAULT_GO_QUANTUM), else switch only when a thread blocks, yields or exits.
+   */
   readonly quantum?: number;
   /**
    * The execution tier: 'js' (default: hot blocks compiled to JavaScript) or 'interpreter'
@@ -360,7 +363,7 @@ export class ZeroOS {
       budget: this.container.get(MemoryBudget).stats(),
       scheduler: this.kernel.bootInfo
         ? { name: scheduler.name, quantum: this.kernel.quantum.quantum, quantumSource: this.kernel.quantum.source }
-        : { name: scheduler.name, quantum: scheduler.quantum, quantumSource: scheduler.quantum === undefined ? 'none' : 'option' },
+        : { name: scheduler.name, quantum: scheduler.quantum === 0 ? undefined : scheduler.quantum, quantumSource: scheduler.quantum === undefined ? 'none' : 'option' },
       // A layout without an mmap region (a bare-metal zkVM's) never initialises the allocator.
       allocator: { name: allocator.name, ...(this.kernel.platform.layout.find('mmap') ? allocator.stats() : UNUSED_ALLOCATOR) },
       inputs: this.container.get(InputLedger).inputs(),

@@ -17,7 +17,7 @@
 #    normalise.sed (traceback addresses and goroutine ids).
 #
 # Environment: GUESTS_CACHE (scratch and logs; default as guests/build.sh), SKIP_APT=1,
-# RUN=0.
+# RUN=0, RUNS="name ..." (record only these runs of runs.tsv, leaving the others' files).
 set -euo pipefail
 
 GO_VERSION=go1.19.8                 # Debian bookworm's golang-1.19 (1.19.8-2)
@@ -27,6 +27,7 @@ BIN=$GUESTS/bin
 EXP=$GUESTS/expected
 CACHE=${GUESTS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/zeroos-guests}
 RUN=${RUN:-1}
+RUNS=${RUNS:-}
 NAME=go_demo
 mkdir -p "$CACHE/logs" "$CACHE/go" "$BIN"
 log() { printf '[guests/go %s] %s\n' "$(date +%T)" "$*" >&2; }
@@ -69,6 +70,7 @@ mapfile -t envs < <(grep -v '^[[:space:]]*$' "$HERE/run.env")
 while IFS=$'\t' read -r -a fields; do
   [ ${#fields[@]} -gt 0 ] && [[ ${fields[0]} != \#* ]] || continue
   run=${fields[0]}; args=("${fields[@]:1}")
+  [ -z "$RUNS" ] || [[ " $RUNS " == *" $run "* ]] || continue
   out=$EXP/$NAME.$run
   scratch=$(mktemp -d "$CACHE/go/run.XXXXXX")
   mkdir "$scratch/cwd"

@@ -311,7 +311,7 @@ function printStats(zeroos: ZeroOS, wallMs: number, options: RunOptions, addonLi
     `guest memory    ${stats.residentPages} pages touched (${((stats.residentPages * 4096) / 1024).toFixed(0)} KiB)`,
     `address space   ${mib(stats.memory.mappedBytes)} mapped, peak ${mib(stats.memory.peakMappedBytes)}, limit ${Number.isFinite(stats.memory.memoryLimit) ? mib(stats.memory.memoryLimit) : 'none'}`,
     `memory budget   ${mib(stats.budget.total.bytes)} of ${mib(stats.budget.limit)}, peak ${mib(stats.budget.total.peakBytes)}: ${MEMORY_CATEGORIES.map((c) => `${MEMORY_LABELS[c]} ${formatBytes(stats.budget.byCategory[c].peakBytes)}`).join(', ')} (peaks); decoded code outside it, at most ${MAX_CODE_PAGES} pages`,
-    `scheduler       ${stats.scheduler.name}, quantum ${stats.scheduler.quantum === undefined ? 'none (switch on block, yield or exit)' : `${stats.scheduler.quantum}${stats.scheduler.quantumSource === 'go-default' ? ' (the default for a Go program: --quantum sets another)' : ''}`}`,
+    `scheduler       ${stats.scheduler.name}, quantum ${stats.scheduler.quantum === undefined ? `none (switch on block, yield or exit${stats.scheduler.quantumSource === 'option' ? ': --quantum 0' : ''})` : `${stats.scheduler.quantum}${stats.scheduler.quantumSource === 'go-default' ? ' (the default for a Go program: --quantum sets another)' : ''}`}`,
     `allocator       ${stats.allocator.name}: ${stats.allocator.allocations} allocations, ${stats.allocator.frees} frees, peak ${mib(stats.allocator.peakBytesInUse)}, ${stats.allocator.freeBlocks} free blocks`,
     `syscall counts  ${stats.syscallCounts.map(([name, n]) => `${name}×${n}`).join(' ')}`,
     ...stats.inputs.map(
@@ -390,7 +390,7 @@ export function buildProgram(registry: IntegrationRegistry = builtinIntegrations
     .addOption(new Option('--allocator <name>', 'allocator behind mmap').choices([...ALLOCATOR_NAMES]).default('linked-list'))
     .option('--memory-limit <size>', MEMORY_LIMIT_HELP, parseMemoryLimit)
     .addOption(new Option('--scheduler <name>', 'thread scheduler (random: an interleaving drawn from --seed)').choices([...SCHEDULER_NAMES]).default('cooperative'))
-    .option('--quantum <n>', 'preempt a thread after n instructions (default: 1000000 for a Go program, else only when it blocks or yields)', parsePositive)
+    .option('--quantum <n>', 'preempt a thread after n instructions; 0: never (default: 1000000 for a Go program, else only when it blocks or yields)', parseCount)
     .option('--max-threads <n>', 'most live threads; clone fails with EAGAIN beyond (default 1024)', parsePositive)
     .option('--epoch <seconds>', 'CLOCK_REALTIME at start, in seconds since 1970 (default 1704067200 = 2024-01-01)', parseCount)
     .option('--clock-rate <ns>', 'virtual nanoseconds per instruction (default 1)', parsePositive)

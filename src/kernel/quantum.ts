@@ -19,18 +19,21 @@ import { isGoExecutable } from '../elf/go.js';
  */
 export const DEFAULT_GO_QUANTUM = 1_000_000;
 
-/** Why a run has the quantum it has. */
+/** Why a run has the quantum it has ('option' with no quantum: --quantum 0). */
 export type QuantumSource = 'option' | 'go-default' | 'none';
 
 /**
  * The quantum a run uses: the scheduler's own (the --quantum option) when it has one,
  * else DEFAULT_GO_QUANTUM for a Go executable (its `.note.go.buildid`), else none (threads
- * switch only when they block, yield or exit).
+ * switch only when they block, yield or exit). A quantum of 0 asks for none, also for a Go
+ * program: its threads are never preempted (what a Go program that spins then does is
+ * hang, as it would on a kernel without preemption; the Go guest's tests show it).
  */
 export function effectiveQuantum(
   schedulerQuantum: number | undefined,
   executable: Uint8Array,
 ): { quantum: number | undefined; source: QuantumSource } {
+  if (schedulerQuantum === 0) return { quantum: undefined, source: 'option' };
   if (schedulerQuantum !== undefined) return { quantum: schedulerQuantum, source: 'option' };
   if (isGoExecutable(executable)) return { quantum: DEFAULT_GO_QUANTUM, source: 'go-default' };
   return { quantum: undefined, source: 'none' };

@@ -5,6 +5,7 @@ import { checkProgram } from '../../src/check/index.js';
 import { EXIT_CODES } from '../../src/errors.js';
 import { builtinIntegrations } from '../../src/integrations/index.js';
 import { JoltFloatRejected } from '../../src/integrations/jolt/errors.js';
+import { InstructionBudgetExhausted } from '../../src/kernel/errors.js';
 import { RunDigest } from '../../src/trace/digest.js';
 import { createKernel, type KernelOptions } from '../../src/zeroos.js';
 
@@ -40,11 +41,18 @@ function expected(name: string) {
   return { stdout: file('stdout'), stderr: file('stderr'), exit: Number(file('exit').trim()) };
 }
 
+/**
+ * Every run has a budget, so a run that stops making progress (a goroutine nobody can
+ * preempt) ends with InstructionBudgetExhausted instead of hanging the test: the longest
+ * command (sha256) takes about 64 M instructions.
+ */
+const BUDGET = 500_000_000;
+
 /** Runs one recorded command in process; `digest` adds the run's --digest line. */
 function run(name: string, options: KernelOptions = {}) {
   const args = RUNS.get(name);
   if (!args) throw new Error(`no run ${name} in runs.tsv`);
-  const zeroos = createKernel({ console: { stdin: new Uint8Array(0) }, files: { cwd: '/home/go/cwd' }, ...options });
+  const zeroos = createKernel({ console: { stdin: new Uint8Array(0) }, files: { cwd: '/home/go/cwd' }, maxInstructions: BUDGET, ...options });
   try {
     const digest = new RunDigest(zeroos.events, zeroos.console);
     zeroos.load({ executable: ELF, path: 'guests/bin/go_demo', argv: ['guests/bin/go_demo', ...args], env: ENV });
@@ -70,7 +78,7 @@ function expectQemu(name: string, got: ReturnType<typeof run>): void {
 
 describe('the Go guest (go_demo)', () => {
   it('should read its normalisation rules and recorded runs', () => {
-    expect([...RUNS.keys()].sort()).toEqual(['cpu', 'deadlock', 'files', 'goroutines', 'hello', 'json', 'panic', 'regexp', 'sha256', 'sleep']);
+    expect([...RUNS.keys()].sort()).toEqual(['cpu', 'deadlock', 'files', 'goroutines', 'hello', 'json', 'panic', 'preempt', 'regexp', 'sha256', 'sleep']);
     // The rules leave the lines that matter alone and blank only addresses and ids.
     expect(normalise('goroutine 17 [semacquire]:\nmain.cmdPanic({0xc0000a0060?, 0x2, 0x4000800fbc?})\n\tzeroos.dev/go_demo/cpu.go:133 +0xf0 fp=0xc000 sp=0x10 pc=0x44\n')).toBe(
       'goroutine N [semacquire]:\nmain.cmdPanic(ARGS)\n\tzeroos.dev/go_demo/cpu.go:133 +0xf0 fp=ADDR sp=ADDR pc=ADDR\n',
@@ -83,7 +91,7 @@ describe('the Go guest (go_demo)', () => {
     });
   });
 
-  describe.each(['hello', 'goroutines', 'cpu'])('%s on every engine', (name) => {
+  describe.each(['hello', 'goroutines', 'cpu', 'preempt'])('%s on every engine', (name) => {
     it.each(['interpreter', 'js'] as const)('should match qemu on the %s tier too, with the same digest as the default', (engine) => {
       const got = run(name, { engine });
       expectQemu(name, got);
@@ -91,7 +99,7 @@ describe('the Go guest (go_demo)', () => {
     });
   });
 
-  describe.each(['goroutines', 'sleep', 'cpu', 'deadlock'])('%s under the random scheduler', (name) => {
+  describe.each(['goroutines', 'sleep', 'cpu', 'deadlock', 'preempt'])('%s under the random scheduler', (name) => {
     it.each([1n, 2n])('should match qemu with seed %s', (seed) => {
       expectQemu(name, run(name, { scheduler: 'random', seed }));
     });
@@ -104,6 +112,79 @@ describe('the Go guest (go_demo)', () => {
     const c = run('goroutines', { scheduler: 'random', seed: 8n });
     expect(c.stdout).toBe(a.stdout);
     expect(c.digest).not.toBe(a.digest); // another interleaving, the same output
+  });
+});
+
+/** Linux's SIGURG (asm-generic, as on riscv64): Go's asynchronous preemption signal. */
+const SIGURG = 23;
+
+/**
+ * Runs `go_demo preempt` with a budget of `maxInstructions`, recording every tgkill (caller,
+ * target, signal) and every SIGURG the kernel delivered or saw a handler return from.
+ */
+function tracePreempt(options: KernelOptions, extraEnv: string[] = []) {
+  const zeroos = createKernel({ console: { stdin: new Uint8Array(0) }, files: { cwd: '/home/go/cwd' }, maxInstructions: 100_000_000, ...options });
+  const tgkills: { from: number; tgid: number; tid: number; signal: number; result: bigint | undefined }[] = [];
+  const sigurg: { tid: number; phase: string }[] = [];
+  try {
+    zeroos.events.syscallExit$.subscribe((e) => {
+      if (e.name === 'tgkill') tgkills.push({ from: e.tid, tgid: Number(e.args[0]), tid: Number(e.args[1]), signal: Number(e.args[2]), result: e.result });
+    });
+    zeroos.events.signal$.subscribe((e) => {
+      if (e.signal === SIGURG) sigurg.push({ tid: e.tid, phase: e.phase });
+    });
+    zeroos.load({ executable: ELF, path: 'guests/bin/go_demo', argv: ['guests/bin/go_demo', 'preempt'], env: [...ENV, ...extraEnv] });
+    let error: unknown;
+    try {
+      zeroos.run();
+    } catch (e) {
+      error = e;
+    }
+    return { error, stdout: decode(zeroos.result().stdout), tgkills, sigurg, scheduler: zeroos.stats().scheduler };
+  } finally {
+    zeroos.dispose();
+  }
+}
+
+describe('go_demo preempt: Go\'s asynchronous preemption is what lets it finish', () => {
+  // A goroutine spins in a loop without calls (no safe point) on one P while main runs
+  // runtime.GC() three times: each stop-the-world and each scan of the spinner's stack
+  // needs it suspended, which only a SIGURG at an instruction boundary can do.
+  it('should finish with the default quantum, having preempted threads with SIGURG sent by tgkill from another thread', () => {
+    const got = tracePreempt({});
+    expect(got.error).toBeUndefined();
+    expect(got.stdout).toBe(expected('preempt').stdout);
+    expect(got.scheduler).toMatchObject({ quantum: 1_000_000, quantumSource: 'go-default' });
+    const sent = got.tgkills.filter((k) => k.signal === SIGURG);
+    expect(sent.length).toBeGreaterThan(0);
+    for (const k of sent) {
+      expect(k.result).toBe(0n);
+      expect(k.tid).not.toBe(k.from); // sysmon or the collector signals the thread running the goroutine
+    }
+    // Each SIGURG was delivered to the thread it was sent to, and its handler returned there
+    // (rt_sigreturn), so the interrupted thread went on: to the scheduler, via asyncPreempt.
+    const delivered = got.sigurg.filter((e) => e.phase === 'delivered');
+    const returned = got.sigurg.filter((e) => e.phase === 'handler-return');
+    expect(delivered.length).toBeGreaterThan(0);
+    expect(returned.map((e) => e.tid)).toEqual(delivered.map((e) => e.tid));
+    const targets = new Set(sent.map((k) => k.tid));
+    for (const e of delivered) expect(targets.has(e.tid)).toBe(true);
+  });
+
+  it('should never finish without preemption (--quantum 0): the spinning thread keeps the hart', () => {
+    const got = tracePreempt({ quantum: 0 });
+    expect(got.scheduler).toMatchObject({ quantum: undefined, quantumSource: 'option' });
+    expect(got.error).toBeInstanceOf(InstructionBudgetExhausted);
+    expect(got.stdout).toBe('GOMAXPROCS: 2\n');
+  });
+
+  it('should never finish with Go\'s asynchronous preemption off (GODEBUG=asyncpreemptoff=1), as under qemu', () => {
+    // The kernel still switches threads every quantum, but no SIGURG is ever sent, so the
+    // collector waits for the spinner forever (qemu-riscv64 hangs the same way).
+    const got = tracePreempt({}, ['GODEBUG=asyncpreemptoff=1']);
+    expect(got.error).toBeInstanceOf(InstructionBudgetExhausted);
+    expect(got.stdout).toBe('GOMAXPROCS: 2\n');
+    expect(got.tgkills.filter((k) => k.signal === SIGURG)).toEqual([]);
   });
 });
 
