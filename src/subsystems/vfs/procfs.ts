@@ -18,10 +18,56 @@ export interface ProcSources {
   maps(): string;
   /** The auxiliary vector the program started with (key, value pairs ending in AT_NULL; empty if none). */
   auxv(): readonly (readonly [key: number, value: bigint])[];
+  /** The hart's instruction set, for /proc/cpuinfo (the hart's IsaRegistry). */
+  isa(): CpuIsa;
 }
 
-/** /proc/cpuinfo as riscv Linux prints it for one rv64imac hart. */
-export const CPUINFO = 'processor\t: 0\nhart\t\t: 0\nisa\t\t: rv64imac\nmmu\t\t: sv39\n\n';
+/** What /proc/cpuinfo shows of a hart's instruction set (an IsaRegistry has both). */
+export interface CpuIsa {
+  /** misa's extension letters as AT_HWCAP carries them: bit n for letter 'a' + n. */
+  readonly hwcap: number;
+  /** The registered extensions: the multi-letter standard ones (zicsr, zifencei, ...) are named. */
+  readonly extensions: readonly { readonly name: string }[];
+}
+
+/** The canonical order of single-letter extensions (Linux's Documentation/arch/riscv/uabi.rst). */
+const CANONICAL_ORDER = 'imafdqlcbkjtpvh';
+
+/**
+ * The ISA string Linux prints for a hart: "rv64", the single-letter extensions in canonical
+ * order, then each multi-letter standard extension after an underscore: Z extensions
+ * ordered by their category letter (the one after the z) in canonical order, then
+ * alphabetically; then S extensions alphabetically. For the default RV64GC hart:
+ * `rv64imafdc_zicsr_zifencei`. Extensions Linux has no name for (ZeroOS's machine-mode
+ * subset, an integration's custom instructions) are not listed.
+ */
+export function linuxIsaString(isa: CpuIsa): string {
+  let letters = '';
+  for (const letter of CANONICAL_ORDER) if ((isa.hwcap >>> (letter.charCodeAt(0) - 97)) & 1) letters += letter;
+  const rank = (name: string) => {
+    const category = CANONICAL_ORDER.indexOf(name[1]!);
+    return category < 0 ? CANONICAL_ORDER.length : category;
+  };
+  const named = isa.extensions.map((e) => e.name.toLowerCase());
+  const z = named.filter((n) => /^z[a-z][a-z0-9]*$/.test(n)).sort((p, q) => rank(p) - rank(q) || (p < q ? -1 : p > q ? 1 : 0));
+  const sExt = named.filter((n) => /^s[a-z][a-z0-9]*$/.test(n)).sort();
+  return `rv64${letters}${[...z, ...sExt].map((n) => `_${n}`).join('')}`;
+}
+
+/**
+ * /proc/cpuinfo for ZeroOS's one hart, in the format of riscv Linux 6.7 and later: hart 0,
+ * the ISA string (linuxIsaString), sv39, mvendorid, marchid and mimpid as the hart's CSRs
+ * read (0: not implemented), and the "hart isa" line (the same string: there is one hart).
+ */
+export function cpuinfo(isa: CpuIsa): string {
+  const line = linuxIsaString(isa);
+  return (
+    'processor\t: 0\nhart\t\t: 0\n' +
+    `isa\t\t: ${line}\nmmu\t\t: sv39\n` +
+    'mvendorid\t: 0x0\nmarchid\t\t: 0x0\nmimpid\t\t: 0x0\n' +
+    `hart isa\t: ${line}\n\n`
+  );
+}
 
 /**
  * The small /proc that common runtimes read, with deterministic contents: /proc/self (a
@@ -33,7 +79,7 @@ export function buildProc(fs: SyntheticFileSystem, sources: ProcSources): void {
   const self = fs.directory(root, pid);
   fs.symlink(root, 'self', pid);
   fs.symlink(root, 'thread-self', `${pid}/task/${pid}`);
-  fs.file(root, 'cpuinfo', () => CPUINFO);
+  fs.file(root, 'cpuinfo', () => cpuinfo(sources.isa()));
 
   fs.magicLink(
     self,

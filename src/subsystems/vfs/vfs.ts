@@ -278,6 +278,7 @@ export class Vfs implements BootContribution {
       root: () => this.tree.root,
       maps: () => formatMaps(mapsOf(this.arch.memory)) + '\n',
       auxv: () => this._auxv ?? [],
+      isa: () => this.arch.hart.isa,
     });
     this.tree.mount(proc.root, this.addDirectory(this._rootFs.root, 'proc', 0o555));
     const sys = new SyntheticFileSystem(this.nextDev(), 'sysfs', this._bootTime);

@@ -3,7 +3,8 @@ import { Errno } from '../../../src/kernel/errno.js';
 import { SYSCALL_NUMBERS as NR } from '../../../src/kernel/syscall/numbers.js';
 import { TRAP_HANDLER } from '../../../src/kernel/tokens.js';
 import { O_CREAT, O_DIRECTORY, O_RDWR, O_WRONLY, S_IFDIR, S_IFLNK, S_IFMT } from '../../../src/subsystems/vfs/constants.js';
-import { CPUINFO } from '../../../src/subsystems/vfs/procfs.js';
+import { MACHINE, RV64A, RV64C, RV64I, RV64M, ZICSR, ZIFENCEI } from '../../../src/arch/riscv64/isa/index.js';
+import { linuxIsaString } from '../../../src/subsystems/vfs/procfs.js';
 import { Vfs } from '../../../src/subsystems/vfs/vfs.js';
 import { createKernel, type KernelOptions } from '../../../src/zeroos.js';
 import { CODE, SyscallTestPlatform, type SyscallHarness } from '../../support/syscall-harness.js';
@@ -98,12 +99,26 @@ describe('/proc', () => {
   });
   it('should give deterministic /proc/cpuinfo, /proc/self/cgroup and /sys cpu counts', () => {
     const g = Guest.create();
-    expect(g.readFile('/proc/cpuinfo')).toBe(CPUINFO);
-    expect(CPUINFO).toContain('isa\t\t: rv64imac');
+    // The default hart is RV64GC: Linux 6.7+'s format, with the ISA string it prints for it.
+    expect(g.readFile('/proc/cpuinfo')).toBe(
+      'processor\t: 0\nhart\t\t: 0\nisa\t\t: rv64imafdc_zicsr_zifencei\nmmu\t\t: sv39\n' +
+        'mvendorid\t: 0x0\nmarchid\t\t: 0x0\nmimpid\t\t: 0x0\nhart isa\t: rv64imafdc_zicsr_zifencei\n\n',
+    );
     expect(g.readFile('/proc/self/cgroup')).toBe('0::/\n');
     expect(g.readFile('/sys/devices/system/cpu/online')).toBe('0\n');
     expect(g.readFile('/sys/devices/system/cpu/possible')).toBe('0\n');
     expect(g.readFile('/proc/self/comm')).toBe('prog\n');
+  });
+  it('should derive /proc/cpuinfo\'s isa from the hart: an RV64IMAC hart says rv64imac', () => {
+    const g = Guest.create({ isa: { extensions: [RV64I, RV64M, RV64A, RV64C, ZICSR, ZIFENCEI, MACHINE] } });
+    expect(g.readFile('/proc/cpuinfo')).toContain('isa\t\t: rv64imac_zicsr_zifencei\nmmu');
+    expect(g.readFile('/proc/cpuinfo')).toContain('hart isa\t: rv64imac_zicsr_zifencei\n\n');
+  });
+  it('should order the ISA string as Linux does: letters canonically, Z by category, then S', () => {
+    const hwcap = [...'cdfima'].reduce((bits, l) => bits | (1 << (l.charCodeAt(0) - 97)), 0);
+    const names = ['zifencei', 'zba', 'machine', 'sstc', 'zicsr', 'xjolt', 'zfh', 'svnapot', 'i', 'c'].map((name) => ({ name }));
+    expect(linuxIsaString({ hwcap, extensions: names })).toBe('rv64imafdc_zicsr_zifencei_zfh_zba_sstc_svnapot');
+    expect(linuxIsaString({ hwcap: 1 << 8, extensions: [] })).toBe('rv64i');
   });
   it('should show the address space in /proc/self/maps', () => {
     const g = Guest.create();
