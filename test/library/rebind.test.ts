@@ -71,7 +71,7 @@ describe('createKernel', () => {
       expect(decode(result.stdout)).toBe(expected('pthread_join'));
       expect(result.exitCode).toBe(0);
       expect(zeroos.container.get(SCHEDULER)).toBe(zeroos.kernel.scheduler);
-      expect(zeroos.stats().scheduler).toEqual({ name: 'newest-first', quantum: undefined });
+      expect(zeroos.stats().scheduler).toEqual({ name: 'newest-first', quantum: undefined, quantumSource: 'none' });
     });
     it('should run futex ping-pong between two threads with it', () => {
       const { result } = run('futex_pingpong', { modules: [rebindScheduler(NewestFirstScheduler)] });
@@ -99,7 +99,7 @@ describe('createKernel', () => {
     it('should honour quantum when the user\'s scheduler takes it from SCHEDULER_OPTIONS', () => {
       const { zeroos, result } = run('pthread_join', { quantum: 777, modules: [rebindScheduler(HonouringScheduler)] });
       expect(decode(result.stdout)).toBe(expected('pthread_join'));
-      expect(zeroos.stats().scheduler).toEqual({ name: 'honouring', quantum: 777 });
+      expect(zeroos.stats().scheduler).toEqual({ name: 'honouring', quantum: 777, quantumSource: 'option' });
     });
     it('should accept options that the bound services do honour', () => {
       expect(() => createKernel({ scheduler: 'random', quantum: 50 })).not.toThrow();
@@ -113,7 +113,7 @@ describe('ZeroOS.stats', () => {
   it('should record the scheduler, quantum, allocator and memory limit that ran', () => {
     const { zeroos } = run('malloc_stress', { scheduler: 'random', quantum: 300, allocator: 'buddy', memoryLimit: 256 * 2 ** 20 });
     const stats = zeroos.stats();
-    expect(stats.scheduler).toEqual({ name: 'random', quantum: 300 });
+    expect(stats.scheduler).toEqual({ name: 'random', quantum: 300, quantumSource: 'option' });
     expect(stats.allocator.name).toBe('buddy');
     expect(stats.allocator.allocations).toBeGreaterThan(0);
     expect(stats.settings.memoryLimit).toBe(256 * 2 ** 20);
