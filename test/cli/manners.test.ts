@@ -136,6 +136,12 @@ describe('zeroos run --stats', () => {
       /^memory budget\s+[\d.]+ MiB of 64\.0 MiB, peak [\d.]+ MiB: address space [\d.]+ MiB, file contents [\d.]+ \w+, pipe buffers [\d.]+ \w+, directory entries [\d.]+ \w+, device data [\d.]+ \w+ \(peaks\); decoded code outside it, at most 2048 pages$/m,
     );
   });
+  it('should take --quantum 0 as never preempting, also for a Go program (whose default is 1000000)', () => {
+    const run = zeroos(['run', '--stats', '--quantum', '0', 'guests/bin/go_demo', 'hello']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^scheduler\s+cooperative, quantum none \(switch on block, yield or exit: --quantum 0\)$/m);
+    expect(zeroos(['run', '--quantum', '-1', 'guests/bin/hello']).code).toBe(EXIT_CODES.usage);
+  });
   it('should say when no quantum is set', () => {
     expect(zeroos(['run', '--stats', 'guests/bin/hello']).stderr).toMatch(/^scheduler\s+cooperative, quantum none/m);
   });
