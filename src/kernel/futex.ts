@@ -3,6 +3,7 @@ import { hex } from '../errors.js';
 import { Errno } from './errno.js';
 import type { Thread } from './process.js';
 import { ThreadWaits } from './waits.js';
+import { ERESTARTSYS, ERESTART_RESTARTBLOCK } from './syscall/restart.js';
 
 export const FUTEX_BITSET_MATCH_ANY = 0xffff_ffff;
 
@@ -32,9 +33,10 @@ export class FutexTable {
       ...(deadline === undefined ? {} : { deadline }),
       timeoutResult: -Errno.ETIMEDOUT,
       onEnd: () => this.remove(waiter),
-      // A handled signal ends the wait with EINTR (Linux restarts an untimed wait under
-      // SA_RESTART; futex callers treat EINTR as a spurious wake-up either way).
-      interrupt: () => -Errno.EINTR,
+      // A handled signal ends the wait as Linux's futex_wait does: an untimed wait with
+      // ERESTARTSYS (restarted under SA_RESTART, else EINTR), a timed one with
+      // ERESTART_RESTARTBLOCK (EINTR once a handler runs).
+      interrupt: deadline === undefined ? () => -ERESTARTSYS : () => -ERESTART_RESTARTBLOCK,
     });
   }
 

@@ -12,11 +12,13 @@ interface Wait {
   /** Called when the wait ends either way (e.g. to leave a futex queue). */
   readonly onEnd: (() => void) | undefined;
   /**
-   * For a wait a signal handler interrupts (futex, nanosleep, rt_sigsuspend): the syscall's
-   * result then (-EINTR, after writing what is left of a sleep). Undefined: the signal
-   * stays pending until the wait ends on its own.
+   * For a wait a signal handler interrupts (futex, nanosleep, rt_sigsuspend, pipes): the
+   * syscall's result then: -EINTR (after writing what is left of a sleep), a restart code
+   * (-ERESTARTSYS: the signal code decides between EINTR and a restart, see
+   * syscall/restart.ts), or what the call already transferred. Undefined: the signal stays
+   * pending until the wait ends on its own.
    */
-  readonly interrupt: (() => number) | undefined;
+  interrupt: (() => number) | undefined;
 }
 
 /**
@@ -27,6 +29,8 @@ interface Wait {
 @injectable()
 export class ThreadWaits {
   private readonly _waits = new Map<Thread, Wait>();
+  /** Threads whose last wait a signal ended, until the trap handler asks (takeInterrupted). */
+  private readonly _interrupted = new Set<Thread>();
 
   constructor(@inject(VirtualClock) private readonly clock: VirtualClock) {}
 
@@ -57,7 +61,33 @@ export class ThreadWaits {
     const wait = this._waits.get(thread);
     if (wait?.interrupt === undefined) return false;
     this.wake(thread, wait.interrupt());
+    this._interrupted.add(thread);
     return true;
+  }
+
+  /**
+   * Whether a signal ended `thread`'s last wait (rather than a wake-up or its deadline),
+   * and forgets it: the trap handler then completes the call with that result, or hands a
+   * restart code to the signal code, instead of running a restartable call again.
+   */
+  takeInterrupted(thread: Thread): boolean {
+    if (this._interrupted.size === 0) return false;
+    return this._interrupted.delete(thread);
+  }
+
+  /**
+   * The blocked call of `thread` has already moved `count` bytes (a pipe write that filled
+   * the pipe): a signal now ends it with that count, as Linux returns the partial count of
+   * a slow-device transfer, and `forget` drops the call's progress. No effect when the
+   * thread's wait cannot be interrupted.
+   */
+  transferred(thread: Thread, count: number, forget: () => void): void {
+    const wait = this._waits.get(thread);
+    if (wait?.interrupt === undefined || count <= 0) return;
+    wait.interrupt = () => {
+      forget();
+      return count;
+    };
   }
 
   /** Ends `thread`'s wait with `result` as its syscall's return value. */
@@ -73,6 +103,7 @@ export class ThreadWaits {
 
   /** Forgets a thread that exits while blocked (exit_group from another thread). */
   forget(thread: Thread): void {
+    this._interrupted.delete(thread);
     const wait = this._waits.get(thread);
     if (!wait) return;
     this._waits.delete(thread);

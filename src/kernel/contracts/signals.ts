@@ -1,4 +1,5 @@
 import type { Thread } from '../process.js';
+import type { InterruptedCall } from '../syscall/restart.js';
 
 /** Why the kernel raises a signal on a thread's behalf: a fault in what it executed. */
 export interface FaultSignal {
@@ -37,4 +38,11 @@ export interface SignalDelivery {
    * itself, rt_sigsuspend), for its syscall-exit event.
    */
   takeFrameResult?(thread: Thread): bigint | undefined;
+  /**
+   * A handled signal ended `thread`'s blocking call with a restart code (its a0 holds it,
+   * its pc is past the ecall). The delivery that follows (beforeResume) turns it into
+   * -EINTR or a restart of the call, by the handler's SA_RESTART and the code, as Linux
+   * does on the way back to user mode.
+   */
+  interruptedCall?(thread: Thread, call: InterruptedCall): void;
 }

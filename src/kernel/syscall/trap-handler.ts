@@ -12,6 +12,8 @@ import { ARCH, KERNEL_CONFIG, KERNEL_EVENTS, PROCESS, SIGNAL_DELIVERY, SYSCALL_T
 import { CostAccounting } from '../cost.js';
 import type { SignalDelivery } from '../contracts/signals.js';
 import { syscallName } from './numbers.js';
+import { ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS, ERESTART_RESTARTBLOCK, isRestartCode } from './restart.js';
+import { ThreadWaits } from '../waits.js';
 
 const A0 = 10;
 const A7 = 17;
@@ -60,6 +62,7 @@ export class SyscallTrapHandler implements TrapHandler {
     @inject(KERNEL_CONFIG) private readonly config: KernelConfig,
     @inject(CostAccounting) private readonly cost: CostAccounting,
     @inject(SIGNAL_DELIVERY) @optional() private readonly signals: SignalDelivery | undefined,
+    @inject(ThreadWaits) @optional() private readonly waits: ThreadWaits | undefined,
   ) {}
 
   get totalSyscalls(): number {
@@ -159,9 +162,27 @@ export class SyscallTrapHandler implements TrapHandler {
    */
   onResume(thread: Thread): void {
     const call = this._unfinished.get(thread);
-    if (call === undefined || call.restart) return;
+    if (call === undefined) return;
+    // A signal ended the wait: the call returns now (its pc past the ecall even when it
+    // waited to run again), with what it transferred, -EINTR, or a restart code.
+    const interrupted = this.waits?.takeInterrupted(thread) === true;
+    if (call.restart && !interrupted) return;
     this._unfinished.delete(thread);
-    const value = this.arch.hart.getXSigned(A0);
+    const hart = this.arch.hart;
+    let value = hart.getXSigned(A0);
+    if (interrupted) {
+      hart.pc = call.pc + 4;
+      if (isRestartCode(value)) {
+        // The restart code is what the call returned (strace: "? ERESTARTSYS"); the signal
+        // code turns it into -EINTR or a restart when it delivers the handler, right after.
+        if (this.signals?.interruptedCall) {
+          this.signals.interruptedCall(thread, { pc: call.pc, a0: call.args[0] ?? 0n, code: Number(-value) });
+        } else {
+          hart.setX(A0, BigInt(-Errno.EINTR));
+          value = BigInt(-Errno.EINTR);
+        }
+      }
+    }
     this.remember(call.nr, call.args, value);
     this.exit(thread, call, value, true, this.events.tracingSyscalls);
   }
@@ -254,7 +275,14 @@ function formatCall(definition: SyscallDefinition, args: unknown[]): string {
   return `${definition.name}(${shown.join(', ')})`;
 }
 
-const ERRNO_NAMES = new Map<number, string>(Object.entries(Errno).map(([k, v]) => [v, k]));
+const ERRNO_NAMES = new Map<number, string>([
+  ...Object.entries(Errno).map(([k, v]) => [v, k] as [number, string]),
+  // what a call a signal interrupted returns before the signal code resolves it
+  [ERESTARTSYS, 'ERESTARTSYS'],
+  [ERESTARTNOINTR, 'ERESTARTNOINTR'],
+  [ERESTARTNOHAND, 'ERESTARTNOHAND'],
+  [ERESTART_RESTARTBLOCK, 'ERESTART_RESTARTBLOCK'],
+]);
 
 /** A syscall result strace style: "3", or "-1 EBADF". */
 export function formatResult(result: bigint): string {

@@ -10,6 +10,7 @@ import type { Thread } from '../../kernel/process.js';
 import type { KernelEvents } from '../../kernel/events.js';
 import { ALLOCATOR, ARCH, KERNEL_EVENTS } from '../../kernel/tokens.js';
 import { ThreadWaits } from '../../kernel/waits.js';
+import { restartOutcome, type InterruptedCall } from '../../kernel/syscall/restart.js';
 
 export const NSIG = 64;
 export const SIG_DFL = 0n;
@@ -40,6 +41,7 @@ export const bit = (signal: number) => 1n << BigInt(signal - 1);
 export const UNBLOCKABLE = bit(SIGKILL) | bit(SIGSTOP);
 
 export const SA_SIGINFO = 0x4n;
+export const SA_RESTART = 0x1000_0000n;
 export const SA_RESTORER = 0x0400_0000n;
 export const SA_ONSTACK = 0x0800_0000n;
 export const SA_NODEFER = 0x4000_0000n;
@@ -142,6 +144,8 @@ export class SignalState implements SignalDelivery {
   private _trampoline: number | undefined;
   /** The a0 the last pushed frame saved, for takeFrameResult. */
   private _frameResult: { thread: Thread; a0: bigint } | undefined;
+  /** Calls a signal interrupted, resolved (EINTR or restart) when the thread's signals are delivered. */
+  private readonly _interrupted = new Map<Thread, InterruptedCall>();
 
   constructor(
     @inject(ProcessLifecycle) private readonly lifecycle: ProcessLifecycle,
@@ -173,6 +177,39 @@ export class SignalState implements SignalDelivery {
 
   beforeResume(thread: Thread): void {
     this.deliver(thread, this.arch.hart.pc, thread);
+    if (this._interrupted.size === 0) return;
+    // No handler ran after all (its action became SIG_IGN meanwhile): the call restarts.
+    const call = this._interrupted.get(thread);
+    if (call === undefined || thread.process.exited) return;
+    this._interrupted.delete(thread);
+    this.resolveRestart(call, undefined);
+    // a wait's own mask (ppoll, epoll_pwait) goes with it, as restore_saved_sigmask does
+    if (thread.savedSignalMask !== undefined) {
+      thread.signalMask = thread.savedSignalMask;
+      thread.savedSignalMask = undefined;
+    }
+  }
+
+  interruptedCall(thread: Thread, call: InterruptedCall): void {
+    this._interrupted.set(thread, call);
+  }
+
+  /**
+   * Linux's restart rules for an interrupted call, where its handler (undefined: none) is
+   * about to run: a restart moves the pc back to the ecall and a0 back to the call's first
+   * argument, so the frame saves that and rt_sigreturn runs the call again; otherwise a0
+   * becomes -EINTR.
+   */
+  private resolveRestart(call: InterruptedCall, handler: SignalAction | undefined): void {
+    const hart = this.arch.hart;
+    const outcome = restartOutcome(call.code, handler === undefined ? undefined : { restart: (handler.flags & SA_RESTART) !== 0n });
+    if (outcome === 'restart') {
+      hart.setX(10, call.a0);
+      hart.pc = call.pc;
+    } else {
+      hart.setX(10, BigInt(outcome));
+      hart.pc = call.pc + 4;
+    }
   }
 
   /**
@@ -193,6 +230,15 @@ export class SignalState implements SignalDelivery {
     if (!(frame > 0) || !memory.isAccessible(frame, FRAME_SIZE, PERM_W)) return false;
     const trampoline = action.flags & SA_RESTORER && action.restorer !== 0n ? Number(action.restorer) : this.trampoline();
     if (trampoline === undefined) return false;
+
+    if (this._interrupted.size !== 0) {
+      // the first handler after an interrupted call decides its EINTR or restart (handle_signal)
+      const call = this._interrupted.get(thread);
+      if (call !== undefined) {
+        this._interrupted.delete(thread);
+        this.resolveRestart(call, action);
+      }
+    }
 
     const bytes = new Uint8Array(FRAME_SIZE);
     const view = new DataView(bytes.buffer);

@@ -64,13 +64,21 @@ function accessiblePrefix(context: SyscallContext, address: number, length: numb
   return end - address;
 }
 
+/** Where a write that blocked after moving some bytes says so: a signal then ends it with that count. */
+export interface TransferNotice {
+  transferred(thread: Thread, count: number, forget: () => void): void;
+}
+
 /**
  * How far each thread's interrupted write got. A write to a pipe that fills up blocks
  * after taking part of its data; when the thread wakes its syscall runs again, and picks
- * up after the bytes already written, so the caller sees one write of everything.
+ * up after the bytes already written, so the caller sees one write of everything. A
+ * signal handler that interrupts it makes it return the bytes written so far (`notice`).
  */
 export class WriteProgress {
   readonly #done = new WeakMap<Thread, number>();
+
+  constructor(private readonly notice?: TransferNotice) {}
 
   /** Bytes the thread's restarted write already wrote (and forgets them). */
   take(thread: Thread): number {
@@ -81,6 +89,7 @@ export class WriteProgress {
 
   set(thread: Thread, done: number): void {
     this.#done.set(thread, done);
+    this.notice?.transferred(thread, done, () => this.#done.delete(thread));
   }
 }
 

@@ -67,13 +67,15 @@ const single = (base: number, length: number): IoVec[] => [{ base, length: Math.
 @injectable()
 export class IoSyscalls implements SyscallProvider {
   readonly subsystem = 'vfs';
-  private readonly _progress = new WriteProgress();
+  private readonly _progress: WriteProgress;
 
   constructor(
     @inject(LockTable) private readonly locks: LockTable,
     @inject(WaitQueue) private readonly queue: WaitQueue,
     @inject(BrokenPipes) private readonly broken: BrokenPipes,
-  ) {}
+  ) {
+    this._progress = new WriteProgress(queue);
+  }
 
   syscalls(): readonly SyscallDefinition[] {
     const progress = this._progress;

@@ -2,13 +2,15 @@ import { inject, injectable } from 'inversify';
 import { MemoryFault } from '../../arch/memory/types.js';
 import { VirtualClock } from '../../kernel/clock.js';
 import type { OpenFile } from '../../kernel/contracts/device.js';
-import { defineSyscall, type SyscallContext, type SyscallDefinition, type SyscallProvider } from '../../kernel/contracts/syscall.js';
+import { NO_RETURN, defineSyscall, type SyscallContext, type SyscallDefinition, type SyscallProvider } from '../../kernel/contracts/syscall.js';
 import { Errno } from '../../kernel/errno.js';
 import { int, ptr, size, uint } from '../../kernel/syscall/args.js';
 import { SYSCALL_NUMBERS as NR } from '../../kernel/syscall/numbers.js';
 import { readTimespec } from '../../kernel/syscall/timespec.js';
 import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDNORM, POLLWRNORM } from './constants.js';
 import { WaitQueue } from './wait-queue.js';
+import { SignalWaits } from './signal-waits.js';
+import { ERESTARTNOHAND } from '../../kernel/syscall/restart.js';
 
 /** What a file is ready for now: its own answer, or readable → POLLIN, writable → POLLOUT. */
 export function readiness(file: OpenFile): number {
@@ -42,10 +44,29 @@ export class PollSyscalls implements SyscallProvider {
   constructor(
     @inject(VirtualClock) private readonly clock: VirtualClock,
     @inject(WaitQueue) private readonly queue: WaitQueue,
+    @inject(SignalWaits) private readonly signals: SignalWaits,
   ) {}
 
   syscalls(): readonly SyscallDefinition[] {
-    const { clock, queue } = this;
+    const { clock, queue, signals } = this;
+    /**
+     * Blocks until `attempt` has a result or the deadline, under the call's signal mask
+     * (if any); a handled signal ends the wait with EINTR (Linux's ERESTARTNOHAND: never
+     * restarted after a handler, signal(7)).
+     */
+    const waitReady = (
+      context: SyscallContext,
+      reason: string,
+      attempt: () => number | undefined,
+      deadline: number | undefined,
+      mask: bigint | undefined,
+    ): typeof NO_RETURN =>
+      signals.wait(
+        context,
+        mask,
+        (options) => queue.block(context.thread, reason, attempt, { ...options, ...(deadline === undefined ? {} : { deadline, timeoutResult: 0 }) }),
+        -ERESTARTNOHAND,
+      );
     const deadlineOf = (context: SyscallContext, timeout: number): number | undefined | { error: number } => {
       if (timeout === 0) return undefined;
       const ns = readTimespec(context, timeout);
@@ -58,7 +79,7 @@ export class PollSyscalls implements SyscallProvider {
         nr: NR.ppoll,
         args: [ptr('fds'), uint('nfds'), ptr('tmo_p'), ptr('sigmask'), size('sigsetsize')],
         support: 'full',
-        note: 'readiness of pipes (data, room, hang-up), files and consoles (always ready); with nothing ready the thread waits for a change or the timeout on the virtual clock',
+        note: 'readiness of pipes (data, room, hang-up), files and consoles (always ready); with nothing ready the thread waits for a change or the timeout on the virtual clock, under the call\'s signal mask; a handled signal ends the wait with EINTR',
         handler(context, fds, count, timeout, sigmask, sigsetSize) {
           if (count > context.process.files.limit) return -Errno.EINVAL;
           if (sigmask !== 0 && sigsetSize !== 8) return -Errno.EINVAL;
@@ -84,14 +105,16 @@ export class PollSyscalls implements SyscallProvider {
           };
           const ready = evaluate();
           if (ready > 0 || deadline === clock.now()) return ready;
-          return queue.block(
-            context.thread,
+          const mask = sigmask !== 0 ? context.memory.readU64(sigmask) : undefined;
+          return waitReady(
+            context,
             'ppoll with nothing ready',
             () => {
               const n = guarded(evaluate);
               return n !== 0 ? n : undefined;
             },
-            deadline === undefined ? {} : { deadline, timeoutResult: 0 },
+            deadline,
+            mask,
           );
         },
       }),
@@ -103,10 +126,12 @@ export class PollSyscalls implements SyscallProvider {
         note: 'as ppoll, over fd_sets; EBADF for a closed fd in a set; the remaining timeout is not written back',
         handler(context, nfds, readAddress, writeAddress, exceptAddress, timeout, sigmask) {
           if (nfds < 0 || nfds > context.process.files.limit) return -Errno.EINVAL;
+          let mask: bigint | undefined;
           if (sigmask !== 0) {
             const set = context.memory.readU64(sigmask);
             const length = context.memory.readU64(sigmask + 8);
             if (set !== 0n && length !== 8n) return -Errno.EINVAL;
+            if (set !== 0n) mask = context.memory.readU64(Number(set));
           }
           const deadline = deadlineOf(context, timeout);
           if (typeof deadline === 'object') return deadline.error;
@@ -138,14 +163,15 @@ export class PollSyscalls implements SyscallProvider {
           };
           const ready = evaluate();
           if (ready !== 0 || deadline === clock.now()) return ready;
-          return queue.block(
-            context.thread,
+          return waitReady(
+            context,
             'pselect6 with nothing ready',
             () => {
               const n = guarded(evaluate);
               return n !== 0 ? n : undefined;
             },
-            deadline === undefined ? {} : { deadline, timeoutResult: 0 },
+            deadline,
+            mask,
           );
         },
       }),

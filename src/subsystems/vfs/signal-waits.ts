@@ -29,9 +29,16 @@ export class SignalWaits {
    * Blocks through `block` (which must hand the options to ThreadWaits) with `mask`, if
    * given, as the thread's signal mask until the wait ends. A signal already pending that
    * the wait's mask lets through ends the call at once with EINTR, its handler running
-   * first, as Linux checks for signals before sleeping.
+   * first, as Linux checks for signals before sleeping. A signal that arrives during the
+   * wait ends it with `interruptResult`: -EINTR (epoll_pwait), or a restart code that the
+   * signal code resolves (ppoll's ERESTARTNOHAND: EINTR when a handler runs).
    */
-  wait(context: SyscallContext, mask: bigint | undefined, block: (options: InterruptibleWait) => typeof NO_RETURN): typeof NO_RETURN {
+  wait(
+    context: SyscallContext,
+    mask: bigint | undefined,
+    block: (options: InterruptibleWait) => typeof NO_RETURN,
+    interruptResult: number = -Errno.EINTR,
+  ): typeof NO_RETURN {
     const thread = context.thread;
     let interrupted = false;
     if (mask !== undefined) {
@@ -48,7 +55,7 @@ export class SignalWaits {
     return block({
       interrupt: () => {
         interrupted = true;
-        return -Errno.EINTR;
+        return interruptResult;
       },
       onEnd: () => {
         if (mask === undefined || interrupted || thread.savedSignalMask === undefined) return;

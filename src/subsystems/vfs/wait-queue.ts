@@ -2,6 +2,9 @@ import { inject, injectable } from 'inversify';
 import { NO_RETURN, type SyscallContext } from '../../kernel/contracts/syscall.js';
 import type { Thread } from '../../kernel/process.js';
 import { ThreadWaits } from '../../kernel/waits.js';
+import { ERESTARTSYS } from '../../kernel/syscall/restart.js';
+
+const interruptRestartable = () => -ERESTARTSYS;
 
 interface Waiter {
   readonly thread: Thread;
@@ -27,11 +30,21 @@ export class WaitQueue {
    * Blocks the calling thread until `ready()`, then runs its syscall again from the
    * start, as Linux restarts a syscall (the pc goes back to the ecall and a0 keeps its
    * argument). For waits that transferred nothing yet: a read of an empty pipe, a lock.
+   * A handled signal ends the wait with ERESTARTSYS (signal(7)'s calls restarted under
+   * SA_RESTART, else EINTR), or with the count a write already moved (`transferred`).
    */
   restartWhen(context: SyscallContext, reason: string, ready: () => boolean): typeof NO_RETURN {
     const a0 = Number(BigInt.asIntN(64, context.hart.getX(10)));
     context.hart.pc -= 4;
-    return this.block(context.thread, reason, () => (ready() ? a0 : undefined));
+    return this.block(context.thread, reason, () => (ready() ? a0 : undefined), { interrupt: interruptRestartable });
+  }
+
+  /**
+   * The blocked call of `thread` already moved `count` bytes: a signal ends it with that
+   * count instead of a restart, and `forget` drops the call's saved progress.
+   */
+  transferred(thread: Thread, count: number, forget: () => void): void {
+    this.waits.transferred(thread, count, forget);
   }
 
   /**

@@ -1039,9 +1039,14 @@ export function decodedSyscalls(): readonly string[] {
 // ---------------------------------------------------------------------------------------
 // Calls
 
-/** A failed result as strace prints it: `-1 ENOENT (No such file or directory)`. */
+/**
+ * A failed result as strace prints it: `-1 ENOENT (No such file or directory)`; a call a
+ * signal interrupted, whose restart code the guest never sees, as `? ERESTARTSYS (To be
+ * restarted if SA_RESTART is set)`.
+ */
 export function formatError(errno: number): string {
   const info = errnoInfo(errno);
+  if (info && errno >= 512 && errno <= 516) return `? ${info.name} (${info.message})`;
   return info ? `-1 ${info.name} (${info.message})` : `-1 (errno ${errno})`;
 }
 
