@@ -4,8 +4,7 @@
  * privileged spec or a platform's TrapSemantics), fence.i, and the named errors of
  * illegal, refused and misaligned instructions. Only the interpreter calls it, but for the
  * FP unit (`f`: F/D and fflags/frm/fcsr accesses), which compiled blocks and regions call
- * too; they end before any other
- * system instruction.
+ * too; they end before any other system instruction.
  *
  * Exceptions in trap mode 'machine': when the trap semantics say the cause traps, the
  * exception is taken (mepc, mcause, mtval, mstatus, pc = mtvec) by throwing the `taken`
