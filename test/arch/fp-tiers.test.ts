@@ -118,12 +118,14 @@ describe('F and D in compiled blocks and regions', () => {
     });
   });
 
-  it('a faulting FP load or store in the middle of a block stops at its pc, the instructions before it retired', () => {
+  it('a faulting FP load or store (compressed ones too) in the middle of a block stops at its pc, the instructions before it retired', () => {
     const unmapped = BigInt(DATA + DATA_PAGES * 4096 + 0x10000);
-    for (const access of [A.fld(1, 6, 8), A.flw(1, 6, 4), A.fsd(2, 6, 0), A.fsw(2, 6, 12)]) {
+    for (const access of [A.fld(1, 6, 8), A.flw(1, 6, 4), A.fsd(2, 6, 0), A.fsw(2, 6, 12), A.cFld(9, 8, 16), A.cFsd(10, 8, 24), A.cFldsp(11, 8), A.cFsdsp(12, 32)]) {
       const program = [A.addi(5, 0, 7), A.fadd(D, 3, 2, 2, RNE), access, A.addi(7, 0, 1), A.fadd(D, 4, 2, 2), A.ebreak()];
       const want = sameAsInterpreter(program, (hart) => {
         hart.setX(6, unmapped);
+        hart.setX(8, unmapped);
+        hart.setX(2, unmapped);
         hart.setF(2, dbl(1.25));
       });
       expect(want.stop).toMatch(/^MemoryFault/);
@@ -136,6 +138,8 @@ describe('F and D in compiled blocks and regions', () => {
       for (const options of COMPILED) {
         const m = machine(program, options);
         m.hart.setX(6, unmapped);
+        m.hart.setX(8, unmapped);
+        m.hart.setX(2, unmapped);
         let fault: unknown;
         try {
           m.hart.run(100);
