@@ -44,8 +44,8 @@ function failure(run: () => unknown): unknown {
   throw new Error('expected the run to fail');
 }
 
-/** Guests that end in a fault, an unserved syscall, a deadlock or that need preemption: tested one by one below (preempt_signals: test/integration/preempt-guests.test.ts). */
-const SPECIAL = ['nosys', 'segv', 'illegal', 'guard_overflow', 'deadlock', 'spin_wait', 'preempt_signals'];
+/** Guests that end in a fault, an unserved syscall, a deadlock or that need preemption: tested one by one below (preempt_signals: test/integration/preempt-guests.test.ts; sig_restart: test/integration/sig-restart-guest.test.ts). */
+const SPECIAL = ['nosys', 'segv', 'illegal', 'guard_overflow', 'deadlock', 'spin_wait', 'preempt_signals', 'sig_restart'];
 /** Guests that need files, devices, mounts or a working directory: test/integration/vfs-guests.test.ts runs them. */
 const FILE_GUESTS = ['fileio', 'mounted_io', 'pipe_threads', 'wc_stdin', 'rust_fs', 'filecopy', 'write_loop', 'random'];
 const MATCHING = readdirSync(join(GUESTS, 'expected'))
