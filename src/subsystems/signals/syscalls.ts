@@ -53,7 +53,7 @@ export class SignalSyscalls implements SyscallProvider {
         nr: NR.rt_sigaction,
         args: [int('signum'), ptr('act'), ptr('oldact'), size('sigsetsize')],
         support: 'partial',
-        note: 'handlers run on the thread\'s stack or its sigaltstack with an rt_sigframe (SA_SIGINFO, SA_ONSTACK, SA_NODEFER, SA_RESETHAND)',
+        note: 'handlers run on the thread\'s stack or its sigaltstack with an rt_sigframe (SA_SIGINFO, SA_ONSTACK, SA_NODEFER, SA_RESETHAND); SA_RESTART restarts the blocking calls Linux restarts (signal(7))',
         handler(context, signal, act, oldact, setSize) {
           if (setSize !== SIGSET_SIZE) return -Errno.EINVAL;
           if (!validSignal(signal)) return -Errno.EINVAL;
@@ -111,7 +111,7 @@ export class SignalSyscalls implements SyscallProvider {
         nr: NR.tkill,
         args: [int('tid'), int('sig')],
         support: 'partial',
-        note: 'to the caller: its handler runs before tkill returns; to another thread: pending there and delivered at an instruction boundary when it next runs (a blocked futex, nanosleep or rt_sigsuspend wait ends with EINTR); default actions end the process with 128+signal',
+        note: 'to the caller: its handler runs before tkill returns; to another thread: pending there and delivered at an instruction boundary when it next runs (a blocking call it is in ends with EINTR or, under SA_RESTART, is restarted, by Linux\'s rules); default actions end the process with 128+signal',
         handler(context, tid, signal) {
           const target = context.process.threads.get(tid);
           if (tid <= 0) return -Errno.EINVAL;
