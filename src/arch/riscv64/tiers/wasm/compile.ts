@@ -32,8 +32,8 @@
  * or rounding mode (frm read when the instruction runs): the import then records the
  * fault as a slow-path access does and the region leaves by its exit.
  *
- * Except for the unit's own host fast paths for doubles in round-to-nearest-even (fadd,
- * fsub, fmul, fdiv, fsqrt and the fused four), which the region emits itself: the same
+ * Except for the unit's own host fast paths in round-to-nearest-even (fadd, fsub, fmul,
+ * fdiv and fsqrt in both formats, the fused four on doubles), which the region emits itself: the same
  * IEEE binary64 operations in the same order (wasm's f64 arithmetic is IEEE 754's, as
  * JavaScript's is), under the same conditions (normal operands and results well inside
  * the range, rm = RNE or dyn with frm = RNE, from the FRM word), so the same bits and the
@@ -815,6 +815,64 @@ class Emitter {
     return f5 <= 3 || (f5 === 0x0b && ((raw >>> 20) & 31) === 0);
   }
 
+  /** Whether FpUnit.fast's single branch applies (fadd/fsub/fmul/fdiv/fsqrt.s, RNE or dyn). */
+  private static fastSingle(raw: number): boolean {
+    const rm = (raw >>> 12) & 7;
+    if ((raw & 0x06000000) !== 0 || (rm !== 0 && rm !== 7)) return false;
+    const f5 = raw >>> 27;
+    return f5 <= 3 || (f5 === 0x0b && ((raw >>> 20) & 31) === 0);
+  }
+
+  /**
+   * fadd/fsub/fmul/fdiv/fsqrt.s in RNE: FpUnit.fast's single branch (NaN-boxed normal
+   * operands; the operation in double, then rounded to single: correctly rounded for
+   * these operations; NX from the same exact tests).
+   */
+  private fastArithS(insn: Insn, k: number): void {
+    const c = this.c;
+    const raw = insn.raw;
+    const f5 = raw >>> 27;
+    const rs1 = (raw >>> 15) & 31;
+    const rs2 = (raw >>> 20) & 31;
+    const [A, B, Y, R, D, BB] = [this.fl(0), this.fl(1), this.fl(2), this.fl(3), this.fl(9), this.fl(16)];
+    const MIN_S = 2 ** -126;
+    this.withFastPath(insn, k, F_FOP, (slow) => {
+      // Both operands NaN-boxed (else the unit: they read as the canonical NaN).
+      c.i32(0).mem(Op.i32Load, 2, this.freg(rs1) + 4).i32(-1).op(Op.i32Ne);
+      if (f5 !== 0x0b) c.i32(0).mem(Op.i32Load, 2, this.freg(rs2) + 4).i32(-1).op(Op.i32Ne, Op.i32Or);
+      c.brIf(slow());
+      c.i32(0).mem(Op.f32Load, 2, this.freg(rs1)).op(Op.f64PromoteF32).set(A);
+      if (f5 === 0x0b) c.f64(1).set(B);
+      else c.i32(0).mem(Op.f32Load, 2, this.freg(rs2)).op(Op.f64PromoteF32).set(B);
+      // MIN_S <= |a|, |b| < Infinity
+      for (const x of [A, B]) c.get(x).op(Op.f64Abs).f64(MIN_S).op(Op.f64Ge).get(x).op(Op.f64Abs).f64(Infinity).op(Op.f64Lt, Op.i32And);
+      c.op(Op.i32And, Op.i32Eqz).brIf(slow());
+      if (f5 === 0x0b) c.get(A).f64(0).op(Op.f64Lt).brIf(slow());
+      c.get(A);
+      if (f5 !== 0x0b) c.get(B);
+      c.op([Op.f64Add, Op.f64Sub, Op.f64Mul, Op.f64Div][f5] ?? Op.f64Sqrt).set(D);
+      c.get(D).op(Op.f32DemoteF64, Op.f64PromoteF32).set(R);
+      // Strictly above the smallest normal (a result of exactly 2^-126 may be tiny after rounding).
+      c.get(R).op(Op.f64Abs).f64(MIN_S).op(Op.f64Gt, Op.i32Eqz).brIf(slow());
+      if (f5 <= 1) {
+        // y = ±b; bb = d - a; inexact = r !== d || a - (d - bb) + (y - bb) !== 0
+        c.get(B);
+        if (f5 === 1) c.op(Op.f64Neg);
+        c.set(Y);
+        c.get(D).get(A).op(Op.f64Sub).set(BB);
+        c.get(R).get(D).op(Op.f64Ne);
+        c.get(A).get(D).get(BB).op(Op.f64Sub, Op.f64Sub).get(Y).get(BB).op(Op.f64Sub, Op.f64Add).f64(0).op(Op.f64Ne, Op.i32Or);
+      } else if (f5 === 2) c.get(R).get(D).op(Op.f64Ne);
+      else if (f5 === 3) c.get(R).get(B).op(Op.f64Mul).get(A).op(Op.f64Ne);
+      else c.get(R).get(R).op(Op.f64Mul).get(A).op(Op.f64Ne);
+      c.set(L_I);
+      // Infinity: OF | NX; else NX if inexact.
+      this.accrue(() => c.i32(5).get(L_I).get(R).op(Op.f64Abs).f64(Infinity).op(Op.f64Eq, Op.select));
+      c.i32(0).get(R).op(Op.f32DemoteF64).mem(Op.f32Store, 2, this.freg((raw >>> 7) & 31));
+      c.i32(0).i32(-1).mem(Op.i32Store, 2, this.freg((raw >>> 7) & 31) + 4);
+    });
+  }
+
   /** fadd/fsub/fmul/fdiv/fsqrt.d in RNE: FpUnit.fast's double branch. */
   private fastArith(insn: Insn, k: number): void {
     const c = this.c;
@@ -967,6 +1025,7 @@ class Emitter {
       case 'fp.arith':
         if (insn.native) return this.signInjection(insn);
         if (Emitter.fastDouble(insn.raw, false, this.hasD)) return this.fastArith(insn, k);
+        if (Emitter.fastSingle(insn.raw)) return this.fastArithS(insn, k);
         return this.unitCall(insn, k, F_FOP);
       case 'fp.to.x':
         if (insn.native) return this.moveToX(insn);
