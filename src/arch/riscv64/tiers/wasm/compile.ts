@@ -33,12 +33,13 @@
  * fault as a slow-path access does and the region leaves by its exit.
  *
  * Except for the unit's own host fast paths in round-to-nearest-even (fadd, fsub, fmul,
- * fdiv and fsqrt in both formats, the fused four on doubles), which the region emits itself: the same
- * IEEE binary64 operations in the same order (wasm's f64 arithmetic is IEEE 754's, as
- * JavaScript's is), under the same conditions (normal operands and results well inside
- * the range, rm = RNE or dyn with frm = RNE, from the FRM word), so the same bits and the
- * same NX/OF; whatever they do not take (NaNs, zeros, tiny or huge values, other modes)
- * calls the unit. Their flags accrue in the FFLAGS word, which the tier merges.
+ * fdiv and fsqrt in both formats, the fused four on doubles), which the region emits
+ * itself: the same IEEE binary64 operations in the same order (wasm's f64 arithmetic is
+ * IEEE 754's, as JavaScript's is; singles are rounded by f32.demote as by Math.fround),
+ * under the same conditions (normal operands and results well inside the range, rm = RNE
+ * or dyn with frm = RNE, from the FRM word), so the same bits and the same NX/OF;
+ * whatever they do not take (NaNs, zeros, tiny or huge values, other modes) calls the
+ * unit. Their flags accrue in the FFLAGS word, which the tier merges.
  */
 import { type CodePage, SLOTS } from '../../code-cache.js';
 import { RV64I } from '../../isa/rv64i.js';
