@@ -161,11 +161,11 @@ export class SyscallTrapHandler implements TrapHandler {
    * before pending signals are delivered (which would change a0).
    */
   onResume(thread: Thread): void {
-    const call = this._unfinished.get(thread);
-    if (call === undefined) return;
     // A signal ended the wait: the call returns now (its pc past the ecall even when it
     // waited to run again), with what it transferred, -EINTR, or a restart code.
     const interrupted = this.waits?.takeInterrupted(thread) === true;
+    const call = this._unfinished.get(thread);
+    if (call === undefined) return;
     if (call.restart && !interrupted) return;
     this._unfinished.delete(thread);
     const hart = this.arch.hart;
