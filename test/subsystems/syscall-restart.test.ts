@@ -256,6 +256,61 @@ describe('a handled signal interrupts a blocking call', () => {
   });
 });
 
+describe('ppoll and pselect6 wait under their signal mask', () => {
+  /** The main thread blocks SIGUSR1 and has one pending; returns the pipe's read end. */
+  function pendingBlocked(s: Setup): number {
+    const [reader] = pipe(s.h);
+    s.h.main.signalMask = 1n << BigInt(SIGUSR1 - 1);
+    expect(s.h.syscall(NR.tgkill, 1, s.h.main.tid, SIGUSR1)).toBe(0n);
+    expect(s.h.zeroos.kernel.arch.hart.pc).toBe(AFTER_ECALL); // blocked: no frame
+    return reader;
+  }
+
+  it('should end ppoll at once with EINTR when its mask unblocks a pending signal, the caller\'s mask saved in the frame', () => {
+    const s = setup(SA_RESTART);
+    const reader = pendingBlocked(s);
+    const memory = s.h.zeroos.kernel.arch.memory;
+    memory.writeU32(DATA + 0x600, reader);
+    memory.writeU32(DATA + 0x604, 1); // POLLIN
+    memory.writeU64(DATA + 0x700, 0n); // the wait's mask: nothing blocked
+    s.h.syscall(NR.ppoll, DATA + 0x600, 1, 0, DATA + 0x700, 8);
+    const hart = s.h.zeroos.kernel.arch.hart;
+    expect(hart.pc).toBe(Number(HANDLER));
+    expect(s.frame().a0).toBe(EINTR);
+    const ucontext = Number(hart.getX(12));
+    expect(memory.readU64(ucontext + 40)).toBe(1n << BigInt(SIGUSR1 - 1)); // uc_sigmask: the caller's
+  });
+
+  it('should do the same for pselect6 (its sigmask argument is {set, size})', () => {
+    const s = setup();
+    const reader = pendingBlocked(s);
+    const memory = s.h.zeroos.kernel.arch.memory;
+    memory.writeU64(DATA + 0x600, 1n << BigInt(reader)); // readfds
+    memory.writeU64(DATA + 0x700, 0n); // the mask
+    memory.writeU64(DATA + 0x710, BigInt(DATA + 0x700));
+    memory.writeU64(DATA + 0x718, 8n);
+    s.h.syscall(NR.pselect6, reader + 1, DATA + 0x600, 0, 0, 0, DATA + 0x710);
+    expect(s.h.zeroos.kernel.arch.hart.pc).toBe(Number(HANDLER));
+    expect(s.frame().a0).toBe(EINTR);
+  });
+
+  it('should keep the caller\'s mask while it waits without one, and restore it after a wait with one that ends on its own', () => {
+    const s = setup();
+    const [reader, writer] = pipe(s.h);
+    const memory = s.h.zeroos.kernel.arch.memory;
+    s.other.signalMask = 0b1000n;
+    memory.writeU32(DATA + 0x600, reader);
+    memory.writeU32(DATA + 0x604, 1);
+    memory.writeU64(DATA + 0x700, 0b1n);
+    s.h.syscallAs(s.other, NR.ppoll, DATA + 0x600, 1, 0, DATA + 0x700, 8);
+    expect(s.other.signalMask).toBe(0b1n);
+    s.h.write(DATA + 0x400, 'x');
+    s.h.syscall(NR.write, writer, DATA + 0x400, 1);
+    expect(s.other.pendingResult).toBe(1);
+    expect(s.other.signalMask).toBe(0b1000n);
+  });
+});
+
 describe('signals that do not interrupt', () => {
   it('should leave a pipe read blocked for an ignored, a default-ignored and a blocked signal', () => {
     const s = setup();
