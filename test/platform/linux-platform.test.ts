@@ -129,7 +129,10 @@ describe(LinuxPlatform, () => {
             { start: 0x10000, end: exe.textEnd, perms: PERM_RX },
             { start: exe.dataStart, end: exe.dataEnd, perms: PERM_RW },
           ],
+          // the auxiliary vector as placed on the stack, kept for /proc/self/auxv
+          auxv: info.auxv,
         });
+        expect(info.auxv?.at(-1)).toEqual([0, 0n]);
       });
 
       it('should map the whole stack region read-write', () => {
