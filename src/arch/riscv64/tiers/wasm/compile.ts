@@ -103,12 +103,13 @@ const MAX_INSNS = 384;
 const PAGE_BYTES = SLOTS * 2;
 
 /**
- * The imports, in function-index order: loads (lo, hi, pc, left) and stores (…, value, pc,
- * left), the FP unit's operations (raw, pc, left; ffromx: raw, lo, hi, pc, left; each
- * returns 0, or nonzero when it threw: then the STOP word is FAULT_STOP), the FP CSR
- * accesses (fcsr: op, csr, operand, writes -> the old value), then mulhu. All
- * are the hub's exports (wasm functions: a region's calls to them need no JS wrapper,
- * which V8 would otherwise compile for every module).
+ * The JS imports: loads (lo, hi, pc, left) and stores (…, value, pc, left), the FP unit's
+ * operations (raw, pc, left; ffromx: raw, lo, hi, pc, left; each returns 0, or nonzero
+ * when it threw: then the STOP word is FAULT_STOP) and the FP CSR accesses (fcsr: op,
+ * csr, operand, writes -> the old value). A region imports them from the hub, which
+ * exports each (wasm functions: a region's calls to them need no JS wrapper, which V8
+ * would otherwise compile for every module), with mulhu after the memory ones (see
+ * MEMORY_IMPORTS).
  */
 export const IMPORTS = ['ld1', 'ld2', 'ld4', 'ld8', 'st1', 'st2', 'st4', 'st8', 'fop', 'ffma', 'ftox', 'ffromx', 'fcsr'] as const;
 const LOAD_TYPE: FuncType = { params: [I32, I32, I32, I32], results: [I32] };
@@ -122,13 +123,18 @@ export const IMPORT_TYPES = [
 ];
 const F_LD = [-1, 0, 1, -1, 2, -1, -1, -1, 3];
 const F_ST = [-1, 4, 5, -1, 6, -1, -1, -1, 7];
-const F_FOP = 8;
-const F_FFMA = 9;
-const F_FTOX = 10;
-const F_FFROMX = 11;
+/**
+ * A region's function indices: the memory imports, mulhu, then (only in a region that
+ * calls the FP unit) the FP imports, so a region without F/D is the module it always was.
+ */
+const MEMORY_IMPORTS = 8;
+const F_MULHU = MEMORY_IMPORTS;
+const F_FOP = MEMORY_IMPORTS + 1;
+const F_FFMA = MEMORY_IMPORTS + 2;
+const F_FTOX = MEMORY_IMPORTS + 3;
+const F_FFROMX = MEMORY_IMPORTS + 4;
 /** fcsr(op, csr, operand, writes) -> old value: a Zicsr access to fflags/frm/fcsr (tiers/fp-csr.ts). */
-const F_FCSR = 12;
-const F_MULHU = IMPORTS.length;
+const F_FCSR = MEMORY_IMPORTS + 5;
 export const MULHU_TYPE: FuncType = { params: [I64, I64], results: [I64] };
 
 // Locals of the region function.
@@ -304,6 +310,8 @@ class Emitter {
   readonly registerLocals: number;
   /** How many f64 scratch locals the FP fast paths use (declared after the register locals). */
   fpScratch = 0;
+  /** The region calls the FP unit (it imports fop, ffma, ftox, ffromx and fcsr). */
+  usesUnit = false;
 
   constructor(
     private readonly blocks: readonly RegionBlock[],
@@ -1003,6 +1011,7 @@ class Emitter {
    */
   private unitCall(insn: Insn, k: number, fn: number, operands: () => void = () => {}): void {
     const c = this.c;
+    this.usesUnit = true;
     c.i32(insn.raw | 0);
     operands();
     c.i32(insn.pc);
@@ -1061,6 +1070,7 @@ class Emitter {
         c.op(Op.i32WrapI64);
       }
       c.i32(a.writes ? 1 : 0).call(F_FCSR).op(Op.i64ExtendI32U);
+      this.usesUnit = true;
       return this.write(rd);
     }
     switch (insn.mnemonic) {
@@ -1208,7 +1218,11 @@ export function regionModule(blocks: readonly RegionBlock[], base: number, hasD 
   const locals = [I32, I64, I64, I64, I32, F64, ...new Array<number>(emitter.registerLocals).fill(I64), ...new Array<number>(emitter.fpScratch).fill(F64)];
   return encodeModule(
     MEMORY_PAGES,
-    [...IMPORTS.map((name, i) => ({ name, type: IMPORT_TYPES[i]! })), { name: 'mulhu', type: MULHU_TYPE }],
+    [
+      ...IMPORTS.slice(0, MEMORY_IMPORTS).map((name, i) => ({ name, type: IMPORT_TYPES[i]! })),
+      { name: 'mulhu', type: MULHU_TYPE },
+      ...(emitter.usesUnit ? IMPORTS.slice(MEMORY_IMPORTS).map((name, i) => ({ name, type: IMPORT_TYPES[MEMORY_IMPORTS + i]! })) : []),
+    ],
     [{ type: { params: [I32], results: [F64] }, locals, code, export: 'run' }],
   );
 }
