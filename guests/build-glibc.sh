@@ -67,15 +67,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # ---------------------------------------------------------------- helpers
-fpcount() { # number of F/D instructions or FP CSR accesses in an ELF
-  riscv64-linux-gnu-objdump -d -M no-aliases "$1" | awk -F'\t' 'NF>=3 {m=$3; gsub(/ /,"",m);
-    if ((m ~ /^f/ && m !~ /^fence/) || m ~ /^c\.f/ || $4 ~ /(fflags|frm|fcsr)/) n++} END {print n+0}'
-}
-syscalls_of() { # "name count" lines from a qemu-riscv64 -strace log (as guests/build.sh)
-  { grep -oE '(^|[^0-9a-z_])[0-9]+ ([a-z_][a-z0-9_]*\(|Unknown syscall [0-9]+)' "$1" || true; } |
-    sed -E 's/^[^0-9]*[0-9]+ //; s/\($//; s/^Unknown syscall /unknown_/' | sort | uniq -c | sort -k1,1nr -k2 |
-    awk '{printf "%s %s\n", $2, $1}'
-}
+# fpcount, syscalls_of and qemu_reference
+. "$GUESTS/lib.sh"
 
 # ------------------------------------------------------ 2. + 3. build, check
 fail=0
@@ -108,26 +101,14 @@ done
 # ------------------------------------------------- 4. qemu reference runs
 if [ "$RUN" = 1 ]; then
   mkdir -p "$EXP"
-  QEMU=$(command -v qemu-riscv64)
   for n in ${built[@]+"${built[@]}"}; do
-    args=(); envs=()
-    [ -f "$SRC/$n.args" ] && mapfile -t args < "$SRC/$n.args"
-    [ -f "$SRC/$n.env" ] && mapfile -t envs < <(grep -v '^[[:space:]]*$' "$SRC/$n.env")
-    stdin=/dev/null; [ -f "$SRC/$n.stdin" ] && stdin=$SRC/$n.stdin
-    scratch=$(mktemp -d "$WORK/run.XXXXXX")
-    mkdir "$scratch/cwd"
-    [ -d "$GUESTS/data" ] && cp -R "$GUESTS/data" "$scratch/cwd/data"
-    set +e
-    { (cd "$scratch/cwd" && ulimit -c 0 && exec timeout 600 env -i ${envs[@]+"${envs[@]}"} "$QEMU" \
-        -strace -D "$scratch/strace.log" "$BIN/$n" ${args[@]+"${args[@]}"} \
-        <"$stdin" >"$EXP/$n.stdout" 2>"$scratch/stderr"); } 2>/dev/null
-    rc=$?
-    set -e
-    grep -v '^qemu: uncaught target signal' "$scratch/stderr" > "$EXP/$n.stderr" || true
+    REF_ARGS=(); REF_ENV=()
+    [ -f "$SRC/$n.args" ] && mapfile -t REF_ARGS < "$SRC/$n.args"
+    [ -f "$SRC/$n.env" ] && mapfile -t REF_ENV < <(grep -v '^[[:space:]]*$' "$SRC/$n.env")
+    REF_STDIN=/dev/null; [ -f "$SRC/$n.stdin" ] && REF_STDIN=$SRC/$n.stdin
+    qemu_reference "$BIN/$n" "$EXP/$n" "$WORK"
+    rc=$REF_RC
     [ -f "$SRC/$n.qemu-fix" ] && sed -E -i -f "$SRC/$n.qemu-fix" "$EXP/$n.stdout"
-    echo "$rc" > "$EXP/$n.exit"
-    syscalls_of "$scratch/strace.log" > "$EXP/$n.syscalls"
-    rm -rf "$scratch"
     log "$(printf '%-18s exit=%-3s %7d bytes' "$n" "$rc" "$(stat -c %s "$BIN/$n")")"
   done
 fi

@@ -206,16 +206,8 @@ mkdir -p "$PREFIX/lib-rust"
 cp -f "$LIBGCC/libgcc.a" "$PREFIX/lib-rust/libunwind.a"
 
 # ---------------------------------------------------------------- helpers
-fpcount() { # number of F/D/Q instructions or FP CSR accesses in an ELF
-  riscv64-linux-gnu-objdump -d -M no-aliases "$1" | awk -F'\t' 'NF>=3 {m=$3; gsub(/ /,"",m);
-    if ((m ~ /^f/ && m !~ /^fence/) || m ~ /^c\.f/ || $4 ~ /(fflags|frm|fcsr)/) n++} END {print n+0}'
-}
-syscalls_of() { # "name count" lines from a qemu-riscv64 -strace log; calls qemu has
-  # no name for ("Unknown syscall N") are listed as unknown_N
-  { grep -oE '(^|[^0-9a-z_])[0-9]+ ([a-z_][a-z0-9_]*\(|Unknown syscall [0-9]+)' "$1" || true; } |
-    sed -E 's/^[^0-9]*[0-9]+ //; s/\($//; s/^Unknown syscall /unknown_/' | sort | uniq -c | sort -k1,1nr -k2 |
-    awk '{printf "%s %s\n", $2, $1}'
-}
+# fpcount, syscalls_of and qemu_reference
+. "$GUESTS/lib.sh"
 
 fail=0
 built=()
@@ -345,7 +337,6 @@ fi
 # ------------------------------------------------- 6. qemu reference runs
 if [ "$RUN" = 1 ]; then
   mkdir -p "$EXP"
-  QEMU=$(command -v qemu-riscv64)
   for n in "${built[@]}"; do
     src=$SRC/$n.c; [ -f "$src" ] || src=$SRC/$n.rs
     if grep -q GUEST_NO_QEMU_REFERENCE "$src"; then
@@ -353,31 +344,16 @@ if [ "$RUN" = 1 ]; then
       log "$(printf '%-18s no qemu run     %7d bytes' "$n" "$(stat -c %s "$BIN/$n")")"
       continue
     fi
-    args=(); envs=()
-    [ -f "$SRC/$n.args" ] && mapfile -t args < "$SRC/$n.args"
-    [ -f "$SRC/$n.env" ] && mapfile -t envs < <(grep -v '^[[:space:]]*$' "$SRC/$n.env")
-    stdin=/dev/null; [ -f "$SRC/$n.stdin" ] && stdin=$SRC/$n.stdin
-    # The working directory: an empty directory of its own (outside it: qemu's log and
-    # the captured stderr) holding a copy of guests/data as data/, so relative paths in
-    # <name>.args such as data/mounted_input.txt resolve and files a guest creates stay
-    # in the scratch area.
-    scratch=$(mktemp -d "$CACHE/run.XXXXXX")
-    mkdir "$scratch/cwd"
-    [ -d "$GUESTS/data" ] && cp -R "$GUESTS/data" "$scratch/cwd/data"
-    # Run the program directly (no shell in between) so a fatal signal shows as 128+N.
-    set +e
-    # (the outer 2>/dev/null only silences bash's own "Segmentation fault" job report)
-    { (cd "$scratch/cwd" && ulimit -c 0 && exec timeout 600 env -i ${envs[@]+"${envs[@]}"} "$QEMU" \
-        -strace -D "$scratch/strace.log" "$BIN/$n" ${args[@]+"${args[@]}"} \
-        <"$stdin" >"$EXP/$n.stdout" 2>"$scratch/stderr"); } 2>/dev/null
-    rc=$?
-    set -e
-    # keep only what the guest wrote: drop qemu's own "uncaught target signal" report
-    grep -v '^qemu: uncaught target signal' "$scratch/stderr" > "$EXP/$n.stderr" || true
+    REF_ARGS=(); REF_ENV=()
+    [ -f "$SRC/$n.args" ] && mapfile -t REF_ARGS < "$SRC/$n.args"
+    [ -f "$SRC/$n.env" ] && mapfile -t REF_ENV < <(grep -v '^[[:space:]]*$' "$SRC/$n.env")
+    REF_STDIN=/dev/null; [ -f "$SRC/$n.stdin" ] && REF_STDIN=$SRC/$n.stdin
+    # The working directory: an empty scratch directory holding a copy of guests/data as
+    # data/, so relative paths in <name>.args such as data/mounted_input.txt resolve and
+    # files a guest creates stay in the scratch area.
+    qemu_reference "$BIN/$n" "$EXP/$n" "$CACHE"
+    rc=$REF_RC
     [ -f "$SRC/$n.qemu-fix" ] && sed -E -i -f "$SRC/$n.qemu-fix" "$EXP/$n.stdout"
-    echo "$rc" > "$EXP/$n.exit"
-    syscalls_of "$scratch/strace.log" > "$EXP/$n.syscalls"
-    rm -rf "$scratch"
     log "$(printf '%-18s exit=%-3s %7d bytes' "$n" "$rc" "$(stat -c %s "$BIN/$n")")"
   done
 fi

@@ -65,27 +65,17 @@ log "$NAME: $(stat -c %s "$BIN/$NAME") bytes, $have, sha256 $(sha256sum "$BIN/$N
 
 # --------------------------------------------------- 3. qemu reference runs
 [ "$RUN" = 1 ] || exit 0
-QEMU=$(command -v qemu-riscv64)
-mapfile -t envs < <(grep -v '^[[:space:]]*$' "$HERE/run.env")
+# qemu_reference (guests/lib.sh): no data/ in the working directory (the files command lists
+# it), stderr tracebacks normalised by normalise.sed
+. "$HERE/../lib.sh"
+mapfile -t REF_ENV < <(grep -v '^[[:space:]]*$' "$HERE/run.env")
+REF_DATA=0 REF_STDERR_SED=$HERE/normalise.sed
 while IFS=$'\t' read -r -a fields; do
   [ ${#fields[@]} -gt 0 ] && [[ ${fields[0]} != \#* ]] || continue
   run=${fields[0]}; args=("${fields[@]:1}")
   [ -z "$RUNS" ] || [[ " $RUNS " == *" $run "* ]] || continue
-  out=$EXP/$NAME.$run
-  scratch=$(mktemp -d "$CACHE/go/run.XXXXXX")
-  mkdir "$scratch/cwd"
-  set +e
-  { (cd "$scratch/cwd" && ulimit -c 0 && exec timeout 600 env -i "${envs[@]}" "$QEMU" \
-      -strace -D "$scratch/strace.log" "$BIN/$NAME" "${args[@]}" \
-      </dev/null >"$out.stdout" 2>"$scratch/stderr"); } 2>/dev/null
-  rc=$?
-  set -e
-  grep -v '^qemu: uncaught target signal' "$scratch/stderr" | sed -E -f "$HERE/normalise.sed" > "$out.stderr" || true
-  echo "$rc" > "$out.exit"
-  # "name count" lines, as guests/build.sh records them
-  { grep -oE '(^|[^0-9a-z_])[0-9]+ ([a-z_][a-z0-9_]*\(|Unknown syscall [0-9]+)' "$scratch/strace.log" || true; } |
-    sed -E 's/^[^0-9]*[0-9]+ //; s/\($//; s/^Unknown syscall /unknown_/' | sort | uniq -c | sort -k1,1nr -k2 |
-    awk '{printf "%s %s\n", $2, $1}' > "$out.syscalls"
-  rm -rf "$scratch"
+  REF_ARGS=("${args[@]}")
+  qemu_reference "$BIN/$NAME" "$EXP/$NAME.$run" "$CACHE/go"
+  rc=$REF_RC
   log "$(printf '%-22s exit=%s' "$NAME.$run" "$rc")"
 done < "$HERE/runs.tsv"
