@@ -368,7 +368,7 @@ export function buildProgram(registry: IntegrationRegistry = builtinIntegrations
 
   program
     .command('run')
-    .description('run a static riscv64 (rv64imac) Linux ELF; exits with the guest\'s exit code')
+    .description('run a static riscv64 Linux ELF (RV64GC on linux; a zkVM platform may allow less); exits with the guest\'s exit code')
     .showHelpAfterError('(zeroos run --help for usage)')
     .argument('<elf>', 'the executable')
     .argument('[args...]', 'arguments passed to the guest (after its argv[0])')
