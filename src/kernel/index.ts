@@ -23,4 +23,5 @@ export type * from './contracts/allocator.js';
 export type * from './contracts/arch.js';
 export type * from './contracts/trap-handler.js';
 export type * from './contracts/boot.js';
+export type * from './contracts/timers.js';
 export { DEFAULT_GO_QUANTUM, effectiveQuantum, type QuantumSource } from './quantum.js';

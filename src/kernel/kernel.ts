@@ -7,6 +7,7 @@ import type { BootContribution } from './contracts/boot.js';
 import type { BootContext, BootInfo, EntropySource, Platform } from './contracts/platform.js';
 import type { Scheduler } from './contracts/scheduler.js';
 import type { FaultSignal, SignalDelivery } from './contracts/signals.js';
+import type { IntervalTimers } from './contracts/timers.js';
 import type { TrapHandler } from './contracts/trap-handler.js';
 import { Deadlock, GuestFault, GuestHang, InstructionBudgetExhausted, KernelPanic, KernelStateError } from './errors.js';
 import { VirtualClock } from './clock.js';
@@ -24,6 +25,7 @@ import {
   PROCESS,
   SCHEDULER,
   ENTROPY,
+  INTERVAL_TIMERS,
   SIGNAL_DELIVERY,
   TRAP_HANDLER,
   type KernelConfig,
@@ -109,6 +111,7 @@ export class Kernel {
     @multiInject(BOOT_CONTRIBUTION) private readonly bootContributions: BootContribution[],
     @inject(SIGNAL_DELIVERY) @optional() private readonly signals: SignalDelivery | undefined,
     @inject(ENTROPY) @optional() private readonly entropy: EntropySource | undefined,
+    @inject(INTERVAL_TIMERS) @optional() private readonly timers: IntervalTimers | undefined,
   ) {}
 
   get bootInfo(): BootInfo | undefined {
@@ -205,7 +208,14 @@ export class Kernel {
       if (!thread) throw new KernelPanic('no thread to run', undefined);
       const left = end - hart.instret;
       if (left <= 0) return 'running';
-      const slice = Math.min(left, this._quantumLeft, 2 ** 40);
+      let slice = Math.min(left, this._quantumLeft, 2 ** 40);
+      const timers = this.timers;
+      if (timers !== undefined && timers.armed) {
+        // Timers fire here, between instructions, and the hart stops where the next one expires.
+        timers.fire(thread);
+        if (this.process.exited) break;
+        slice = Math.min(slice, Math.max(1, timers.instructionsUntilExpiry(thread)));
+      }
       const before = hart.instret;
       let reason: StopReason;
       try {
@@ -261,10 +271,18 @@ export class Kernel {
     this.waits.expire();
     let next = this.scheduler.pickNext(from);
     while (!next) {
-      const deadline = this.waits.earliestDeadline();
+      let deadline = this.waits.earliestDeadline();
+      const timers = this.timers?.armed ? this.timers : undefined;
+      const timerDeadline = timers?.earliestDeadline();
+      if (timerDeadline !== undefined && (deadline === undefined || timerDeadline < deadline)) deadline = timerDeadline;
       if (deadline === undefined) throw this.deadlock(from);
       this.clock.advanceTo(deadline);
       this.waits.expire();
+      if (timers) {
+        // a timer's signal may end a wait (pause, sigsuspend, a sleep) or the process
+        timers.fire(undefined);
+        if (this.process.exited) return;
+      }
       next = this.scheduler.pickNext(from);
     }
     this._quantumLeft = this._quantum.quantum ?? Infinity;

@@ -7,6 +7,7 @@ import type { EntropySource, Platform } from './contracts/platform.js';
 import type { NamedCostModel, RunReporter } from './contracts/outcome.js';
 import type { Scheduler } from './contracts/scheduler.js';
 import type { SignalDelivery } from './contracts/signals.js';
+import type { IntervalTimers } from './contracts/timers.js';
 import type { SyscallProvider, SyscallTable, UnknownSyscallPolicy } from './contracts/syscall.js';
 import type { TrapHandler } from './contracts/trap-handler.js';
 import type { KernelEvents } from './events.js';
@@ -31,6 +32,8 @@ export const SYSCALL_PROVIDER = Symbol.for('zeroos.SyscallProvider') as ServiceI
 export const BOOT_CONTRIBUTION = Symbol.for('zeroos.BootContribution') as ServiceIdentifier<BootContribution>;
 /** Optional: the signals subsystem, when loaded, turns faults into guest signal handlers. */
 export const SIGNAL_DELIVERY = Symbol.for('zeroos.SignalDelivery') as ServiceIdentifier<SignalDelivery>;
+/** Optional: timers that raise signals (timer_create, setitimer); the run loop fires them at instruction boundaries. */
+export const INTERVAL_TIMERS = Symbol.for('zeroos.IntervalTimers') as ServiceIdentifier<IntervalTimers>;
 /** Optional: the run's random stream (the randomness subsystem binds it); AT_RANDOM is drawn from it. */
 export const ENTROPY = Symbol.for('zeroos.Entropy') as ServiceIdentifier<EntropySource>;
 /** Optional: an integration's cost model (Jolt's trace rows); the kernel meters the run with it. */

@@ -11,6 +11,19 @@ export interface FaultSignal {
 }
 
 /**
+ * A signal queued with its own siginfo (a timer's: si_code SI_TIMER or SI_KERNEL, the
+ * timer id, overrun and value), and what its sender learns when it leaves the pending set.
+ */
+export interface QueuedSignalInfo {
+  /** si_code. */
+  readonly code: number;
+  /** The signal is being delivered: write the rest of the siginfo (the union at byte 16) into `siginfo`. */
+  delivered?(siginfo: DataView): void;
+  /** The signal left the pending set undelivered (ignored, or replaced by another of the same number). */
+  dropped?(): void;
+}
+
+/**
  * How the run loop hands signals to the signals subsystem: a fault in the running
  * thread, and the moment a thread gets the hart back (when pending signals are delivered).
  */
@@ -45,4 +58,12 @@ export interface SignalDelivery {
    * does on the way back to user mode.
    */
   interruptedCall?(thread: Thread, call: InterruptedCall): void;
+  /**
+   * Queues `signal` for `thread` from outside any syscall (a timer expired) with its own
+   * siginfo. Delivered at once when `thread` is `running` (the loop calls this at an
+   * instruction boundary); for another thread a handled, unblocked signal ends an
+   * interruptible wait, and it runs when that thread next gets the hart. A default action
+   * that ends the process ends it now. False when the signal was discarded (ignored).
+   */
+  queueSignal?(thread: Thread, signal: number, info: QueuedSignalInfo, running: Thread | undefined): boolean;
 }

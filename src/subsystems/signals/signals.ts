@@ -2,7 +2,7 @@ import { inject, injectable } from 'inversify';
 import { PAGE_SIZE, PERM_R, PERM_RX, PERM_W } from '../../arch/memory/types.js';
 import type { Allocator } from '../../kernel/contracts/allocator.js';
 import type { Arch } from '../../kernel/contracts/arch.js';
-import type { FaultSignal, SignalDelivery } from '../../kernel/contracts/signals.js';
+import type { FaultSignal, QueuedSignalInfo, SignalDelivery } from '../../kernel/contracts/signals.js';
 import { Errno } from '../../kernel/errno.js';
 import { UnsupportedFeature } from '../../kernel/errors.js';
 import { ProcessLifecycle } from '../../kernel/lifecycle.js';
@@ -141,6 +141,8 @@ export class SignalState implements SignalDelivery {
   private readonly _pending = new Map<Thread, bigint>();
   /** si_code of each pending signal (SI_TKILL for tkill/tgkill, SI_USER for kill). */
   private readonly _codes = new Map<Thread, Map<number, number>>();
+  /** The own siginfo of pending signals that have one (a timer's), by thread and signal. */
+  private readonly _infos = new Map<Thread, Map<number, QueuedSignalInfo>>();
   private _trampoline: number | undefined;
   /** The a0 the last pushed frame saved, for takeFrameResult. */
   private _frameResult: { thread: Thread; a0: bigint } | undefined;
@@ -218,7 +220,7 @@ export class SignalState implements SignalDelivery {
    * hart's as they are now. False when the frame cannot be written: the caller then
    * applies the default action.
    */
-  private pushFrame(thread: Thread, signal: number, code: number, address: bigint): boolean {
+  private pushFrame(thread: Thread, signal: number, code: number, address: bigint, info?: QueuedSignalInfo): boolean {
     const hart = this.arch.hart;
     const memory = this.arch.memory;
     const action = this._actions[signal]!;
@@ -244,7 +246,9 @@ export class SignalState implements SignalDelivery {
     const view = new DataView(bytes.buffer);
     view.setInt32(0, signal, true);
     view.setInt32(8, code, true);
-    if (code === SI_TKILL || code === SI_USER) {
+    if (info !== undefined) {
+      info.delivered?.(view);
+    } else if (code === SI_TKILL || code === SI_USER) {
       view.setInt32(16, thread.process.pid, true); // si_pid; si_uid 0
     } else {
       view.setBigUint64(16, address, true); // si_addr
@@ -370,16 +374,56 @@ export class SignalState implements SignalDelivery {
     this.queue(thread, signal, code);
   }
 
-  /** Marks `signal` pending for `thread` with its si_code; false when it is discarded (ignored). */
-  private queue(thread: Thread, signal: number, code: number): boolean {
+  queueSignal(thread: Thread, signal: number, info: QueuedSignalInfo, running: Thread | undefined): boolean {
+    if (thread.state === 'exited' || thread.process.exited) {
+      info.dropped?.();
+      return false;
+    }
+    if (!this.queue(thread, signal, info.code, info)) return false;
+    const handled = this._actions[signal]!.handler !== SIG_DFL;
+    if (thread !== running && handled && !(thread.signalMask & bit(signal)) && this.waits.isWaiting(thread)) {
+      this.waits.interrupt(thread);
+    }
+    this.deliver(thread, this.arch.hart.pc, running);
+    return true;
+  }
+
+  /**
+   * Marks `signal` pending for `thread` with its si_code (and its own siginfo, if any);
+   * false when it is discarded (ignored).
+   */
+  private queue(thread: Thread, signal: number, code: number, info?: QueuedSignalInfo): boolean {
     this.events.emitSignal({ instret: this.arch.hart.instret, tid: thread.tid, phase: 'generated', signal });
     const action = this._actions[signal]!;
-    if (action.handler === SIG_IGN || (action.handler === SIG_DFL && DEFAULT_IGNORED.has(signal))) return false;
+    if (action.handler === SIG_IGN || (action.handler === SIG_DFL && DEFAULT_IGNORED.has(signal))) {
+      info?.dropped?.();
+      return false;
+    }
     this._pending.set(thread, this.pending(thread) | bit(signal));
     let codes = this._codes.get(thread);
     if (!codes) this._codes.set(thread, (codes = new Map()));
     codes.set(signal, code);
+    // one instance of a signal is pending at a time: an earlier one's own siginfo gives way
+    const previous = this._infos.get(thread)?.get(signal);
+    if (previous !== undefined && previous !== info) {
+      this._infos.get(thread)!.delete(signal);
+      previous.dropped?.();
+    }
+    if (info !== undefined) {
+      let infos = this._infos.get(thread);
+      if (!infos) this._infos.set(thread, (infos = new Map()));
+      infos.set(signal, info);
+    }
     return true;
+  }
+
+  /** Takes the own siginfo of `thread`'s pending `signal`, if it has one (it is leaving the pending set). */
+  private takeInfo(thread: Thread, signal: number): QueuedSignalInfo | undefined {
+    if (this._infos.size === 0) return undefined;
+    const infos = this._infos.get(thread);
+    const info = infos?.get(signal);
+    if (info !== undefined) infos!.delete(signal);
+    return info;
   }
 
   /**
@@ -387,7 +431,7 @@ export class SignalState implements SignalDelivery {
    * default actions at once; a handler only when `thread` is the one on the hart
    * (`running`), otherwise when it next runs. True when a handler frame was pushed.
    */
-  deliver(thread: Thread, pc: number, running: Thread): boolean {
+  deliver(thread: Thread, pc: number, running: Thread | undefined): boolean {
     let pushed = false;
     for (;;) {
       // The common case (after every syscall): nothing pending, no BigInt arithmetic.
@@ -400,6 +444,7 @@ export class SignalState implements SignalDelivery {
       const action = this._actions[signal]!;
       if (action.handler === SIG_DFL) {
         this._pending.set(thread, this.pending(thread) & ~bit(signal));
+        this.takeInfo(thread, signal);
         if (DEFAULT_STOP.has(signal)) {
           throw new UnsupportedFeature(`${signalName(signal)} would stop the process; job control is not supported`, pc, thread.tid);
         }
@@ -408,12 +453,13 @@ export class SignalState implements SignalDelivery {
       }
       if (action.handler === SIG_IGN) {
         this._pending.set(thread, this.pending(thread) & ~bit(signal));
+        this.takeInfo(thread, signal)?.dropped?.();
         continue;
       }
       if (running !== thread) return pushed;
       this._pending.set(thread, this.pending(thread) & ~bit(signal));
       const code = this._codes.get(thread)?.get(signal) ?? SI_TKILL;
-      if (!this.pushFrame(thread, signal, code, 0n)) {
+      if (!this.pushFrame(thread, signal, code, 0n, this.takeInfo(thread, signal))) {
         // No room for the frame: Linux kills the process with SIGSEGV.
         this.lifecycle.exitProcess(0, thread, 11);
         return pushed;
