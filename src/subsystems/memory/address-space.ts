@@ -296,6 +296,29 @@ export class AddressSpace implements BootContribution {
     return covered === size ? 0 : -Errno.ENOMEM;
   }
 
+  /**
+   * mincore(2) by Linux's rules (mm/mincore.c): EINVAL for a misaligned start, ENOMEM for a
+   * range past the address space; then one byte per page into `vec`, mapping by mapping,
+   * ENOMEM at the first unmapped page (the bytes of the pages before it written), EFAULT
+   * when `vec` cannot take them. Every mapped page is resident (1): ZeroOS never pages
+   * guest memory out, and a page not yet written reads as zeros as if it were there.
+   */
+  mincore(memory: GuestMemory, address: number, length: number, vec: number): number {
+    if (!aligned(address)) return -Errno.EINVAL;
+    if (!(address + length <= this.taskSize())) return -Errno.ENOMEM;
+    const count = Math.ceil(length / PAGE_SIZE);
+    if (count === 0) return 0;
+    let page = 0;
+    for (const mapping of this._memory.mappingsIn(address, address + count * PAGE_SIZE)) {
+      if (mapping.start > address + page * PAGE_SIZE) break;
+      page = Math.max(page, Math.min(count, (mapping.end - address) / PAGE_SIZE));
+    }
+    if (page === 0) return -Errno.ENOMEM;
+    if (!memory.isAccessible(vec, page, PERM_W)) return -Errno.EFAULT;
+    memory.write(vec, new Uint8Array(page).fill(1));
+    return page === count ? 0 : -Errno.ENOMEM;
+  }
+
   mremap(oldAddress: number, oldLength: number, newLength: number, flags: number, newAddress: number): number {
     if (!aligned(oldAddress)) return -Errno.EINVAL;
     if ((flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)) !== 0) return -Errno.EINVAL;

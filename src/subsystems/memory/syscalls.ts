@@ -19,7 +19,7 @@ function mapped(context: SyscallContext, event: Omit<MemoryMapEvent, 'kind' | 's
   else events.skip();
 }
 
-/** brk, mmap, munmap, mprotect, madvise, mremap over the AddressSpace; each change is a memory-map event. */
+/** brk, mmap, munmap, mprotect, madvise, mincore, mremap over the AddressSpace; each change is a memory-map event. */
 @injectable()
 export class MemorySyscalls implements SyscallProvider {
   readonly subsystem = 'memory';
@@ -90,6 +90,14 @@ export class MemorySyscalls implements SyscallProvider {
           if (result === 0 && length > 0) mapped(context, { op: 'madvise', start: BigInt(address), length: pages(length), flags: advice });
           return result;
         },
+      }),
+      defineSyscall({
+        name: 'mincore',
+        nr: NR.mincore,
+        args: [ptr('addr'), size('length'), ptr('vec')],
+        support: 'full',
+        note: 'every mapped page reads as resident (1): guest memory is never paged out; EINVAL for a misaligned start, ENOMEM at the first unmapped page, EFAULT for a vec that cannot take the bytes',
+        handler: (context, address, length, vec) => space.mincore(context.memory, address, length, vec),
       }),
       defineSyscall({
         name: 'mremap',
