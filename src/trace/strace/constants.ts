@@ -237,6 +237,8 @@ export const CLOCKS: Xlat = [
   [8, 'CLOCK_REALTIME_ALARM'], [9, 'CLOCK_BOOTTIME_ALARM'], [11, 'CLOCK_TAI'],
 ];
 export const TIMER_FLAGS: Xlat = [[1, 'TIMER_ABSTIME']];
+export const ITIMER_WHICH: Xlat = [[0, 'ITIMER_REAL'], [1, 'ITIMER_VIRTUAL'], [2, 'ITIMER_PROF']];
+export const SIGEV_NOTIFY: Xlat = [[0, 'SIGEV_SIGNAL'], [1, 'SIGEV_NONE'], [2, 'SIGEV_THREAD'], [4, 'SIGEV_THREAD_ID']];
 
 export const SIGPROCMASK_HOW: Xlat = [[0, 'SIG_BLOCK'], [1, 'SIG_UNBLOCK'], [2, 'SIG_SETMASK']];
 export const SA_FLAGS: Xlat = [

@@ -33,6 +33,7 @@ import {
   GRND_FLAGS,
   HWPROBE_KEYS,
   IOCTLS,
+  ITIMER_WHICH,
   LOCK_TYPES,
   MADVISE_ADVICE,
   MAP_FLAGS,
@@ -55,6 +56,7 @@ import {
   SA_FLAGS,
   SA_RESTORER,
   SEEK_WHENCE,
+  SIGEV_NOTIFY,
   SIGPROCMASK_HOW,
   SS_FLAGS,
   STATFS_FLAGS,
@@ -351,6 +353,25 @@ function timespec(bytes: Uint8Array, offset = 0): string {
 }
 function timeval(bytes: Uint8Array, offset = 0): string {
   return `{tv_sec=${i64At(bytes, offset)}, tv_usec=${i64At(bytes, offset + 8)}}`;
+}
+
+/** struct sigevent as strace prints it (timer_create). */
+function sigevent(b: Uint8Array): string {
+  const value = u64At(b, 0);
+  const notify = i32At(b, 12);
+  const parts = [
+    `sigev_value={sival_int=${i32At(b, 0)}, sival_ptr=${value === 0n ? 'NULL' : hex(value)}}`,
+    `sigev_signo=${signalName(i32At(b, 8))}`,
+    `sigev_notify=${xval(notify, SIGEV_NOTIFY, 'SIGEV')}`,
+  ];
+  if (notify === 4) parts.push(`sigev_notify_thread_id=${i32At(b, 16)}`);
+  return `{${parts.join(', ')}}`;
+}
+
+/** struct itimerspec (timer_settime) or, with `usec`, struct itimerval (setitimer). */
+function itimer(b: Uint8Array, usec = false): string {
+  const half = usec ? timeval : timespec;
+  return `{it_interval=${half(b, 0)}, it_value=${half(b, 16)}}`;
 }
 
 function rlimValue(v: bigint): string {
@@ -947,6 +968,22 @@ const SIGNATURES: Record<string, Signature> = {
   gettimeofday: S([TIMEVAL_OUT, PTR]),
   times: S([outArg((raw, call) => struct(raw, call, 32, tms))]),
   getrusage: S([xvalArg(RUSAGE_WHO, 'RUSAGE'), outArg((raw, call) => struct(raw, call, 144, rusage))]),
+  timer_create: S([xvalArg(CLOCKS, 'CLOCK'), arg((raw, call) => struct(raw, call, 64, sigevent)), INT_OUT]),
+  timer_settime: S([
+    INT,
+    flagsArg(TIMER_FLAGS),
+    arg((raw, call) => struct(raw, call, 32, (b) => itimer(b))),
+    outArg((raw, call) => struct(raw, call, 32, (b) => itimer(b))),
+  ]),
+  timer_gettime: S([INT, outArg((raw, call) => struct(raw, call, 32, (b) => itimer(b)))]),
+  timer_getoverrun: S([INT]),
+  timer_delete: S([INT]),
+  setitimer: S([
+    xvalArg(ITIMER_WHICH, 'ITIMER'),
+    arg((raw, call) => struct(raw, call, 32, (b) => itimer(b, true))),
+    outArg((raw, call) => struct(raw, call, 32, (b) => itimer(b, true))),
+  ]),
+  getitimer: S([xvalArg(ITIMER_WHICH, 'ITIMER'), outArg((raw, call) => struct(raw, call, 32, (b) => itimer(b, true)))]),
 
   // signals
   kill: S([INT, SIGNAL]),
@@ -988,6 +1025,11 @@ const SIGNATURES: Record<string, Signature> = {
   ),
   mprotect: S([PTR, ULONG, flagsArg(PROT_FLAGS, 'PROT_NONE')]),
   madvise: S([PTR, ULONG, xvalArg(MADVISE_ADVICE, 'MADV')]),
+  mincore: S([
+    PTR,
+    ULONG,
+    outArg((raw, call) => array(raw, call, Math.ceil(Number(u64(call.args[1]!)) / 4096), 1, (b) => String(b[0]! & 1))),
+  ]),
 
   // random
   getrandom: S([outArg((raw, call) => buffer(raw, call.result!, call, true)), ULONG, flagsArg(GRND_FLAGS)]),
