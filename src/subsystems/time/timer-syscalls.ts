@@ -3,7 +3,6 @@ import { PERM_W } from '../../arch/memory/types.js';
 import { VirtualClock } from '../../kernel/clock.js';
 import { defineSyscall, type SyscallContext, type SyscallDefinition, type SyscallProvider } from '../../kernel/contracts/syscall.js';
 import { Errno } from '../../kernel/errno.js';
-import type { Thread } from '../../kernel/process.js';
 import { int, ptr } from '../../kernel/syscall/args.js';
 import { SYSCALL_NUMBERS as NR } from '../../kernel/syscall/numbers.js';
 import {
@@ -151,14 +150,13 @@ export class TimerSyscalls implements SyscallProvider {
       if (clockId === CLOCK_REALTIME || clockId === CLOCK_TAI) return Number(ns - BigInt(clock.epochSeconds) * NS);
       return clock.fromMonotonic(ns);
     };
-    const clockIds = new Map<Timer, number>();
     /** Arms a timer by an itimerspec: relative, or absolute on its clock. */
-    const arm = (timer: Timer, value: bigint, interval: bigint, absolute: boolean, clockId: number) => {
+    const arm = (timer: Timer, value: bigint, interval: bigint, absolute: boolean) => {
       if (value === 0n) {
         timers.set(timer, undefined, 0);
         return;
       }
-      const expiry = absolute ? fromAbsolute(timer, clockId, value) : timers.clockNow(timer) + Number(value);
+      const expiry = absolute ? fromAbsolute(timer, timer.clockId, value) : timers.clockNow(timer) + Number(value);
       timers.set(timer, expiry, Number(interval));
     };
     const itimerValue = (which: number): { interval: number; value: number } => {
@@ -194,9 +192,8 @@ export class TimerSyscalls implements SyscallProvider {
           }
           if (notify.kind !== 'none' && !timers.signalsAvailable) return -Errno.ENOSYS;
           if (!context.memory.isAccessible(timerIdOut, 4, PERM_W)) return -Errno.EFAULT;
-          const timer = timers.create(timerClockOf, notify, value);
+          const timer = timers.create(clockId, timerClockOf, notify, value);
           if (!timer) return -Errno.EAGAIN;
-          clockIds.set(timer, clockId);
           context.memory.writeU32(timerIdOut, timer.id);
           return 0;
         },
@@ -214,7 +211,7 @@ export class TimerSyscalls implements SyscallProvider {
           const timer = lookup(id);
           if (!timer) return -Errno.EINVAL;
           const old = { interval: timer.interval, value: timers.remaining(timer) };
-          arm(timer, spec.value, spec.interval, (flags & TIMER_ABSTIME) !== 0, clockIds.get(timer) ?? CLOCK_MONOTONIC);
+          arm(timer, spec.value, spec.interval, (flags & TIMER_ABSTIME) !== 0);
           if (oldValue !== 0) writeItimerspec(context, oldValue, old.interval, old.value, false);
           return 0;
         },
@@ -250,7 +247,6 @@ export class TimerSyscalls implements SyscallProvider {
           const timer = lookup(id);
           if (!timer) return -Errno.EINVAL;
           timers.delete(timer);
-          clockIds.delete(timer);
           return 0;
         },
       }),
@@ -271,7 +267,7 @@ export class TimerSyscalls implements SyscallProvider {
           if (!timers.signalsAvailable) return -Errno.ENOSYS;
           const old = itimerValue(which);
           const timer = timers.itimer(which);
-          arm(timer, spec.value, spec.interval, false, which === ITIMER_REAL ? CLOCK_MONOTONIC : CLOCK_PROCESS_CPUTIME_ID);
+          arm(timer, spec.value, spec.interval, false);
           // the CPU interval timers keep their interval even when disarmed, as Linux's do
           if (which !== ITIMER_REAL) timer.interval = Number(spec.interval);
           if (oldValue !== 0) writeItimerspec(context, oldValue, old.interval, old.value, true);
@@ -294,7 +290,3 @@ export class TimerSyscalls implements SyscallProvider {
   }
 }
 
-/** For tests: the thread-CPU clockid of `thread` as pthread_getcpuclockid makes it (MAKE_THREAD_CPUCLOCK(tid, CPUCLOCK_SCHED)). */
-export function threadCpuClockId(thread: Thread): number {
-  return (~thread.tid << 3) | CPUCLOCK_PERTHREAD | 2;
-}

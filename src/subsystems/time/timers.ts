@@ -29,6 +29,8 @@ export type TimerNotify = { kind: 'process'; signal: number } | { kind: 'thread'
 export interface Timer {
   /** The timer id (for an interval timer: -1 - which). */
   readonly id: number;
+  /** The clockid it was created with (TIMER_ABSTIME values are on this clock). */
+  readonly clockId: number;
   readonly clock: TimerClock;
   readonly notify: TimerNotify;
   /** si_code of its signals: SI_TIMER for POSIX timers, SI_KERNEL for interval timers. */
@@ -100,13 +102,13 @@ export class PosixTimers implements IntervalTimers {
   }
 
   /** A new POSIX timer, disarmed; undefined past MAX_TIMERS. */
-  create(clock: TimerClock, notify: TimerNotify, value: bigint | undefined): Timer | undefined {
+  create(clockId: number, clock: TimerClock, notify: TimerNotify, value: bigint | undefined): Timer | undefined {
     if (this._timers.size >= MAX_TIMERS) return undefined;
     let id = this._nextId;
     while (this._timers.has(id)) id = (id + 1) & 0x7fff_ffff;
     this._nextId = (id + 1) & 0x7fff_ffff;
     // With no sigevent, si_value is the timer's id (Linux's default).
-    const timer = newTimer(id, clock, notify, SI_TIMER, value ?? BigInt(id), true);
+    const timer = newTimer(id, clockId, clock, notify, SI_TIMER, value ?? BigInt(id), true);
     this._timers.set(id, timer);
     return timer;
   }
@@ -125,7 +127,8 @@ export class PosixTimers implements IntervalTimers {
     if (timer === undefined) {
       const clock: TimerClock = which === 0 ? { kind: 'wall' } : { kind: 'process' };
       const signal = which === 0 ? SIGALRM : which === 1 ? SIGVTALRM : SIGPROF;
-      timer = newTimer(-1 - which, clock, { kind: 'process', signal }, SI_KERNEL, 0n, which === 0);
+      // ITIMER_REAL runs on CLOCK_MONOTONIC (1), the others on the process's CPU clock (2)
+      timer = newTimer(-1 - which, which === 0 ? 1 : 2, clock, { kind: 'process', signal }, SI_KERNEL, 0n, which === 0);
       this._itimers[which] = timer;
     }
     return timer;
@@ -293,9 +296,10 @@ export class PosixTimers implements IntervalTimers {
   }
 }
 
-function newTimer(id: number, clock: TimerClock, notify: TimerNotify, code: number, value: bigint, rearmOnDelivery: boolean): Timer {
+function newTimer(id: number, clockId: number, clock: TimerClock, notify: TimerNotify, code: number, value: bigint, rearmOnDelivery: boolean): Timer {
   return {
     id,
+    clockId,
     clock,
     notify,
     code,
