@@ -215,6 +215,29 @@ describe('timer_settime, timer_gettime, timer_getoverrun, timer_delete', () => {
     expect(h.syscall(NR.timer_getoverrun, id)).toBe(0n);
   });
 
+  it('should count an expiry under a new setting while the old signal still waits as an overrun, as Linux does', () => {
+    const { h, clock, timers } = setup();
+    handler(h, SIGUSR1);
+    const id = create(h, 1, sigevent(h, 0, SIGUSR1));
+    h.main.signalMask = 1n << BigInt(SIGUSR1 - 1);
+    const periodic = () => spec(h, [0n, BigInt(MS)], [0n, BigInt(MS)]);
+    h.syscall(NR.timer_settime, id, 0, periodic(), 0);
+    clock.advanceTo(clock.now() + MS);
+    timers.fire(h.main);
+    expect(timers.armed).toBe(false); // waiting for the delivery
+    h.syscall(NR.timer_settime, id, 0, periodic(), 0);
+    expect(timers.armed).toBe(true); // the new setting runs at once
+    clock.advanceTo(clock.now() + MS);
+    timers.fire(h.main);
+    clock.advanceTo(clock.now() + 2.5 * MS);
+    h.write(DATA + 0x500, new Uint8Array(8));
+    h.syscall(NR.rt_sigprocmask, 2, DATA + 0x500, 0, 8);
+    const info = Number(h.zeroos.kernel.arch.hart.getX(11));
+    // one expiry while the signal waited, then two periods missed before the delivery
+    expect(h.zeroos.kernel.arch.memory.readU32(info + 20)).toBe(3);
+    expect(h.syscall(NR.timer_getoverrun, id)).toBe(2n);
+  });
+
   it('should not let a CPU-time timer end a clock jump, and fire it on the instructions the process retires', () => {
     const { h, clock, timers } = setup();
     const id = create(h, 2, sigevent(h, 0, SIGUSR1));

@@ -161,7 +161,7 @@ export class TimerSyscalls implements SyscallProvider {
     };
     const itimerValue = (which: number): { interval: number; value: number } => {
       const timer = timers.itimer(which);
-      if (timer.expiry === undefined || (timer.pending && timer.rearmOnDelivery && timer.interval > 0)) return { interval: timer.interval, value: 0 };
+      if (timer.expiry === undefined || timer.awaiting) return { interval: timer.interval, value: 0 };
       const left = timer.expiry - timers.clockNow(timer);
       // Linux: an ITIMER_REAL due now reads 1 µs; a CPU timer due now, one tick
       return { interval: timer.interval, value: left > 0 ? left : which === ITIMER_REAL ? 1_000 : 4_000_000 };

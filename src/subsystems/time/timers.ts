@@ -53,8 +53,12 @@ export interface Timer {
   pendingOverrun: number;
   /** What timer_getoverrun reports: the periods missed before the last delivered signal. */
   overrunLast: number;
-  /** Bumped by every timer_settime: a signal queued before it does not set the timer up again. */
-  generation: number;
+  /**
+   * A periodic timer (of those set up again on delivery) that expired and waits for its
+   * signal's delivery to move to its next period. timer_settime clears it: a signal queued
+   * under an earlier setting does not set the timer up again.
+   */
+  awaiting: boolean;
   deleted: boolean;
 }
 
@@ -147,7 +151,7 @@ export class PosixTimers implements IntervalTimers {
    * an expiry already past fires at the next instruction boundary.
    */
   set(timer: Timer, expiry: number | undefined, interval: number): void {
-    timer.generation++;
+    timer.awaiting = false;
     timer.overrunLast = 0;
     timer.expiry = expiry;
     timer.interval = expiry === undefined ? 0 : interval;
@@ -164,7 +168,7 @@ export class PosixTimers implements IntervalTimers {
     const now = this.clockNow(timer);
     let expiry = timer.expiry;
     const quiet = timer.notify.kind === 'none';
-    if (timer.interval > 0 && (timer.pending || quiet) && now >= expiry) expiry = forward(expiry, timer.interval, now);
+    if (timer.interval > 0 && (timer.awaiting || quiet) && now >= expiry) expiry = forward(expiry, timer.interval, now);
     const left = expiry - now;
     if (left > 0) return left;
     return quiet ? 0 : 1;
@@ -206,17 +210,17 @@ export class PosixTimers implements IntervalTimers {
   /** The timer's expiry came: its signal, or an overrun while the last one is still pending. */
   private expire(timer: Timer, now: number, running: Thread | undefined): void {
     const periodic = timer.interval > 0;
+    if (periodic && timer.rearmOnDelivery) {
+      timer.awaiting = true; // the next period comes when the signal is delivered
+    } else {
+      // a one-shot timer is done; the interval timers on CPU time go on at once (their signals merge)
+      timer.expiry = periodic ? forward(timer.expiry!, timer.interval, now) : undefined;
+    }
     if (timer.pending) {
-      // only a one-shot timer set again while its signal waits gets here (Linux's si_overrun++)
+      // its signal still waits (the timer was set again meanwhile): Linux's si_overrun++
       timer.pendingOverrun++;
-      if (periodic) timer.expiry = forward(timer.expiry!, timer.interval, now);
-      else timer.expiry = undefined;
       this.refresh(timer);
       return;
-    }
-    if (!timer.rearmOnDelivery || !periodic) {
-      // the interval timers on CPU time merge their signals and go on at once
-      timer.expiry = periodic ? forward(timer.expiry!, timer.interval, now) : undefined;
     }
     timer.pending = true;
     timer.pendingOverrun = 0;
@@ -224,7 +228,7 @@ export class PosixTimers implements IntervalTimers {
     const target = this.target(timer);
     const notify = timer.notify;
     if (target === undefined || notify.kind === 'none') {
-      this.dropped(timer, timer.generation);
+      this.dropped(timer);
       return;
     }
     this.signals!.queueSignal!(target, notify.signal, this.info(timer), running);
@@ -242,18 +246,17 @@ export class PosixTimers implements IntervalTimers {
 
   /** The siginfo of a timer's signal, and what its delivery or loss does to the timer. */
   private info(timer: Timer): QueuedSignalInfo {
-    const generation = timer.generation;
     return {
       code: timer.code,
       delivered: (siginfo) => {
-        const overrun = this.delivered(timer, generation);
+        const overrun = this.delivered(timer);
         if (timer.code === SI_TIMER) {
           siginfo.setInt32(16, timer.id, true); // si_timerid
           siginfo.setInt32(20, Math.min(overrun, 0x7fff_ffff), true); // si_overrun
           siginfo.setBigUint64(24, timer.value, true); // si_value
         }
       },
-      dropped: () => this.dropped(timer, generation),
+      dropped: () => this.dropped(timer),
     };
   }
 
@@ -262,11 +265,12 @@ export class PosixTimers implements IntervalTimers {
    * moves to its next period after now, the periods it missed being its overrun. Returns
    * si_overrun.
    */
-  private delivered(timer: Timer, generation: number): number {
+  private delivered(timer: Timer): number {
     timer.pending = false;
     let overrun = timer.pendingOverrun;
     timer.pendingOverrun = 0;
-    if (timer.rearmOnDelivery && timer.interval > 0 && timer.expiry !== undefined && timer.generation === generation && !timer.deleted) {
+    if (timer.awaiting && timer.expiry !== undefined && !timer.deleted) {
+      timer.awaiting = false;
       const now = this.clockNow(timer);
       const periods = now >= timer.expiry ? Math.floor((now - timer.expiry) / timer.interval) + 1 : 0;
       timer.expiry += periods * timer.interval;
@@ -278,10 +282,11 @@ export class PosixTimers implements IntervalTimers {
   }
 
   /** The timer's signal was lost (ignored, or its thread is gone): a periodic timer goes on. */
-  private dropped(timer: Timer, generation: number): void {
+  private dropped(timer: Timer): void {
     timer.pending = false;
     timer.pendingOverrun = 0;
-    if (timer.rearmOnDelivery && timer.interval > 0 && timer.expiry !== undefined && timer.generation === generation && !timer.deleted) {
+    if (timer.awaiting && timer.expiry !== undefined && !timer.deleted) {
+      timer.awaiting = false;
       timer.expiry = forward(timer.expiry, timer.interval, this.clockNow(timer));
     }
     this.refresh(timer);
@@ -289,9 +294,8 @@ export class PosixTimers implements IntervalTimers {
 
   /** Puts the timer in the active set when it can fire, takes it out otherwise. */
   private refresh(timer: Timer): void {
-    const waiting = timer.pending && timer.rearmOnDelivery && timer.interval > 0;
     const threadGone = timer.clock.kind === 'thread' && timer.clock.thread.state === 'exited';
-    if (timer.expiry !== undefined && timer.notify.kind !== 'none' && !waiting && !timer.deleted && !threadGone) this._active.add(timer);
+    if (timer.expiry !== undefined && timer.notify.kind !== 'none' && !timer.awaiting && !timer.deleted && !threadGone) this._active.add(timer);
     else this._active.delete(timer);
   }
 }
@@ -310,7 +314,7 @@ function newTimer(id: number, clockId: number, clock: TimerClock, notify: TimerN
     pending: false,
     pendingOverrun: 0,
     overrunLast: 0,
-    generation: 0,
+    awaiting: false,
     deleted: false,
   };
 }
