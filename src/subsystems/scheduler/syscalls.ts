@@ -77,7 +77,7 @@ export class SchedulerSyscalls implements SyscallProvider {
         nr: NR.futex,
         args: [ptr('uaddr'), int('op'), uint('val'), ptr('timeout'), ptr('uaddr2'), uint('val3')],
         support: 'partial',
-        note: 'WAIT, WAKE, WAIT_BITSET, WAKE_BITSET, REQUEUE, CMP_REQUEUE, WAKE_OP, private or not, timeouts on the virtual clock (relative, or absolute MONOTONIC/REALTIME with WAIT_BITSET); a handled signal ends a wait with EINTR; the PI operations are not served',
+        note: 'WAIT, WAKE, WAIT_BITSET, WAKE_BITSET, REQUEUE, CMP_REQUEUE, WAKE_OP, private or not, timeouts on the virtual clock (relative, or absolute MONOTONIC/REALTIME with WAIT_BITSET); a handled signal ends a wait (EINTR; an untimed wait under SA_RESTART is restarted, as Linux does); the PI operations are not served',
         handler(context, uaddr, op, val, timeout, uaddr2, val3) {
           const command = op & FUTEX_CMD_MASK;
           const memory = context.memory;
