@@ -6,7 +6,10 @@ import { EXIT_CODES } from '../../src/errors.js';
 import { builtinIntegrations } from '../../src/integrations/index.js';
 import { JoltFloatRejected } from '../../src/integrations/jolt/errors.js';
 import { InstructionBudgetExhausted } from '../../src/kernel/errors.js';
+import { ARCH } from '../../src/kernel/tokens.js';
 import { RunDigest } from '../../src/trace/digest.js';
+import { memoryView } from '../../src/trace/strace/decode.js';
+import { StracePrinter } from '../../src/trace/strace/printer.js';
 import { createKernel, type KernelOptions } from '../../src/zeroos.js';
 
 /**
@@ -44,9 +47,9 @@ function expected(name: string) {
 /**
  * Every run has a budget, so a run that stops making progress (a goroutine nobody can
  * preempt) ends with InstructionBudgetExhausted instead of hanging the test: the longest
- * command (sha256) takes about 64 M instructions.
+ * command (pprof) takes about 530 M instructions.
  */
-const BUDGET = 500_000_000;
+const BUDGET = 1_000_000_000;
 
 /** Runs one recorded command in process; `digest` adds the run's --digest line. */
 function run(name: string, options: KernelOptions = {}) {
@@ -78,7 +81,7 @@ function expectQemu(name: string, got: ReturnType<typeof run>): void {
 
 describe('the Go guest (go_demo)', () => {
   it('should read its normalisation rules and recorded runs', () => {
-    expect([...RUNS.keys()].sort()).toEqual(['cpu', 'deadlock', 'files', 'goroutines', 'hello', 'json', 'panic', 'preempt', 'regexp', 'sha256', 'sleep']);
+    expect([...RUNS.keys()].sort()).toEqual(['cpu', 'deadlock', 'files', 'goroutines', 'hello', 'json', 'panic', 'pprof', 'preempt', 'regexp', 'sha256', 'sleep']);
     // The rules leave the lines that matter alone and blank only addresses and ids.
     expect(normalise('goroutine 17 [semacquire]:\nmain.cmdPanic({0xc0000a0060?, 0x2, 0x4000800fbc?})\n\tzeroos.dev/go_demo/cpu.go:133 +0xf0 fp=0xc000 sp=0x10 pc=0x44\n')).toBe(
       'goroutine N [semacquire]:\nmain.cmdPanic(ARGS)\n\tzeroos.dev/go_demo/cpu.go:133 +0xf0 fp=ADDR sp=ADDR pc=ADDR\n',
@@ -99,7 +102,7 @@ describe('the Go guest (go_demo)', () => {
     });
   });
 
-  describe.each(['goroutines', 'sleep', 'cpu', 'deadlock', 'preempt'])('%s under the random scheduler', (name) => {
+  describe.each(['goroutines', 'sleep', 'cpu', 'deadlock', 'preempt', 'pprof'])('%s under the random scheduler', (name) => {
     it.each([1n, 2n])('should match qemu with seed %s', (seed) => {
       expectQemu(name, run(name, { scheduler: 'random', seed }));
     });
@@ -185,6 +188,84 @@ describe('go_demo preempt: Go\'s asynchronous preemption is what lets it finish'
     expect(got.error).toBeInstanceOf(InstructionBudgetExhausted);
     expect(got.stdout).toBe('GOMAXPROCS: 2\n');
     expect(got.tgkills.filter((k) => k.signal === SIGURG)).toEqual([]);
+  });
+});
+
+/** Linux's SIGPROF (asm-generic): the profiling signal of ITIMER_PROF and Go's per-thread timers. */
+const SIGPROF = 27;
+/** si_code of a POSIX timer's signal, and of a signal the kernel sent (ITIMER_PROF's). */
+const SI_TIMER = -2;
+const SI_KERNEL = 0x80;
+describe('go_demo pprof: Go\'s CPU profiler on the kernel\'s timers', () => {
+  /**
+   * Runs `go_demo pprof` under the strace printer, returning its lines with the thread of
+   * each, and every SIGPROF delivery and handler return from the event stream.
+   */
+  function tracePprof(options: KernelOptions) {
+    const zeroos = createKernel({ console: { stdin: new Uint8Array(0) }, files: { cwd: '/home/go/cwd' }, maxInstructions: BUDGET, ...options });
+    const sigprof: { tid: number; phase: string; code: number | undefined; timerid: number | undefined }[] = [];
+    let text = '';
+    try {
+      const { hart, memory } = zeroos.container.get(ARCH);
+      new StracePrinter(zeroos.events, memoryView(memory, (i) => hart.getX(i)), { write: (t) => (text += t), perCall: true });
+      zeroos.events.signal$.subscribe((e) => {
+        if (e.signal === SIGPROF && e.phase !== 'generated') sigprof.push({ tid: e.tid, phase: e.phase, code: e.info?.code, timerid: e.info?.timerid });
+      });
+      zeroos.load({ executable: ELF, path: 'guests/bin/go_demo', argv: ['guests/bin/go_demo', 'pprof'], env: ENV });
+      const result = zeroos.run();
+      const lines = text.split('\n').map((line) => /^\[(\d+)\] (.*)$/.exec(line)).filter((m) => m !== null).map((m) => ({ tid: Number(m[1]), call: m[2]! }));
+      return { stdout: decode(result.stdout), exit: result.exitCode, lines, sigprof };
+    } finally {
+      zeroos.dispose();
+    }
+  }
+
+  it.each([
+    ['the default scheduler', {}],
+    ['the random scheduler', { scheduler: 'random', seed: 3n }],
+  ] as const)('should start a SIGEV_THREAD_ID timer per thread and deliver SIGPROFs from them and from ITIMER_PROF (%s)', (_, options) => {
+    const got = tracePprof(options);
+    expect(got.stdout).toBe(expected('pprof').stdout);
+    expect(got.exit).toBe(0);
+    const calls = (name: string) => got.lines.filter((l) => l.call.startsWith(`${name}(`));
+
+    // Go 1.19's profiler: setitimer(ITIMER_PROF) on (10 ms) and off for the process...
+    expect(calls('setitimer').map((l) => l.call)).toEqual([
+      'setitimer(ITIMER_PROF, {it_interval={tv_sec=0, tv_usec=10000}, it_value={tv_sec=0, tv_usec=10000}}, NULL) = 0',
+      'setitimer(ITIMER_PROF, {it_interval={tv_sec=0, tv_usec=0}, it_value={tv_sec=0, tv_usec=0}}, NULL) = 0',
+    ]);
+    // ...and, on every thread that runs Go code while profiling (at least the two running
+    // the workload), a CLOCK_THREAD_CPUTIME_ID timer that signals that very thread, armed
+    // with a 10 ms period and deleted when the profile stops.
+    const timerOf = new Map<number, number>();
+    for (const { tid, call } of calls('timer_create')) {
+      const m = /^timer_create\(CLOCK_THREAD_CPUTIME_ID, \{sigev_value=\{[^}]*\}, sigev_signo=SIGPROF, sigev_notify=SIGEV_THREAD_ID, sigev_notify_thread_id=(\d+)\}, \[(\d+)\]\) = 0$/.exec(call);
+      expect(m, call).not.toBeNull();
+      expect(Number(m![1])).toBe(tid);
+      expect(timerOf.has(tid)).toBe(false);
+      timerOf.set(tid, Number(m![2]));
+    }
+    expect(timerOf.size).toBeGreaterThanOrEqual(2);
+    expect(new Set(timerOf.values()).size).toBe(timerOf.size);
+    for (const [tid, id] of timerOf) {
+      const mine = got.lines.filter((l) => l.tid === tid);
+      expect(mine.some((l) => l.call.startsWith(`timer_settime(${id}, 0, {it_interval={tv_sec=0, tv_nsec=10000000}, `) && l.call.endsWith(') = 0'))).toBe(true);
+      expect(mine.some((l) => l.call === `timer_delete(${id}) = 0`)).toBe(true);
+    }
+    expect(calls('timer_delete').length).toBe(timerOf.size);
+
+    // Both sources fired, and the trace shows the deliveries: each thread timer's SIGPROF
+    // (SI_TIMER) went to the thread that created it, with that thread's timer id;
+    // ITIMER_PROF's (SI_KERNEL), which Go's handler drops while thread timers run, to some
+    // thread of the process.
+    const delivered = got.sigprof.filter((e) => e.phase === 'delivered');
+    const fromTimers = delivered.filter((e) => e.code === SI_TIMER);
+    expect(fromTimers.length).toBeGreaterThan(0);
+    for (const e of fromTimers) expect(e.timerid).toBe(timerOf.get(e.tid));
+    expect(delivered.filter((e) => e.code === SI_KERNEL).length).toBeGreaterThan(0);
+    expect(got.lines.filter((l) => l.call.startsWith('--- SIGPROF ')).map((l) => l.tid)).toEqual(delivered.map((e) => e.tid));
+    // Every handler returned (rt_sigreturn) on the thread it ran on.
+    expect(got.sigprof.filter((e) => e.phase === 'handler-return').map((e) => e.tid)).toEqual(delivered.map((e) => e.tid));
   });
 });
 
