@@ -118,7 +118,10 @@ export function decompressCase(compress: BenchCase, gz: Uint8Array, inputs: Benc
   };
 }
 
-/** The project's own guests: start-up, a CPU-bound loop, malloc, a Rust std program and an RV64GC FP kernel. */
+/**
+ * The project's own guests: start-up, a CPU-bound loop, malloc, a Rust std program, an RV64GC
+ * FP kernel, and the Go guest (Go's runtime: its start-up, threads, futexes, preemption).
+ */
 export function microPrograms(inputs: BenchInputs): BenchCase[] {
   const bin = (name: string) => join(inputs.guests, 'bin', name);
   const q = inputs.quick;
@@ -151,5 +154,16 @@ export function microPrograms(inputs: BenchInputs): BenchCase[] {
             args: [q ? '40000' : '100000'],
           },
         ]),
+    // the Go guest (guests/go, Go 1.19, GOARCH=riscv64): CPU-bound goroutines on GOMAXPROCS 4
+    // (primes, a float64 Mandelbrot set, a sin sum) and a channel/sync workout; both run on
+    // threads switched by the default quantum of a Go program
+    { name: 'go_demo cpu (Go, 4 goroutines)', group: 'micro', origin: 'guests/go/cpu.go', elf: bin('go_demo'), args: ['cpu'] },
+    {
+      name: 'go_demo goroutines (Go, channels + sync)',
+      group: 'micro',
+      origin: 'guests/go/concurrency.go',
+      elf: bin('go_demo'),
+      args: ['goroutines'],
+    },
   ];
 }
