@@ -135,6 +135,34 @@ export interface MemoryMapEvent extends EventBase {
   readonly oldStart?: bigint;
 }
 
+/**
+ * The siginfo_t the kernel built for a delivered signal, read back from its bytes: the three
+ * header words and the union's fields for its layout (Linux's siginfo_layout): `pid`/`uid`
+ * for kill, tkill and kernel-sent signals (SI_USER, SI_TKILL, SI_KERNEL), with `value` for
+ * SI_QUEUE and other negative codes; `timerid`/`overrun`/`value` for SI_TIMER; `addr` for a
+ * fault (SIGILL, SIGFPE, SIGSEGV, SIGBUS, SIGTRAP with a positive code).
+ */
+export interface SignalInfo {
+  /** si_signo. */
+  readonly signo: number;
+  /** si_errno (0 for every signal ZeroOS sends). */
+  readonly errno: number;
+  /** si_code: SI_USER 0, SI_TKILL -6, SI_TIMER -2, SI_KERNEL 0x80, SEGV_MAPERR 1, ... */
+  readonly code: number;
+  /** si_pid: the sender's process id. */
+  readonly pid?: number;
+  /** si_uid: the sender's real user id. */
+  readonly uid?: number;
+  /** si_addr: the faulting address, or the instruction's pc. */
+  readonly addr?: bigint;
+  /** si_timerid: the POSIX timer's kernel id. */
+  readonly timerid?: number;
+  /** si_overrun: the timer periods missed before this delivery. */
+  readonly overrun?: number;
+  /** si_value (sival_ptr; sival_int is its low 32 bits) as an unsigned 64-bit value. */
+  readonly value?: bigint;
+}
+
 /** A signal was generated (sent, raised by a fault), delivered (a handler frame pushed, or its default action taken) or its handler returned (rt_sigreturn). */
 export interface SignalEvent extends EventBase {
   readonly kind: 'signal';
@@ -142,6 +170,12 @@ export interface SignalEvent extends EventBase {
   readonly signal: number;
   /** The handler's address, when a handler runs for it. */
   readonly handler?: bigint;
+  /**
+   * On delivery: the siginfo the kernel built (the one written into the handler's frame, or
+   * the one a default action that ends the process consumed). Absent for a fatal fault that
+   * no handler catches (the `fault` event before it says where) and other deliveries without one.
+   */
+  readonly info?: SignalInfo;
 }
 
 /** The hart faulted (a memory fault, an illegal instruction, a misaligned atomic, a breakpoint). */

@@ -4,7 +4,7 @@ import { signalExitCode } from '../errors.js';
 import type { Arch } from './contracts/arch.js';
 import type { BootContext, ExitStatus, Platform } from './contracts/platform.js';
 import type { Scheduler } from './contracts/scheduler.js';
-import type { KernelEvents } from './events.js';
+import type { KernelEvents, SignalInfo } from './events.js';
 import { FutexTable } from './futex.js';
 import type { Process, Thread } from './process.js';
 import { ARCH, KERNEL_EVENTS, PLATFORM, PROCESS, SCHEDULER } from './tokens.js';
@@ -46,12 +46,13 @@ export class ProcessLifecycle {
 
   /**
    * Ends the process (exit_group, a fatal signal): every thread stops, the platform is told.
-   * A fatal signal is also a `signal` event (delivered, no handler).
+   * A fatal signal is also a `signal` event (delivered, no handler), with the siginfo
+   * the signals subsystem dequeued for it when it has one.
    * The status is the one table's (EXIT_CODES): the guest's code & 0xff, or 128 + signal.
    */
-  exitProcess(code: number, thread: Thread, signal?: number): void {
+  exitProcess(code: number, thread: Thread, signal?: number, info?: SignalInfo): void {
     if (this.process.exited) return;
-    if (signal !== undefined) this.events.emitSignal({ instret: this.arch.hart.instret, tid: thread.tid, phase: 'delivered', signal });
+    if (signal !== undefined) this.events.emitSignal({ instret: this.arch.hart.instret, tid: thread.tid, phase: 'delivered', signal, ...(info === undefined ? {} : { info }) });
     let status: ExitStatus = signal === undefined ? { code: code & 0xff } : { code: signalExitCode(signal), signal };
     // The platform may restate how the process ended (Jolt: an abort is a panic).
     if (this._bootContext) status = this.platform.onExit?.(status, this._bootContext) ?? status;

@@ -88,8 +88,8 @@ export class TraceFormatError extends ZeroOSError {
 
 /**
  * The event a JSON line (or an object from one) stands for, bigints restored: `args`,
- * `result` (null: undefined), `start`, `length`, `oldStart`, `handler`, `address` where
- * the kind has them. An integration's data stays as written. Throws TraceFormatError.
+ * `result` (null: undefined), `start`, `length`, `oldStart`, `handler`, `address`, a
+ * signal's `info.addr` and `info.value` where the kind has them. An integration's data stays as written. Throws TraceFormatError.
  */
 export function eventFromJson(json: string | Record<string, unknown>, line = 1): KernelEvent {
   let value: unknown;
@@ -118,6 +118,13 @@ export function eventFromJson(json: string | Record<string, unknown>, line = 1):
     } else {
       event[field] = toBigint(raw, field, line);
     }
+  }
+  // a delivered signal's siginfo: its address and value are bigints too
+  const info = event['kind'] === 'signal' ? event['info'] : undefined;
+  if (typeof info === 'object' && info !== null && !Array.isArray(info)) {
+    const restored: Record<string, unknown> = { ...(info as Record<string, unknown>) };
+    for (const field of ['addr', 'value']) if (field in restored) restored[field] = toBigint(restored[field], `info.${field}`, line);
+    event['info'] = restored;
   }
   return event as unknown as KernelEvent;
 }

@@ -58,7 +58,7 @@ describe('sig_restart', () => {
     // no SA_RESTART: the read ends with ERESTARTSYS, the handler runs, rt_sigreturn returns -EINTR
     const first = reader(/^\[2\] <\.\.\. read resumed>0x[0-9a-f]+, 1\) = \? ERESTARTSYS \(To be restarted if SA_RESTART is set\)$/);
     expect(first).toBeGreaterThan(0);
-    expect(lines[first + 1]).toBe('[2] --- SIGUSR1 {si_signo=SIGUSR1} ---');
+    expect(lines[first + 1]).toBe('[2] --- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_TKILL, si_pid=1, si_uid=0} ---');
     expect(lines[first + 2]).toBe('[2] rt_sigreturn({mask=[]}) = -1 EINTR (Interrupted system call)');
     // SA_RESTART: rt_sigreturn returns the fd (a0 restored), and the read runs again
     const restarted = lines.findIndex((l, i) => i > first + 2 && / = \? ERESTARTSYS /.test(l));
@@ -68,8 +68,15 @@ describe('sig_restart', () => {
     // the partial write returns its count; a timed futex wait shows ERESTART_RESTARTBLOCK; ppoll ERESTARTNOHAND
     expect(lines).toContain('[2] <... write resumed>) = 65536');
     expect(lines).toContain('[2] <... futex resumed>) = ? ERESTART_RESTARTBLOCK (Interrupted by signal)');
+    // nanosleep: the time left written to rem, ERESTART_RESTARTBLOCK, and EINTR after the handler even under SA_RESTART
+    const sleep = reader(/^\[2\] <\.\.\. nanosleep resumed>\{tv_sec=\d+, tv_nsec=\d+\}\) = \? ERESTART_RESTARTBLOCK \(Interrupted by signal\)$/);
+    expect(sleep).toBeGreaterThan(0);
+    expect(lines[sleep + 1]).toBe('[2] --- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_TKILL, si_pid=1, si_uid=0} ---');
+    expect(lines[sleep + 2]).toBe('[2] rt_sigreturn({mask=[]}) = -1 EINTR (Interrupted system call)');
     expect(lines).toContain('[2] <... ppoll resumed>) = ? ERESTARTNOHAND (To be restarted if no handler)');
     expect(lines).toContain('[2] <... flock resumed>) = ? ERESTARTSYS (To be restarted if SA_RESTART is set)');
+    // the fatal SIGTERM (tgkill, default action) with the siginfo it was dequeued with
+    expect(lines.slice(-4).join('\n')).toMatch(/^\[\d+\] --- SIGTERM \{si_signo=SIGTERM, si_code=SI_TKILL, si_pid=1, si_uid=0\} ---$/m);
     expect(lines.at(-1)).toMatch(/^\[\d+\] \+\+\+ killed by SIGTERM \+\+\+$/);
   });
 });

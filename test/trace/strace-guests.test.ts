@@ -60,14 +60,14 @@ describe('strace lines of real guests', () => {
     expect(lines).toContain('[1] rt_sigprocmask(SIG_BLOCK, ~[RTMIN RT_1 RT_2], [], 8) = 0');
     expect(lines).toContain('[1] rt_sigpending([USR1], 8) = 0');
     expect(lines).toContain('[1] rt_sigsuspend([], 8) = -1 EINTR (Interrupted system call)');
-    expect(lines).toContain('[1] --- SIGUSR1 {si_signo=SIGUSR1} ---');
+    expect(lines).toContain('[1] --- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_TKILL, si_pid=1, si_uid=0} ---');
     expect(lines).toContain('[1] rt_sigreturn({mask=[]}) = 0');
     expect(lines).toContain('[1] sigaltstack(NULL, {ss_sp=0x19000, ss_flags=SS_ONSTACK, ss_size=65536}) = 0');
     expect(lines).toContain('[1] rt_sigaction(SIGUSR2, NULL, {sa_handler=SIG_DFL, sa_mask=[], sa_flags=0}, 8) = 0');
     expect(lines).toContain('[1] kill(1, 99) = -1 EINVAL (Invalid argument)');
     // A signal sent to itself and handled inside the call is printed after the call's line.
     const tkill = lines.lastIndexOf('[1] tkill(1, SIGUSR1) = 0');
-    expect(lines[tkill + 1]).toBe('[1] --- SIGUSR1 {si_signo=SIGUSR1} ---');
+    expect(lines[tkill + 1]).toBe('[1] --- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_TKILL, si_pid=1, si_uid=0} ---');
   });
 
   it('should print mmap_ops\' memory calls with PROT_*/MAP_* flags and hex results', () => {
@@ -102,7 +102,7 @@ describe('strace lines of real guests', () => {
     const signals = traceGuest('signals', { filter: parseTraceFilter('tkill,kill') });
     expect(signals.lines.some((l) => l.startsWith('[1] rt_sigprocmask'))).toBe(false);
     expect(signals.lines).toContain('[1] tkill(1, SIGUSR1) = 0');
-    expect(signals.lines).toContain('[1] --- SIGUSR1 {si_signo=SIGUSR1} ---');
+    expect(signals.lines).toContain('[1] --- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_TKILL, si_pid=1, si_uid=0} ---');
   });
 
   it('should count calls, errors and instructions per syscall for the summary, without lines', () => {

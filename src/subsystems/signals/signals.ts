@@ -7,7 +7,7 @@ import { Errno } from '../../kernel/errno.js';
 import { UnsupportedFeature } from '../../kernel/errors.js';
 import { ProcessLifecycle } from '../../kernel/lifecycle.js';
 import type { Thread } from '../../kernel/process.js';
-import type { KernelEvents } from '../../kernel/events.js';
+import type { KernelEvents, SignalInfo } from '../../kernel/events.js';
 import { ALLOCATOR, ARCH, KERNEL_EVENTS } from '../../kernel/tokens.js';
 import { ThreadWaits } from '../../kernel/waits.js';
 import { restartOutcome, type InterruptedCall } from '../../kernel/syscall/restart.js';
@@ -55,6 +55,30 @@ export const MINSIGSTKSZ = 2048n;
 /** si_code of a signal sent with tkill/tgkill, and with kill. */
 export const SI_TKILL = -6;
 export const SI_USER = 0;
+/** si_code of a signal the kernel sends on its own (force_sig: a bad signal frame). */
+const SI_KERNEL_CODE = 0x80;
+const SI_TIMER_CODE = -2;
+/** Signals whose positive si_codes are faults with si_addr (Linux's sig_specific_sicodes minus SIGCHLD, SIGPOLL, SIGSYS). */
+const FAULT_SIGNALS = new Set([4, 5, 7, 8, 11]);
+
+/**
+ * Reads back a siginfo_t (riscv64 layout: si_signo, si_errno, si_code, the union at byte 16)
+ * with the union's fields for its layout, as Linux's siginfo_layout chooses it: a fault's
+ * si_addr, a POSIX timer's id, overrun and value, an rt signal's sender and value, else the
+ * sender (kill, tkill, the kernel).
+ */
+export function readSiginfo(view: DataView): SignalInfo {
+  const signo = view.getInt32(0, true);
+  const errno = view.getInt32(4, true);
+  const code = view.getInt32(8, true);
+  if (code > 0 && code !== SI_KERNEL_CODE && FAULT_SIGNALS.has(signo)) return { signo, errno, code, addr: view.getBigUint64(16, true) };
+  if (code === SI_TIMER_CODE) {
+    return { signo, errno, code, timerid: view.getInt32(16, true), overrun: view.getInt32(20, true), value: view.getBigUint64(24, true) };
+  }
+  const sender = { pid: view.getInt32(16, true), uid: view.getUint32(20, true) };
+  if (code < 0 && code !== SI_TKILL) return { signo, errno, code, ...sender, value: view.getBigUint64(24, true) };
+  return { signo, errno, code, ...sender };
+}
 
 /*
  * struct rt_sigframe for riscv64 (arch/riscv/kernel/signal.c):
@@ -83,6 +107,28 @@ const FRAME_SIZE = UC_MCONTEXT + 256 + 528;
 const HWCAP_FD = (1 << 5) | (1 << 3);
 /** `li a7, 139 (rt_sigreturn); ecall`: where handlers return to (Linux keeps it in the vDSO). */
 const TRAMPOLINE = new Uint8Array([0x93, 0x08, 0xb0, 0x08, 0x73, 0x00, 0x00, 0x00]);
+
+/**
+ * Writes a signal's siginfo_t into `view` (zeroed, at least 128 bytes): signo and code,
+ * then the union: a queued signal's own (a timer's), the sender for kill and tkill (this
+ * process, uid 0), else the fault address.
+ */
+function writeSiginfo(view: DataView, thread: Thread, signal: number, code: number, address: bigint, info: QueuedSignalInfo | undefined): void {
+  view.setInt32(0, signal, true);
+  view.setInt32(8, code, true);
+  if (info !== undefined) {
+    info.delivered?.(view);
+  } else if (code === SI_TKILL || code === SI_USER) {
+    view.setInt32(16, thread.process.pid, true); // si_pid; si_uid 0
+  } else {
+    view.setBigUint64(16, address, true); // si_addr
+  }
+}
+
+/** The siginfo of a signal the kernel forces on its own (SI_KERNEL, no sender). */
+function kernelSiginfo(signal: number): SignalInfo {
+  return { signo: signal, errno: 0, code: SI_KERNEL_CODE, pid: 0, uid: 0 };
+}
 
 /** A thread's alternate signal stack (sigaltstack): base, size and SS_AUTODISARM. */
 export interface AltStack {
@@ -244,15 +290,7 @@ export class SignalState implements SignalDelivery {
 
     const bytes = new Uint8Array(FRAME_SIZE);
     const view = new DataView(bytes.buffer);
-    view.setInt32(0, signal, true);
-    view.setInt32(8, code, true);
-    if (info !== undefined) {
-      info.delivered?.(view);
-    } else if (code === SI_TKILL || code === SI_USER) {
-      view.setInt32(16, thread.process.pid, true); // si_pid; si_uid 0
-    } else {
-      view.setBigUint64(16, address, true); // si_addr
-    }
+    writeSiginfo(view, thread, signal, code, address, info);
     // uc_stack: the alternate stack as it was (__save_altstack), with SS_AUTODISARM; a
     // handler started on it with SS_AUTODISARM finds it disarmed until rt_sigreturn.
     if (alt) {
@@ -275,7 +313,7 @@ export class SignalState implements SignalDelivery {
     }
     memory.write(frame, bytes);
     this._frameResult = { thread, a0: hart.getXSigned(10) };
-    this.events.emitSignal({ instret: hart.instret, tid: thread.tid, phase: 'delivered', signal, handler: action.handler });
+    this.events.emitSignal({ instret: hart.instret, tid: thread.tid, phase: 'delivered', signal, handler: action.handler, info: readSiginfo(view) });
 
     thread.signalMask |= (action.mask | (action.flags & SA_NODEFER ? 0n : bit(signal))) & ~UNBLOCKABLE;
     if (action.flags & SA_RESETHAND) this._actions[signal] = { handler: SIG_DFL, flags: 0n, restorer: 0n, mask: 0n };
@@ -303,7 +341,7 @@ export class SignalState implements SignalDelivery {
     const view = saved ? new DataView(saved.buffer, saved.byteOffset, saved.byteLength) : undefined;
     if (!view || (fp && (view.getUint32(UC_FP_RESERVED, true) | view.getUint32(UC_FP_RESERVED + 4, true) | view.getUint32(UC_FP_RESERVED + 8, true)) !== 0)) {
       this.events.emitSignal({ instret: hart.instret, tid: thread.tid, phase: 'generated', signal: SIGSEGV });
-      this.lifecycle.exitProcess(0, thread, SIGSEGV);
+      this.lifecycle.exitProcess(0, thread, SIGSEGV, kernelSiginfo(SIGSEGV));
       return;
     }
     this.events.emitSignal({ instret: hart.instret, tid: thread.tid, phase: 'handler-return', signal: view.getInt32(0, true) });
@@ -444,11 +482,14 @@ export class SignalState implements SignalDelivery {
       const action = this._actions[signal]!;
       if (action.handler === SIG_DFL) {
         this._pending.set(thread, this.pending(thread) & ~bit(signal));
-        this.takeInfo(thread, signal);
+        const queued = this.takeInfo(thread, signal);
         if (DEFAULT_STOP.has(signal)) {
           throw new UnsupportedFeature(`${signalName(signal)} would stop the process; job control is not supported`, pc, thread.tid);
         }
-        this.lifecycle.exitProcess(0, thread, signal);
+        // the siginfo dequeued with it (what strace shows before "+++ killed by")
+        const view = new DataView(new ArrayBuffer(SIGINFO_SIZE));
+        writeSiginfo(view, thread, signal, this._codes.get(thread)?.get(signal) ?? SI_TKILL, 0n, queued);
+        this.lifecycle.exitProcess(0, thread, signal, readSiginfo(view));
         return pushed;
       }
       if (action.handler === SIG_IGN) {
@@ -460,8 +501,8 @@ export class SignalState implements SignalDelivery {
       this._pending.set(thread, this.pending(thread) & ~bit(signal));
       const code = this._codes.get(thread)?.get(signal) ?? SI_TKILL;
       if (!this.pushFrame(thread, signal, code, 0n, this.takeInfo(thread, signal))) {
-        // No room for the frame: Linux kills the process with SIGSEGV.
-        this.lifecycle.exitProcess(0, thread, 11);
+        // No room for the frame: Linux kills the process with SIGSEGV (force_sigsegv).
+        this.lifecycle.exitProcess(0, thread, 11, kernelSiginfo(11));
         return pushed;
       }
       pushed = true;

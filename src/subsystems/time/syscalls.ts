@@ -12,6 +12,7 @@ import { Errno } from '../../kernel/errno.js';
 import type { Thread } from '../../kernel/process.js';
 import { int, ptr } from '../../kernel/syscall/args.js';
 import { SYSCALL_NUMBERS as NR } from '../../kernel/syscall/numbers.js';
+import { ERESTARTNOHAND, ERESTART_RESTARTBLOCK } from '../../kernel/syscall/restart.js';
 import { readTimespec } from '../../kernel/syscall/timespec.js';
 import { ThreadWaits } from '../../kernel/waits.js';
 
@@ -94,18 +95,22 @@ export class TimeSyscalls implements SyscallProvider {
     const waits = this.waits;
     /**
      * Blocks the caller until virtual time `deadline`; other threads run meanwhile, or time
-     * jumps. A signal handler interrupts the sleep: -EINTR, with the time left in `remain`.
+     * jumps. A signal that will run a handler interrupts the sleep as Linux's
+     * hrtimer_nanosleep does: a relative sleep writes the time left to `remain` and ends with
+     * ERESTART_RESTARTBLOCK, an absolute one with ERESTARTNOHAND; once the handler runs, the
+     * guest sees -EINTR either way (signal(7): sleeps are never restarted after a handler).
      */
-    const sleepUntil = (context: SyscallContext, deadline: number, reason: string, remain = 0) => {
+    const sleepUntil = (context: SyscallContext, deadline: number, reason: string, remain = 0, absolute = false) => {
       if (deadline <= clock.now()) return 0;
       const memory = context.memory;
       const interrupt = () => {
-        if (remain === 0) return -Errno.EINTR;
+        if (absolute) return -ERESTARTNOHAND;
+        if (remain === 0) return -ERESTART_RESTARTBLOCK;
         const left = BigInt(Math.max(0, deadline - clock.now()));
         if (!memory.isAccessible(remain, 16, PERM_W)) return -Errno.EFAULT;
         memory.writeU64(remain, left / NS);
         memory.writeU64(remain + 8, left % NS);
-        return -Errno.EINTR;
+        return -ERESTART_RESTARTBLOCK;
       };
       waits.block(context.thread, reason, { deadline, timeoutResult: 0, interrupt });
       return NO_RETURN;
@@ -179,7 +184,8 @@ export class TimeSyscalls implements SyscallProvider {
           if (typeof ns === 'number') return ns;
           const wait = flags & TIMER_ABSTIME ? ns - now : ns;
           if (!(flags & TIMER_ABSTIME) && remain !== 0) writeTimespec(context, remain, 0n);
-          return sleepUntil(context, clock.now() + Math.max(0, Number(wait)), 'clock_nanosleep', flags & TIMER_ABSTIME ? 0 : remain);
+          const absolute = (flags & TIMER_ABSTIME) !== 0;
+          return sleepUntil(context, clock.now() + Math.max(0, Number(wait)), 'clock_nanosleep', absolute ? 0 : remain, absolute);
         },
       }),
       defineSyscall({

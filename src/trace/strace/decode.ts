@@ -132,6 +132,8 @@ export interface CallState {
 interface ArgDecoder {
   /** An output argument: decoded at exit; printed as its address when the call failed. */
   readonly out?: boolean;
+  /** An output argument the call also writes when it fails with one of these results (nanosleep's remaining time when interrupted). */
+  readonly writtenOn?: readonly bigint[];
   format(raw: bigint, call: CallState, entered?: string): string;
   /** An in-out argument: the value shown at entry, passed to `format` at exit as `entered`. */
   enter?(raw: bigint, call: CallState): string;
@@ -385,6 +387,16 @@ function rlimValue(v: bigint): string {
 
 const arg = (format: ArgDecoder['format']): ArgDecoder => ({ format });
 const outArg = (format: ArgDecoder['format']): ArgDecoder => ({ out: true, format });
+
+/**
+ * A sleep's remaining time: written only when a signal interrupts it (strace prints it for
+ * ERESTART_RESTARTBLOCK and EINTR, else the address).
+ */
+const REMAINING: ArgDecoder = {
+  out: true,
+  writtenOn: [-516n, -4n],
+  format: (raw, call) => (call.result === -516n || call.result === -4n ? struct(raw, call, 16, (b) => timespec(b)) : pointer(raw)),
+};
 
 const INT = arg((raw) => String(i32(raw)));
 const UINT = arg((raw) => String(u32(raw)));
@@ -956,13 +968,8 @@ const SIGNATURES: Record<string, Signature> = {
   sched_getaffinity: S([INT, ULONG, outArg((raw, call) => cpuSet(raw, call, Number(call.result!)))]),
 
   // time
-  nanosleep: S([TIMESPEC, outArg((raw, call) => (call.result === -4n ? struct(raw, call, 16, (b) => timespec(b)) : pointer(raw)))]),
-  clock_nanosleep: S([
-    xvalArg(CLOCKS, 'CLOCK'),
-    flagsArg(TIMER_FLAGS),
-    TIMESPEC,
-    outArg((raw, call) => (call.result === -4n ? struct(raw, call, 16, (b) => timespec(b)) : pointer(raw))),
-  ]),
+  nanosleep: S([TIMESPEC, REMAINING]),
+  clock_nanosleep: S([xvalArg(CLOCKS, 'CLOCK'), flagsArg(TIMER_FLAGS), TIMESPEC, REMAINING]),
   clock_gettime: S([xvalArg(CLOCKS, 'CLOCK'), TIMESPEC_OUT]),
   clock_getres: S([xvalArg(CLOCKS, 'CLOCK'), TIMESPEC_OUT]),
   gettimeofday: S([TIMEVAL_OUT, PTR]),
@@ -1136,7 +1143,7 @@ export class PendingCall {
       const raw = state.args[d.register] ?? 0n;
       const entered = this.#entered[this.#firstOut + i];
       // A failed (or unfinished) call wrote nothing: its output arguments are addresses.
-      if (d.decoder.out && (failed || result === undefined)) return entered ?? pointer(raw);
+      if (d.decoder.out && (failed || result === undefined) && !(result !== undefined && d.decoder.writtenOn?.includes(result))) return entered ?? pointer(raw);
       return d.decoder.format(raw, state, entered);
     });
     const tail = `${rest.join(', ')})`;

@@ -3,3 +3,4 @@ export { SyscallDecoder, PendingCall, memoryView, formatError, type GuestView, t
 export { StracePrinter, processEnd, type StracePrinterOptions } from './printer.js';
 export { parseTraceFilter, TraceFilterError, SYSCALL_CLASSES, type SyscallFilter } from './filter.js';
 export { SyscallSummary, type SummarizedCall } from './summary.js';
+export { formatSiginfo, siCodeName } from './siginfo.js';

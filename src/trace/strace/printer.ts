@@ -17,6 +17,7 @@ import type {
   UnsupportedSyscallEvent,
 } from '../../kernel/events.js';
 import { signalName } from './constants.js';
+import { formatSiginfo } from './siginfo.js';
 import { formatError, hex, SyscallDecoder, type DecodeOptions, type GuestView, type PendingCall } from './decode.js';
 import type { SyscallFilter } from './filter.js';
 import type { SyscallSummary } from './summary.js';
@@ -147,6 +148,11 @@ export class StracePrinter {
     const name = signalName(e.signal);
     const fault = this.#faults.get(e.tid);
     this.#faults.delete(e.tid);
+    if (e.info !== undefined) {
+      this.printEvent(e.tid, `--- ${name} ${formatSiginfo(e.info)} ---`);
+      return;
+    }
+    // A fatal fault no handler catches: its siginfo is the fault's (code and address).
     const code = fault && faultSignal(fault) === e.signal ? FAULT_CODES[fault.reason] : undefined;
     const info = code === undefined || fault === undefined ? `{si_signo=${name}}` : `{si_signo=${name}, si_code=${code}, si_addr=${hex(fault.address)}}`;
     this.printEvent(e.tid, `--- ${name} ${info} ---`);
