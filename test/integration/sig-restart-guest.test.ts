@@ -52,6 +52,13 @@ describe('sig_restart', () => {
     expect(b.stats.virtualNs).toBe(a.stats.virtualNs);
   });
 
+  it('should let the main thread find the reader blocked (state S) in /proc/self/task/2/stat before each signal', () => {
+    const { lines } = traceGuest('sig_restart');
+    expect(lines.some((l) => /openat\(AT_FDCWD, "\/proc\/self\/task\/2\/stat", O_RDONLY\) = -1/.test(l))).toBe(false);
+    const sleeping = lines.filter((l) => /^\[1\] read\(\d+, "2 \(sig_restart\) S 0 1 1 0 -1 /.test(l));
+    expect(sleeping.length).toBeGreaterThanOrEqual(15);
+  });
+
   it('should show interrupted calls as strace does: "? ERESTARTSYS", the signal, rt_sigreturn, then the restarted call', () => {
     const { lines } = traceGuest('sig_restart');
     const reader = (pattern: RegExp) => lines.findIndex((l) => pattern.test(l));

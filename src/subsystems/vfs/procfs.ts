@@ -1,7 +1,7 @@
 import type { OpenFile } from '../../kernel/contracts/device.js';
-import type { Process } from '../../kernel/process.js';
+import type { Process, Thread } from '../../kernel/process.js';
 import { Errno } from '../../kernel/errno.js';
-import type { DirectoryInode, Inode } from './inode.js';
+import { DirectoryInode, SymlinkInode, type Inode } from './inode.js';
 import type { SyntheticFileSystem } from './memfs.js';
 import { FileDescription } from './open-file.js';
 
@@ -70,15 +70,128 @@ export function cpuinfo(isa: CpuIsa): string {
 }
 
 /**
+ * A thread as /proc/<pid>/task/<tid>/ shows it: what its stat, status and comm report.
+ * Only what ZeroOS knows is filled in; the rest is what an idle Linux thread shows (0).
+ */
+export interface TaskView {
+  readonly tid: number;
+  readonly tgid: number;
+  /** The thread's name as comm shows it (at most 15 bytes). */
+  readonly comm: string;
+  /** Blocked in a syscall (S, sleeping) or not (R, running: on the hart or ready for it). */
+  readonly sleeping: boolean;
+  /** The process's live threads. */
+  readonly threads: number;
+  /** The thread's blocked signals (bit n-1 for signal n). */
+  readonly blocked: bigint;
+  /** The process's main thread (exit_signal SIGCHLD) or another (exit_signal -1). */
+  readonly leader: boolean;
+}
+
+/** The view of `thread` that /proc shows; its comm is its prctl name, or the executable's name while it has none. */
+export function taskView(thread: Thread, executable: string | undefined): TaskView {
+  const process = thread.process;
+  const comm = thread.name === 'main' ? basename(executable ?? 'init') : thread.name;
+  return {
+    tid: thread.tid,
+    tgid: process.pid,
+    comm: comm.slice(0, 15),
+    sleeping: thread.state === 'blocked',
+    threads: process.liveThreads().length,
+    blocked: thread.signalMask,
+    leader: thread.tid === process.pid,
+  };
+}
+
+/**
+ * /proc/<pid>/task/<tid>/stat in Linux's format (fs/proc/array.c do_task_stat, 52 fields):
+ * `tid (comm) S ppid pgrp session tty_nr tpgid flags ...`. Known: tid, comm, state, the
+ * process group and session (the process itself), num_threads, the blocked signals,
+ * exit_signal; times, counters and addresses are 0, rsslim unlimited.
+ */
+export function taskStat(task: TaskView): string {
+  const fields: (number | bigint | string)[] = [
+    task.tid,
+    `(${task.comm})`,
+    task.sleeping ? 'S' : 'R',
+    0, // ppid: nothing started the one process
+    task.tgid, // pgrp
+    task.tgid, // session
+    0, // tty_nr
+    -1, // tpgid
+    0x400000, // flags: PF_RANDOMIZE, as an exec'd program has them
+    0, 0, 0, 0, // minflt cminflt majflt cmajflt
+    0, 0, 0, 0, // utime stime cutime cstime
+    20, 0, // priority nice
+    task.threads,
+    0, // itrealvalue
+    0, // starttime
+    0, 0, // vsize rss
+    18446744073709551615n, // rsslim: RLIM_INFINITY
+    0, 0, 0, 0, 0, // startcode endcode startstack kstkesp kstkeip (0 as for a non-ptraced reader)
+    0, // signal (pending: obsolete)
+    task.blocked,
+    0, 0, // sigignore sigcatch
+    0, 0, 0, // wchan nswap cnswap
+    task.leader ? 17 : -1, // exit_signal
+    0, 0, 0, 0, 0, 0, // processor rt_priority policy delayacct_blkio_ticks guest_time cguest_time
+    0, 0, 0, 0, 0, 0, 0, // start_data end_data start_brk arg_start arg_end env_start env_end
+    0, // exit_code
+  ];
+  return `${fields.join(' ')}\n`;
+}
+
+/**
+ * /proc/<pid>/task/<tid>/status in Linux's format (fs/proc/array.c), the lines ZeroOS can
+ * fill: name, state, ids (root: uid and gid 0; one pid namespace), thread count, the
+ * blocked signals, the one CPU.
+ */
+export function taskStatus(task: TaskView): string {
+  const hex16 = (mask: bigint) => mask.toString(16).padStart(16, '0');
+  return (
+    `Name:\t${task.comm}\n` +
+    `State:\t${task.sleeping ? 'S (sleeping)' : 'R (running)'}\n` +
+    `Tgid:\t${task.tgid}\nNgid:\t0\nPid:\t${task.tid}\nPPid:\t0\nTracerPid:\t0\n` +
+    'Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nGroups:\t\n' +
+    `NStgid:\t${task.tgid}\nNSpid:\t${task.tid}\nNSpgid:\t${task.tgid}\nNSsid:\t${task.tgid}\n` +
+    `Threads:\t${task.threads}\n` +
+    `SigBlk:\t${hex16(task.blocked)}\n` +
+    'Cpus_allowed:\t1\nCpus_allowed_list:\t0\n'
+  );
+}
+
+/**
+ * /proc/thread-self: a symlink whose target is the calling thread's task directory
+ * (`1/task/2`), as on Linux. The caller is the thread on the hart (the kernel marks it
+ * with runningSince); before the run, the main thread.
+ */
+class ThreadSelfLink extends SymlinkInode {
+  constructor(
+    fs: SyntheticFileSystem,
+    time: bigint,
+    private readonly process: Process,
+  ) {
+    super(fs, fs.nextIno(), time, '');
+  }
+
+  override get target(): string {
+    const caller = this.process.liveThreads().find((t) => t.runningSince !== undefined);
+    return `${this.process.pid}/task/${caller?.tid ?? this.process.pid}`;
+  }
+}
+
+/**
  * The small /proc that common runtimes read, with deterministic contents: /proc/self (a
- * link to /proc/1, the one process) with exe, cwd, fd/, maps, auxv, cgroup, comm; /proc/cpuinfo.
+ * link to /proc/1, the one process) with exe, cwd, fd/, maps, auxv, cgroup, comm, and
+ * task/<tid>/ (stat, status, comm) for every live thread; /proc/thread-self (the caller's
+ * task directory); /proc/cpuinfo.
  */
 export function buildProc(fs: SyntheticFileSystem, sources: ProcSources): void {
   const root = fs.root;
   const pid = String(sources.process.pid);
   const self = fs.directory(root, pid);
   fs.symlink(root, 'self', pid);
-  fs.symlink(root, 'thread-self', `${pid}/task/${pid}`);
+  root.attach('thread-self', new ThreadSelfLink(fs, root.mtime, sources.process));
   fs.file(root, 'cpuinfo', () => cpuinfo(sources.isa()));
 
   fs.magicLink(
@@ -99,8 +212,25 @@ export function buildProc(fs: SyntheticFileSystem, sources: ProcSources): void {
   fs.file(self, 'cgroup', () => '0::/\n');
   fs.file(self, 'comm', () => `${basename(sources.executable()?.path ?? 'init').slice(0, 15)}\n`);
   fs.generatedDirectory(self, 'fd', () => descriptorLinks(fs, sources.process));
-  const task = fs.directory(self, 'task');
-  fs.symlink(task, pid, '..');
+  // task/: a directory per live thread, made when first listed or looked up and kept (stable inode numbers)
+  const tasks = new Map<Thread, DirectoryInode>();
+  fs.generatedDirectory(self, 'task', (dir) => {
+    const entries = new Map<string, Inode>();
+    for (const thread of sources.process.liveThreads()) {
+      let entry = tasks.get(thread);
+      if (entry === undefined) {
+        // not attached: the generated listing is the task directory's only entries
+        entry = new DirectoryInode(fs, fs.nextIno(), 0o555, dir.mtime, dir, String(thread.tid));
+        const view = () => taskView(thread, sources.executable()?.path);
+        fs.file(entry, 'stat', () => taskStat(view()));
+        fs.file(entry, 'status', () => taskStatus(view()));
+        fs.file(entry, 'comm', () => `${view().comm}\n`);
+        tasks.set(thread, entry);
+      }
+      entries.set(String(thread.tid), entry);
+    }
+    return entries;
+  });
 }
 
 /**
