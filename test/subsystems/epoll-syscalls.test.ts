@@ -126,6 +126,33 @@ describe('EpollSyscalls', () => {
       expect(h.syscall(NR.epoll_ctl, ep, ADD, w, event(h, EPOLLOUT, 1n))).toBe(0n);
       expect(h.syscall(NR.epoll_ctl, ep, MOD, w, event(h, EPOLLOUT | EPOLLEXCLUSIVE, 1n))).toBe(E(Errno.EINVAL));
     });
+    it('should refuse entries past max_user_watches (65,536 in all) with -ENOSPC, and count a closed instance\'s entries back', () => {
+      const h = syscallHarness();
+      const [r] = pipe(h);
+      // each dup of the read end is another entry for the same file, as on Linux
+      const fds = Array.from({ length: 900 }, () => Number(h.syscall(NR.dup, r)));
+      const ev = event(h, EPOLLIN, 0n);
+      const eps: number[] = [];
+      let added = 0;
+      let refused: bigint | undefined;
+      while (refused === undefined) {
+        const ep = Number(h.syscall(NR.epoll_create1, 0));
+        eps.push(ep);
+        for (const fd of fds) {
+          const result = h.syscall(NR.epoll_ctl, ep, ADD, fd, ev);
+          if (result !== 0n) {
+            refused = result;
+            break;
+          }
+          added++;
+        }
+      }
+      expect(refused).toBe(E(Errno.ENOSPC));
+      expect(added).toBe(65_536);
+      expect(h.syscall(NR.close, eps[0]!)).toBe(0n);
+      const last = eps.at(-1)!;
+      expect(h.syscall(NR.epoll_ctl, last, ADD, r, ev)).toBe(0n);
+    });
     it('should refuse a cycle and more than 4 levels of nesting with -ELOOP', () => {
       const h = syscallHarness();
       const eps = Array.from({ length: 6 }, () => Number(h.syscall(NR.epoll_create1, 0)));

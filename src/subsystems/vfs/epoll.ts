@@ -41,6 +41,19 @@ export const EPOLL_CLOEXEC = O_CLOEXEC;
 /** How deep epoll instances may watch each other (Linux's EPOLL_MAX_NESTS). */
 export const EPOLL_MAX_NESTS = 4;
 
+/**
+ * The most interest entries the process's epoll instances may hold together (Linux's
+ * fs.epoll.max_user_watches): past it EPOLL_CTL_ADD is ENOSPC. Each entry is host memory
+ * that no other limit counts, and dup'ed descriptors make new entries for the same file.
+ */
+export const EPOLL_MAX_WATCHES = 65_536;
+
+/** How many interest entries a process's epoll instances hold, against EPOLL_MAX_WATCHES. */
+export class EpollWatches {
+  count = 0;
+  constructor(readonly limit = EPOLL_MAX_WATCHES) {}
+}
+
 /** struct epoll_event on riscv64: u32 events, 4 bytes of padding, u64 data (not packed: only x86-64 packs it). */
 export const EPOLL_EVENT_SIZE = 16;
 
@@ -109,6 +122,7 @@ export class EventPoll extends FileDescription implements WakeSource {
     inode: Inode,
     services: FileServices,
     private readonly files: FileTable,
+    private readonly budget: EpollWatches,
   ) {
     super(inode, 'anon_inode:[eventpoll]', O_RDWR, services);
     this.statusFlags = O_RDWR;
@@ -125,6 +139,7 @@ export class EventPoll extends FileDescription implements WakeSource {
     let byFd = this._entries.get(file);
     if (!byFd) this._entries.set(file, (byFd = new Map()));
     byFd.set(fd, entry);
+    this.budget.count++;
     entry.wakeups?.add(entry);
     if (file instanceof EventPoll) file._watchers.add(this);
     this.arm(entry);
@@ -142,6 +157,7 @@ export class EventPoll extends FileDescription implements WakeSource {
   remove(entry: InterestEntry): void {
     const byFd = this._entries.get(entry.file);
     if (!byFd?.delete(entry.fd)) return;
+    this.budget.count--;
     if (byFd.size === 0) {
       this._entries.delete(entry.file);
       if (entry.file instanceof EventPoll) entry.file._watchers.delete(this);
@@ -217,7 +233,10 @@ export class EventPoll extends FileDescription implements WakeSource {
   }
 
   override release(): void {
-    for (const byFd of this._entries.values()) for (const entry of byFd.values()) entry.wakeups?.remove(entry);
+    for (const byFd of this._entries.values()) {
+      this.budget.count -= byFd.size;
+      for (const entry of byFd.values()) entry.wakeups?.remove(entry);
+    }
     for (const file of this._entries.keys()) if (file instanceof EventPoll) file._watchers.delete(this);
     this._entries.clear();
     this._ready.clear();
@@ -295,6 +314,8 @@ export class EpollSyscalls implements SyscallProvider {
 
   syscalls(): readonly SyscallDefinition[] {
     const { vfs, clock, queue, signals } = this;
+    /** The interest entries of this kernel's process, against Linux's max_user_watches. */
+    const watches = new EpollWatches();
 
     /** The shared body of epoll_pwait and epoll_pwait2: deadline undefined waits for ever. */
     const wait = (
@@ -345,7 +366,7 @@ export class EpollSyscalls implements SyscallProvider {
         note: 'EPOLL_CLOEXEC; the instance is an anon_inode:[eventpoll] file, itself pollable',
         handler(context, flags) {
           if (flags & ~EPOLL_CLOEXEC) return -Errno.EINVAL;
-          const file = new EventPoll(vfs.anonInodes.inode, vfs.services, context.process.files);
+          const file = new EventPoll(vfs.anonInodes.inode, vfs.services, context.process.files, watches);
           const descriptor = context.process.files.install(file, (flags & EPOLL_CLOEXEC) !== 0);
           if (descriptor === undefined) {
             file.release();
@@ -359,7 +380,7 @@ export class EpollSyscalls implements SyscallProvider {
         nr: NR.epoll_ctl,
         args: [fd('epfd'), int('op'), fd(), ptr('event')],
         support: 'full',
-        note: 'ADD/MOD/DEL over pipes, eventfds, consoles, devices and epoll fds (EPERM for regular files and directories, ELOOP past 4 levels or in a cycle); EPOLLET, EPOLLONESHOT, EPOLLEXCLUSIVE (ADD only; every waiter still wakes), EPOLLWAKEUP ignored; consoles, /dev/urandom and /proc files are polled at each wait (an edge is a newly ready bit)',
+        note: 'ADD/MOD/DEL over pipes, eventfds, consoles, devices and epoll fds (EPERM for regular files and directories, ELOOP past 4 levels or in a cycle; ENOSPC past 65,536 entries in all, as max_user_watches); EPOLLET, EPOLLONESHOT, EPOLLEXCLUSIVE (ADD only; every waiter still wakes), EPOLLWAKEUP ignored; consoles, /dev/urandom and /proc files are polled at each wait (an edge is a newly ready bit)',
         handler(context, epfd, op, descriptor, eventAddress) {
           let events = 0;
           let data = 0n;
@@ -388,6 +409,7 @@ export class EpollSyscalls implements SyscallProvider {
           switch (op) {
             case EPOLL_CTL_ADD:
               if (entry) return -Errno.EEXIST;
+              if (watches.count >= watches.limit) return -Errno.ENOSPC;
               file.add(descriptor, target, events | EPOLLERR | EPOLLHUP, data);
               queue.notify();
               return 0;
