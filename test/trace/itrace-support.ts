@@ -1,25 +1,16 @@
 /** Runs a guest with an instruction trace, as `zeroos run --itrace` does, and reads the trace back. */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { startItrace } from '../../src/cli/addons/itrace-session.js';
 import { ARCH } from '../../src/kernel/tokens.js';
 import { ItraceWriter } from '../../src/trace/itrace/writer.js';
 import { createKernel, type KernelOptions, type RunResult, type ZeroOS } from '../../src/zeroos.js';
+import { guestPath, ROOT, type SessionRun, sessionRun } from './session-run.js';
 
-export const ROOT = join(import.meta.dirname, '..', '..');
-export const guestPath = (name: string): string => join(ROOT, 'guests', 'bin', name);
+export { guestPath, ROOT };
 
-export interface TracedRun {
-  readonly zeroos: ZeroOS;
-  readonly result?: RunResult;
-  readonly error?: unknown;
-  /** The trace file's bytes. */
-  readonly file: Uint8Array;
-  readonly stats: string[];
-  readonly stderr: string;
-}
+/** A run with `--itrace FILE`; `file` is the trace's bytes. */
+export type TracedRun = SessionRun;
 
 export interface TraceSettings {
   readonly start?: number;
@@ -35,30 +26,13 @@ function load(zeroos: ZeroOS, executable: Uint8Array, name: string, args: readon
 
 /** The run with the session `zeroos run --itrace FILE` starts (a real file, then read back). */
 export function tracedRun(name: string, settings: TraceSettings = {}, options: { kernel?: KernelOptions; args?: string[] } = {}): TracedRun {
-  const elfPath = guestPath(name);
-  const executable = readFileSync(elfPath);
-  const zeroos = createKernel(options.kernel ?? {});
-  const scratch = mkdtempSync(join(tmpdir(), 'zeroos-itrace-'));
-  const path = join(scratch, 'run.itrace');
-  let stderr = '';
-  try {
-    const session = startItrace(
-      { path, start: settings.start ?? 0, end: settings.end ?? Infinity, limit: settings.limit ?? Infinity, digest: settings.digest ?? false },
-      { zeroos, elfPath, executable, stderr: (text) => (stderr += text) },
-    );
-    load(zeroos, executable, name, options.args ?? []);
-    let result: RunResult | undefined;
-    let error: unknown;
-    try {
-      result = zeroos.run();
-    } catch (e) {
-      error = e;
-    }
-    session.finish?.(result, error);
-    return { zeroos, ...(result === undefined ? {} : { result }), ...(error === undefined ? {} : { error }), file: readFileSync(path), stats: session.statsLines?.() ?? [], stderr };
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
+  return sessionRun(
+    guestPath(name),
+    'run.itrace',
+    (path, context) =>
+      startItrace({ path, start: settings.start ?? 0, end: settings.end ?? Infinity, limit: settings.limit ?? Infinity, digest: settings.digest ?? false }, context),
+    options,
+  );
 }
 
 /** The trace's bytes in memory (no file), from a writer on the hart; with the run's result. */
